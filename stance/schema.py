@@ -1,0 +1,137 @@
+"""Pydantic models: the single source of truth for every shape stance reads or writes.
+
+Two families live here:
+
+* the public result format (``ArticleResult`` and its parts), written one JSON
+  per article and read by evals, exports and reports;
+* the model-facing answer (``ModelAnswer``), whose JSON schema is what we send
+  to the model. It is deliberately small and bounded: small models loop until
+  ``max_tokens`` unless arrays and strings carry length limits, and every output
+  token costs ~0.1 s on two CPU cores, so the model points at numbered
+  sentences instead of retyping evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StanceLabel = Literal["support", "oppose", "neutral"]
+ActorType = Literal["person", "organization", "government", "country", "group", "other"]
+Alignment = Literal["exact", "normalized", "fuzzy", "none"]
+
+STANCE_LABELS: tuple[str, ...] = ("support", "oppose", "neutral")
+ACTOR_TYPES: tuple[str, ...] = ("person", "organization", "government", "country", "group", "other")
+
+# ---------------------------------------------------------------------------
+# Public result format
+# ---------------------------------------------------------------------------
+
+
+class Actor(BaseModel):
+    name: str
+    type: ActorType = "other"
+    role: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Evidence(BaseModel):
+    """A quote located in the article: ``text[start:end] == quote`` when alignment is exact."""
+
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    alignment: Alignment = "none"
+
+
+class Stance(BaseModel):
+    actor: str
+    stance: StanceLabel
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Claim(BaseModel):
+    id: str
+    text: str
+    stances: list[Stance] = Field(default_factory=list)
+    codebook_id: str | None = None
+
+
+class ArticleInfo(BaseModel):
+    id: str
+    path: str
+    sha256: str
+    title: str
+
+
+class PromptInfo(BaseModel):
+    name: str
+    hash: str
+
+
+class Usage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class Provenance(BaseModel):
+    model: str
+    endpoint: str
+    prompt: PromptInfo
+    params: dict[str, Any] = Field(default_factory=dict)
+    usage: Usage = Field(default_factory=Usage)
+    attempts: int = 1
+    seconds: float = 0.0
+    cached: bool = False
+    stance_version: str = ""
+
+
+class ArticleResult(BaseModel):
+    article: ArticleInfo
+    actors: list[Actor] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    provenance: Provenance
+
+    def stance_count(self) -> int:
+        return sum(len(c.stances) for c in self.claims)
+
+    def evidence(self) -> list[Evidence]:
+        return [e for c in self.claims for s in c.stances for e in s.evidence]
+
+
+# ---------------------------------------------------------------------------
+# Model-facing answer (JSON schema generated from these; keep it bounded)
+# ---------------------------------------------------------------------------
+
+MAX_STATEMENTS = 24
+MAX_NAME_CHARS = 60
+MAX_CLAIM_CHARS = 160
+
+
+class ModelStatement(BaseModel):
+    """One actor taking one stance on one claim, pointing at a numbered sentence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    s: int = Field(ge=1, le=9999, description="number of the sentence that carries the statement")
+    who: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="the speaker, full name")
+    claim: str = Field(min_length=3, max_length=MAX_CLAIM_CHARS, description="short self-contained proposition")
+    stance: StanceLabel
+
+
+class ModelAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    statements: list[ModelStatement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
+
+
+def model_answer_schema() -> dict[str, Any]:
+    """The JSON schema sent to the model, generated from ``ModelAnswer``."""
+    return ModelAnswer.model_json_schema()
