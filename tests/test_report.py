@@ -1,0 +1,494 @@
+"""Run report: HTML structure, escaping, highlight offsets, stance table, CLI, plots.
+
+Run folders are built by hand here (``make_result``/``write_run``): an article
+file referenced by ``article.path`` and results whose evidence offsets are
+exact, so each test knows which text a highlight must cover.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.report import (
+    ReportError,
+    highlight_segments,
+    json_for_script,
+    load_article_text,
+    load_run,
+    plot_stance_table,
+    render_run_html,
+    resolve_article_path,
+    stance_table,
+    write_run_report,
+)
+from stance.schema import (
+    Actor,
+    ArticleInfo,
+    ArticleResult,
+    Claim,
+    Evidence,
+    PromptInfo,
+    Provenance,
+    Stance,
+    Usage,
+)
+
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
+
+# --- building run folders ---------------------------------------------------
+
+# (actor, claim id, claim text, stance, quotes, codebook id)
+Statement = tuple[str, str, str, str, list[str]]
+
+
+def exact(text: str, quote: str, occurrence: int = 0) -> Evidence:
+    """Evidence at the quote's real offsets (the n-th occurrence)."""
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(quote, start + 1)
+    return Evidence(quote=quote, start=start, end=start + len(quote), alignment="exact")
+
+
+def make_result(path: str, text: str, statements: list[Statement], *, actors: list[Actor] | None = None,
+                codebook: dict[str, str] | None = None, seconds: float = 12.5, model: str = "tiny-model",
+                unlocated: dict[str, list[str]] | None = None) -> ArticleResult:
+    """An ArticleResult for ``text`` whose evidence offsets are exact."""
+    claims: dict[str, Claim] = {}
+    for actor, cid, ctext, label, quotes in statements:
+        claim = claims.setdefault(cid, Claim(id=cid, text=ctext, codebook_id=(codebook or {}).get(cid)))
+        evidence = [exact(text, q) for q in quotes]
+        evidence += [Evidence(quote=q) for q in (unlocated or {}).get(f"{actor}/{cid}", [])]
+        claim.stances.append(Stance(actor=actor, stance=label, evidence=evidence))
+    names = dict.fromkeys(s[0] for s in statements)
+    return ArticleResult(
+        article=ArticleInfo(id=Path(path).name, path=path, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                            title=text.splitlines()[0]),
+        actors=actors if actors is not None else [Actor(name=n, type="person") for n in names],
+        claims=list(claims.values()),
+        provenance=Provenance(model=model, endpoint="embedded", prompt=PromptInfo(name="extract", hash="3f2a9c"),
+                              params={"temperature": 0.0}, usage=Usage(prompt_tokens=2100, completion_tokens=640),
+                              attempts=1, seconds=seconds),
+    )
+
+
+def write_run(run: Path, results: list[ArticleResult], failures: list[dict] | None = None,
+              manifest: dict | None = None) -> Path:
+    (run / "results").mkdir(parents=True, exist_ok=True)
+    for i, result in enumerate(results):
+        (run / "results" / f"{i:03d}.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    for i, failure in enumerate(failures or []):
+        (run / "failures").mkdir(exist_ok=True)
+        (run / "failures" / f"{i:03d}.json").write_text(json.dumps(failure), encoding="utf-8")
+    if manifest is not None:
+        (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return run
+
+
+COUNCIL = (
+    "Council backs new bridge\n"
+    "The mayor said the bridge will be built by 2026. "
+    "\u201cWe will not fund it,\u201d said councillor Ada Park, adding that the budget is empty. "
+    "The union declined to comment on the bridge."
+)
+
+
+def council_run(tmp_path: Path) -> tuple[Path, ArticleResult]:
+    """One article with nested, overlapping spans of different stances, and one unlocated quote."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "council.txt").write_text(COUNCIL, encoding="utf-8")
+    result = make_result("articles/council.txt", COUNCIL, [
+        ("Mayor", "c1", "The bridge will be built by 2026.", "support", ["the bridge will be built by 2026"]),
+        # overlaps the quote above on "built by 2026. \u201cWe will"
+        ("Ada Park", "c1", "The bridge will be built by 2026.", "oppose",
+         ["built by 2026. \u201cWe will not fund it"]),
+        # nested inside Ada Park's first quote
+        ("Ada Park", "c2", "The city budget is empty.", "support", ["the budget is empty"]),
+        ("The union", "c1", "The bridge will be built by 2026.", "neutral", ["declined to comment on the bridge"]),
+    ], unlocated={"Mayor/c1": ["a quote the model made up"]})
+    return write_run(tmp_path / "r1", [result],
+                     manifest={"model": "tiny-model", "prompt": {"name": "extract", "hash": "3f2a9c"}}), result
+
+
+# --- reading the page back --------------------------------------------------
+
+
+class Page(HTMLParser):
+    """Collects per-article text and highlight marks, plus every tag and script seen."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: dict[str, str] = {}  # section id -> article text as rendered
+        self.marks: dict[str, list[tuple[str, str, str]]] = {}  # section id -> (data-ev, class, text)
+        self.scripts: list[str] = []
+        self._section: str | None = None
+        self._in_text = 0
+        self._mark: dict[str, str | None] | None = None
+        self._mark_text = ""
+        self._script: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "section":
+            self._section = a.get("id")
+        if tag == "div" and "article-text" in (a.get("class") or "").split():
+            self._in_text = 1
+            self.texts[self._section or ""] = ""
+        elif self._in_text and tag == "div":
+            self._in_text += 1
+        if tag == "mark" and self._in_text:
+            self._mark, self._mark_text = a, ""
+        if tag == "script":
+            self._script = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self._in_text:
+            self._in_text -= 1
+        if tag == "mark" and self._mark is not None:
+            self.marks.setdefault(self._section or "", []).append(
+                (self._mark.get("data-ev") or "", self._mark.get("class") or "", self._mark_text))
+            self._mark = None
+        if tag == "script" and self._script is not None:
+            self.scripts.append(self._script)
+            self._script = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_text:
+            self.texts[self._section or ""] += data
+        if self._mark is not None:
+            self._mark_text += data
+        if self._script is not None:
+            self._script += data
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    page.close()
+    return page
+
+
+def page_data(page: Page) -> dict:
+    [blob] = [s for s in page.scripts if s.lstrip().startswith("{")]
+    return json.loads(blob)
+
+
+def highlighted_text(page: Page, section: str, ev_id: str) -> str:
+    """The text covered by one evidence id: the marks that list it, joined in order."""
+    return "".join(text for ids, _, text in page.marks[section] if ev_id in ids.split())
+
+
+# --- segments -----------------------------------------------------------------
+
+
+def test_highlight_segments_cut_at_every_boundary_and_list_covering_spans() -> None:
+    pieces = highlight_segments(20, [(2, 10, "a"), (5, 15, "b"), (6, 8, "c"), (18, 30, "out"), (4, 4, "empty")])
+    assert pieces == [
+        (0, 2, []), (2, 5, ["a"]), (5, 6, ["a", "b"]), (6, 8, ["a", "b", "c"]),
+        (8, 10, ["a", "b"]), (10, 15, ["b"]), (15, 20, []),
+    ]
+    assert highlight_segments(0, []) == []
+
+
+# --- the run report -------------------------------------------------------------
+
+
+def test_highlights_cover_exactly_the_evidence_offsets(tmp_path: Path) -> None:
+    run, result = council_run(tmp_path)
+    page = parse(render_run_html(run))
+    assert page.texts["article-1"] == COUNCIL  # the whole text, nothing lost or added
+    data = page_data(page)
+    located = [e for e in result.evidence() if e.alignment == "exact"]
+    ids = sorted((k for k, v in data["ev"].items() if v["start"] is not None), key=lambda k: data["ev"][k]["start"])
+    assert len(ids) == len(located) == 4
+    for ev_id in ids:
+        ev = data["ev"][ev_id]
+        assert highlighted_text(page, "article-1", ev_id) == COUNCIL[ev["start"]:ev["end"]] == ev["quote"]
+
+
+def test_overlapping_spans_of_different_stances_are_marked_mixed(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    page = parse(render_run_html(run))
+    data = page_data(page)
+    by_quote = {v["quote"]: k for k, v in data["ev"].items()}
+    mayor, ada = by_quote["the bridge will be built by 2026"], by_quote["built by 2026. \u201cWe will not fund it"]
+    [overlap] = [m for m in page.marks["article-1"] if set(m[0].split()) == {mayor, ada}]
+    assert overlap[2] == "built by 2026"
+    assert "st-mixed" in overlap[1].split() and "multi" in overlap[1].split()
+    budget = by_quote["the budget is empty"]
+    assert [m[1].split() for m in page.marks["article-1"] if m[0] == budget] == [["ev", "st-support"]]
+    neutral = by_quote["declined to comment on the bridge"]
+    assert data["ev"][neutral]["stance"] == "neutral"
+    assert [m[1] for m in page.marks["article-1"] if m[0] == neutral] == ["ev st-neutral"]
+
+
+def test_detail_data_names_actor_claim_stance_and_alignment(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    data = page_data(parse(render_run_html(run)))
+    [ev] = [v for v in data["ev"].values() if v["quote"] == "the budget is empty"]
+    assert data["actors"][ev["a"]] == {"name": "Ada Park", "type": "person", "role": None}
+    assert data["claims"][ev["c"]] == {"id": "c2", "text": "The city budget is empty."}
+    assert (ev["stance"], ev["alignment"]) == ("support", "exact")
+    assert data["articles"][ev["art"]] == "Council backs new bridge"
+
+
+def test_index_counts_grounding_provenance_and_unlocated_evidence(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    html = render_run_html(run)
+    index = html[html.index('<table class="index">'):html.index("</table>", html.index('<table class="index">'))]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', index)
+    # #, actors, claims, stances, evidence, grounded, seconds
+    assert cells == ["1", "3", "2", "4", "5", "80%", "12.5"]
+    assert "tiny-model" in html and "3f2a9c" in html and "2100 prompt + 640 completion" in html
+    section = html[html.index('id="article-1"'):]
+    unplaced = section[section.index('<ul class="unplaced">'):section.index("</ul>", section.index('"unplaced"'))]
+    assert "a quote the model made up" in unplaced and 'class="align align-none">none' in unplaced
+    assert "<summary>manifest.json</summary>" in html
+
+
+def test_claims_are_grouped_by_actor(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    html = render_run_html(run)
+    section = html[html.index('id="article-1"'):]
+    groups = re.findall(r'<div class="actor-group">\s*<h4>(.*?) <span', section)
+    assert groups == ["Mayor", "Ada Park", "The union"]
+    ada = section[section.index("<h4>Ada Park"):section.index("<h4>The union")]
+    assert re.findall(r'badge st-(\w+)">\w+</span> ([^<]+) <span class="cid">(c\d)', ada) == [
+        ("oppose", "The bridge will be built by 2026.", "c1"), ("support", "The city budget is empty.", "c2")]
+
+
+SCRIPT_ARTICLE = (
+    "Hackers <script>window.PWNED = 1; alert('x')</script> strike\n"
+    "A note: </script><img src=x onerror=\"window.PWNED=2\"> and <b>bold</b> & friends.\n"
+    "Spokesman Bob said \"<script>evil()</script>\" is harmless."
+)
+
+
+def script_run(tmp_path: Path) -> Path:
+    (tmp_path / "x.txt").write_text(SCRIPT_ARTICLE, encoding="utf-8")
+    result = make_result("x.txt", SCRIPT_ARTICLE, [
+        ("Bob <i>the</i> spokesman", "c1", "</script><script>window.PWNED=3</script> is harmless",
+         "support", ["<script>evil()</script>", "</script><img src=x onerror=\"window.PWNED=2\">"]),
+    ], actors=[Actor(name="Bob <i>the</i> spokesman", role="<u>role</u>", aliases=["<b>Bob</b>"])],
+        model="<script>m</script>")
+    return write_run(tmp_path / "run", [result], failures=[
+        {"article_id": "<script>f</script>.txt", "path": "f", "kind": "parse", "message": "<img src=y>",
+         "attempts": 1, "raw_output": None}])
+
+
+def test_article_and_model_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    run = script_run(tmp_path)
+    html = render_run_html(run)
+    page = parse(html)
+    # only our two scripts (the JSON data block and the page script); no injected tags
+    assert [t for t, _ in page.tags].count("script") == 2
+    assert not [t for t, _ in page.tags if t in {"img", "b", "i", "u"}]
+    assert not any(k.startswith("on") for _, attrs in page.tags for k in attrs)
+    assert page.texts["article-1"] == SCRIPT_ARTICLE
+    # the data block keeps the strings intact without ever closing its tag
+    data = page_data(page)
+    assert {v["quote"] for v in data["ev"].values()} == {
+        "<script>evil()</script>", "</script><img src=x onerror=\"window.PWNED=2\">"}
+    assert "</script><script>window.PWNED=3</script>" in data["claims"]["a1/0"]["text"]
+    assert "&lt;script&gt;f&lt;/script&gt;.txt" in html and "&lt;img src=y&gt;" in html
+
+
+def test_json_for_script_cannot_close_the_tag() -> None:
+    text = str(json_for_script({"q": "</script><!-- & \u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"q": "</script><!-- & \u2028"}
+
+
+def test_report_is_self_contained(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    page = parse(render_run_html(run))
+    for tag, attrs in page.tags:
+        assert tag not in {"link", "iframe", "img", "object", "embed"}
+        for key in ("src", "href"):
+            assert not (attrs.get(key) or "#").startswith(("http", "//")), (tag, attrs)
+    assert all("http" not in s and "import(" not in s for s in page.scripts[1:])
+
+
+def test_missing_article_text_lists_evidence_and_says_why(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    (tmp_path / "articles" / "council.txt").unlink()
+    html = render_run_html(run)
+    page = parse(html)
+    assert page.texts == {} and page.marks == {}
+    assert "Article text not found at &#39;articles/council.txt&#39;" in html
+    section = html[html.index('id="article-1"'):]
+    assert section.count('class="ev-link"') >= 2 * 5  # unplaced list + claims by actor
+    assert "the budget is empty" in section[section.index('<ul class="unplaced">'):]
+
+
+def test_changed_article_text_is_not_highlighted(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    (tmp_path / "articles" / "council.txt").write_text("Breaking: " + COUNCIL, encoding="utf-8")
+    html = render_run_html(run)
+    assert parse(html).marks == {}
+    assert "is not the text that was extracted" in html
+
+
+def test_article_path_resolves_from_cwd_then_run_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, result = council_run(tmp_path)  # article at tmp_path/articles/council.txt, run at tmp_path/r1
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "articles").mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    # not under the current folder: found beside the run folder (its parent)
+    assert resolve_article_path(result.article, run) == tmp_path / "articles" / "council.txt"
+    assert load_article_text(result.article, run, result.evidence()).text == COUNCIL
+    # the current folder wins
+    (elsewhere / "articles" / "council.txt").write_text(COUNCIL, encoding="utf-8")
+    assert resolve_article_path(result.article, run) == elsewhere / "articles" / "council.txt"
+    # neither: not found
+    (elsewhere / "articles" / "council.txt").unlink()
+    (tmp_path / "articles" / "council.txt").unlink()
+    assert resolve_article_path(result.article, run) is None
+
+
+def test_stance_table_lines_up_codebook_claims_across_articles(tmp_path: Path) -> None:
+    texts = {f"a{i}.txt": f"Title {i}\nAlice said yes. Bob said no. Carol shrugged." for i in range(3)}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cb = {"k1": "T1", "k2": "T2"}
+    results = [
+        make_result(name, text, [
+            ("Alice", "k1", f"Taxes should rise ({name})", "support", ["Alice said yes"]),
+            ("Bob", "k1", f"Taxes should rise ({name})", "oppose" if i else "support", ["Bob said no"]),
+            ("Carol", "k2", "Other", "neutral", ["Carol shrugged"]),
+        ], codebook=cb)
+        for i, (name, text) in enumerate(texts.items())
+    ]
+    table = stance_table(results)
+    assert table.claims_by_codebook and [c.key for c in table.claims] == ["codebook:T1", "codebook:T2"]
+    assert table.actors == ["Alice", "Bob", "Carol"]
+    assert table.cell("Alice", "codebook:T1").symbol() == "+3"
+    bob = table.cell("Bob", "codebook:T1")
+    assert (bob.label, bob.symbol(), round(bob.score, 3)) == ("mixed", "\u00b13", round(-1 / 3, 3))
+    assert table.cell("Carol", "codebook:T1") is None
+    cut = stance_table(results, max_actors=1, max_claims=1)
+    assert (cut.actors, [c.label for c in cut.claims], cut.total_actors, cut.total_claims) == (["Alice"], ["C1"], 3, 2)
+    html = render_run_html(write_run(tmp_path / "run", results), max_actors=1, max_claims=1)
+    assert "Showing the 1 of 3 actors and 1 of 2 claims" in html
+    assert 'class="cell st-support" title="Alice \u2014 C1: 3 support">+3</td>' in html
+
+
+def test_bad_run_folders_give_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="run folder not found"):
+        load_run(tmp_path / "nope")
+    with pytest.raises(ReportError, match="not a run folder"):
+        load_run(tmp_path)
+    run, _ = council_run(tmp_path)
+    (run / "results" / "broken.json").write_text('{"article": 1}', encoding="utf-8")
+    data = load_run(run)
+    assert len(data.results) == 1 and [name for name, _ in data.invalid] == ["broken.json"]
+    assert "<code>broken.json</code>" in render_run_html(data)
+
+
+# --- CLI ------------------------------------------------------------------------
+
+
+def cli_args(*args: str) -> list[str]:
+    """Typer runs a one-command app without the command name; name it once there are several."""
+    return list(args) if isinstance(typer.main.get_command(app), typer.core.TyperGroup) else list(args[1:])
+
+
+def test_cli_writes_report_and_plot(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need the report extra (matplotlib)")
+    run, _ = council_run(tmp_path)
+    out, plot = tmp_path / "out" / "r.html", tmp_path / "stance.png"
+    res = CliRunner().invoke(app, cli_args("report", str(run), "--out", str(out), "--plot", str(plot)))
+    assert res.exit_code == 0, res.output
+    assert f"wrote {out} (1 articles" in res.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_bad_input_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, cli_args("report", str(tmp_path / "missing")))
+    assert res.exit_code == 1
+    assert "stance report: run folder not found" in res.output and "Traceback" not in res.output
+    run, _ = council_run(tmp_path)
+    res = CliRunner().invoke(app, cli_args("report", str(run), "--plot", str(tmp_path / "p.gif")))
+    assert res.exit_code == 1 and "plot file must end in one of .png, .svg, .pdf" in res.output
+    assert (run / "report.html").is_file()  # default output beside the results
+
+
+# --- plots --------------------------------------------------------------------------
+
+
+def test_plot_stance_table_svg(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="plots need the report extra (matplotlib)")
+    run, _ = council_run(tmp_path)
+    svg = plot_stance_table(run, tmp_path / "t.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+
+
+def test_plot_without_matplotlib_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, _ = council_run(tmp_path)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import now raises ImportError
+    with pytest.raises(ReportError, match=r"pip install 'stance\[report\]'"):
+        plot_stance_table(run, tmp_path / "t.png")
+
+
+# --- real fixtures and size ---------------------------------------------------------
+
+
+def gold_result(gold_path: Path) -> ArticleResult:
+    """A result that says exactly what a gold file says, with offsets found in the text."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    text_path = gold_path.parent / gold["article"]
+    text = text_path.read_text(encoding="utf-8")
+    statements = [(s["actor"], c["id"], c["text"], s["stance"], s["evidence"])
+                  for c in gold["claims"] for s in c["stances"]]
+    return make_result(str(text_path), text, statements, actors=[Actor(**a) for a in gold["actors"]])
+
+
+def gold_run(run: Path, copies: int = 1) -> Path:
+    """A run of every dev fixture (as gold results), each article repeated ``copies`` times."""
+    golds = sorted(DEV.glob("*.gold.json"))
+    if not golds:
+        pytest.skip(f"dev fixtures not found at {DEV}")
+    results = []
+    for i in range(copies):
+        for g in golds:
+            r = gold_result(g)
+            if copies > 1:
+                r.article.id = f"{i:03d}-{r.article.id}"
+            results.append(r)
+    return write_run(run, results)
+
+
+def test_every_gold_evidence_quote_of_the_dev_fixtures_is_highlighted(tmp_path: Path) -> None:
+    run = gold_run(tmp_path / "run")
+    data = load_run(run)
+    page = parse(render_run_html(data))
+    ev = page_data(page)["ev"]
+    assert len(ev) == sum(len(r.evidence()) for r in data.results) > 100
+    for ev_id, item in ev.items():
+        section = "article-" + item["art"][1:]
+        assert highlighted_text(page, section, ev_id) == item["quote"], ev_id
+    for number, result in enumerate(data.results, 1):
+        assert page.texts[f"article-{number}"] == Path(result.article.path).read_text(encoding="utf-8")
+
+
+def test_report_of_a_100_article_run_is_small_and_fast(tmp_path: Path) -> None:
+    run = gold_run(tmp_path / "run", copies=12)  # 9 fixtures x 12 = 108 articles
+    started = time.perf_counter()
+    out = write_run_report(run, tmp_path / "report.html")
+    seconds = time.perf_counter() - started
+    size = out.stat().st_size
+    assert len(load_run(run).results) == 108
+    assert size < 5_000_000 and seconds < 10, (size, seconds)
