@@ -1,0 +1,88 @@
+"""Eval harness: score runs against hand-labelled fixtures, compare runs, gate regressions.
+
+Typical use (a notebook or a CI script)::
+
+    from stance.evals import ScoreOptions, score_run, compare_runs, check_gate
+
+    report = score_run("runs/new", "../shared/fixtures/dev")     # writes runs/new/metrics.json
+    report.overall.micro["pair_f1"], report.overall.ci["pair_f1"]
+    cmp = compare_runs("runs/old", "runs/new")                    # paired bootstrap of B - A
+    problems = check_gate(report, "evals/baselines/dev.json", max_drop=0.02, mins={"pair_f1": 0.4})
+
+Matching rules and metric keys: docs/evals.md.
+"""
+
+from ._compare import Comparison, FixtureDiff, MetricDiff, PairChange, compare_reports, compare_runs
+from ._errors import EvalError
+from ._fixtures import Fixture, GoldActor, GoldClaim, GoldFile, GoldStance, gold_as_result, load_fixture, load_fixtures
+from ._gate import DEFAULT_GATE_METRICS, DEFAULT_MAX_DROP, GateViolation, check_gate, comparison_regressions, parse_mins
+from ._matching import FixtureMatch, MatchedPair, PairRef, actor_match, match_fixture, name_tokens
+from ._metrics import CI_KEYS, METRIC_DOCS, Counts, bootstrap_ci, compute_metrics, paired_bootstrap_diff
+from ._options import ScoreOptions
+from ._render import (
+    comparison_json,
+    comparison_markdown,
+    print_comparison,
+    print_report,
+    report_json,
+    report_markdown,
+    violations_text,
+)
+from ._run import FailureRecord, RunData, RunInfo, link_run, load_run
+from ._score import METRICS_FILE, EvalReport, FixtureScore, load_report, score_results, score_run, write_report
+
+__all__ = [
+    "CI_KEYS",
+    "DEFAULT_GATE_METRICS",
+    "DEFAULT_MAX_DROP",
+    "METRICS_FILE",
+    "METRIC_DOCS",
+    "Comparison",
+    "Counts",
+    "EvalError",
+    "EvalReport",
+    "FailureRecord",
+    "Fixture",
+    "FixtureDiff",
+    "FixtureMatch",
+    "FixtureScore",
+    "GateViolation",
+    "GoldActor",
+    "GoldClaim",
+    "GoldFile",
+    "GoldStance",
+    "MatchedPair",
+    "MetricDiff",
+    "PairChange",
+    "PairRef",
+    "RunData",
+    "RunInfo",
+    "ScoreOptions",
+    "actor_match",
+    "bootstrap_ci",
+    "check_gate",
+    "compare_reports",
+    "compare_runs",
+    "comparison_json",
+    "comparison_markdown",
+    "comparison_regressions",
+    "compute_metrics",
+    "gold_as_result",
+    "link_run",
+    "load_fixture",
+    "load_fixtures",
+    "load_report",
+    "load_run",
+    "match_fixture",
+    "name_tokens",
+    "paired_bootstrap_diff",
+    "parse_mins",
+    "print_comparison",
+    "print_report",
+    "report_json",
+    "report_markdown",
+    "score_results",
+    "score_run",
+    "violations_text",
+    "write_report",
+]

@@ -1,0 +1,305 @@
+"""Match predicted (actor, claim) pairs to gold pairs, one to one.
+
+The unit is a pair: one ``Stance`` inside one ``Claim``. Rules (docs/evals.md):
+
+* **Actors** match by canonical name, by alias (gold aliases and the predicted
+  actor's aliases), by surname for persons, or by token containment; names are
+  compared case-, accent- and punctuation-insensitively, without a leading
+  "the" or title ("Mr.", "Sen.", "President"...).
+* **Claims** (open mode) match when a predicted evidence span overlaps a gold
+  evidence span (every occurrence of each gold evidence string in the text)
+  by ``min_overlap_chars``, or when the claim texts are close paraphrases
+  (rapidfuzz token_set_ratio >= ``paraphrase_threshold``). In codebook mode the
+  predicted claim's ``codebook_id`` must equal the gold claim id.
+* **One to one**: maximum bipartite matching (augmenting paths), trying the
+  best-scoring candidates first, so the number of matches is maximal and ties
+  go to the closest pair. Stance labels never influence matching, so a wrong
+  label costs stance accuracy, not pair F1.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from stance.schema import ArticleResult, StanceLabel
+
+from ._fixtures import Fixture, find_all
+from ._options import ScoreOptions
+
+# Leading words dropped from names before comparing ("the", honorifics and titles).
+TITLES = frozenset(
+    "the mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sen senator rep "
+    "representative congressman congresswoman gov governor lt gen general col colonel maj major capt captain "
+    "adm admiral sgt president vice secretary minister chancellor mayor judge justice king queen prince "
+    "princess sheikh st".split()
+)
+# Words ignored by the token-containment rule.
+STOP = frozenset("the a an of and for to in on at by with de del la le von van".split())
+SUFFIXES = frozenset("jr sr ii iii iv".split())
+
+ActorRule = Literal["name", "alias", "surname", "tokens"]
+ClaimRule = Literal["evidence", "paraphrase", "codebook"]
+_ACTOR_SCORE: dict[str, float] = {"name": 1.0, "alias": 0.9, "surname": 0.8, "tokens": 0.7}
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Lower-case, accent-free word tokens of a name, without a leading "the" or title."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
+    s = re.sub(r"['’]s\b", "", s)  # possessive
+    s = re.sub(r"['’.]", "", s)  # O'Neill -> oneill, U.S. -> us
+    toks = re.findall(r"[^\W_]+", s)
+    while len(toks) > 1 and toks[0] in TITLES:
+        toks.pop(0)
+    return tuple(toks)
+
+
+def _surname(tokens: tuple[str, ...]) -> str | None:
+    toks = [t for t in tokens if t not in SUFFIXES]
+    return toks[-1] if len(toks) >= 2 else None
+
+
+@dataclass(frozen=True)
+class ActorForms:
+    """Every surface form of one actor, tokenised once."""
+
+    name: str
+    forms: tuple[tuple[str, ...], ...]  # canonical name first, then aliases
+    person: bool
+
+    @classmethod
+    def of(cls, name: str, aliases: list[str], person: bool) -> ActorForms:
+        forms = [name_tokens(name)] + [name_tokens(a) for a in aliases]
+        uniq = tuple(dict.fromkeys(f for f in forms if f))
+        return cls(name=name, forms=uniq or ((),), person=person)
+
+
+def actor_match(pred: ActorForms, gold: ActorForms) -> ActorRule | None:
+    """The strongest rule under which two actors are the same, or None."""
+    if pred.forms[0] and pred.forms[0] == gold.forms[0]:
+        return "name"
+    gold_forms = set(gold.forms)
+    if any(f and f in gold_forms for f in pred.forms):
+        return "alias"
+    for pf in pred.forms:
+        for gf in gold.forms:
+            if (len(pf) == 1 and gold.person and pf[0] == _surname(gf)) or (
+                len(gf) == 1 and pred.person and gf[0] == _surname(pf)
+            ):
+                return "surname"
+    for pf in pred.forms:
+        a = set(pf) - STOP
+        if not a:
+            continue
+        for gf in gold.forms:
+            b = set(gf) - STOP
+            if b and (a <= b or b <= a):
+                return "tokens"
+    return None
+
+
+class PairRef(BaseModel):
+    """One (actor, claim) pair as reported: enough to show it to a person."""
+
+    claim_id: str
+    claim: str
+    actor: str
+    stance: StanceLabel
+    evidence: list[str] = Field(default_factory=list)
+    codebook_id: str | None = None
+
+
+class MatchedPair(BaseModel):
+    gold: PairRef
+    pred: PairRef
+    actor_rule: ActorRule
+    claim_rule: ClaimRule
+    overlap_chars: int = 0
+    similarity: float = 0.0
+
+
+class FixtureMatch(BaseModel):
+    """The outcome of matching one article's predictions against its gold."""
+
+    matched: list[MatchedPair] = Field(default_factory=list)
+    missed: list[PairRef] = Field(default_factory=list, description="gold pairs with no match")
+    spurious: list[PairRef] = Field(default_factory=list, description="predicted pairs with no match")
+    gold_actors: int = 0
+    pred_actors: int = 0
+    matched_actors: int = 0
+    offset_mismatches: int = Field(
+        0, description="predicted 'exact' evidence whose offsets do not hold the quote in the fixture text"
+    )
+
+
+@dataclass
+class _Pair:
+    ref: PairRef
+    actor: ActorForms
+    spans: list[tuple[int, int]]
+    claim_norm: str
+    claim_tokens: int
+    edges: list[tuple[float, int, ActorRule, ClaimRule, int, float]] = field(default_factory=list)
+
+
+def _max_overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> tuple[int, int]:
+    """Largest overlap between any span of ``a`` and any of ``b``, and the shorter span's length there."""
+    best, short = 0, 0
+    for s1, e1 in a:
+        for s2, e2 in b:
+            ov = min(e1, e2) - max(s1, s2)
+            if ov > best:
+                best, short = ov, min(e1 - s1, e2 - s2)
+    return best, short
+
+
+def max_bipartite_matching(edges: list[list[int]], order: list[int] | None = None) -> dict[int, int]:
+    """Maximum-cardinality matching, left -> right (Kuhn's augmenting paths).
+
+    ``edges[u]`` lists u's right-hand candidates, best first: each left vertex
+    takes its preferred free candidate, and only when none is free does an
+    augmenting path move an earlier choice, so the result is maximal in size
+    and otherwise the greedy best-first one.
+    """
+    match_right: dict[int, int] = {}
+
+    def augment(u: int, seen: set[int]) -> bool:
+        for v in edges[u]:  # a free candidate first, in order of preference...
+            if v not in match_right:
+                match_right[v] = u
+                return True
+        for v in edges[u]:  # ...else move an earlier choice along an augmenting path
+            if v in seen:
+                continue
+            seen.add(v)
+            if augment(match_right[v], seen):
+                match_right[v] = u
+                return True
+        return False
+
+    for u in order if order is not None else range(len(edges)):
+        augment(u, set())
+    return {u: v for v, u in match_right.items()}
+
+
+def _gold_pairs(fixture: Fixture, forms: dict[str, ActorForms]) -> list[_Pair]:
+    out = []
+    text = fixture.text
+    for c in fixture.gold.claims:
+        norm = default_process(c.text)
+        for s in c.stances:
+            spans = [sp for q in s.evidence for sp in find_all(text, q)]
+            ref = PairRef(claim_id=c.id, claim=c.text, actor=s.actor, stance=s.stance, evidence=list(s.evidence))
+            out.append(_Pair(ref, forms[s.actor], spans, norm, len(norm.split())))
+    return out
+
+
+def _pred_pairs(result: ArticleResult, text: str) -> tuple[list[_Pair], int]:
+    listed = {a.name: a for a in result.actors}
+    forms: dict[str, ActorForms] = {}
+    out, mismatches = [], 0
+    for c in result.claims:
+        norm = default_process(c.text)
+        for s in c.stances:
+            if s.actor not in forms:
+                a = listed.get(s.actor)
+                forms[s.actor] = ActorForms.of(
+                    s.actor, list(a.aliases) if a else [], person=(a is None or a.type == "person")
+                )
+            spans = []
+            for e in s.evidence:
+                if e.start is None or e.end is None:
+                    continue
+                start, end = e.start, e.end
+                if e.alignment == "exact" and text[start:end] != e.quote:
+                    mismatches += 1
+                    found = find_all(text, e.quote)
+                    if found:  # offsets into another reading of the text: use the nearest true occurrence
+                        start, end = min(found, key=lambda sp: abs(sp[0] - e.start))  # type: ignore[operator]
+                if end > start:
+                    spans.append((start, end))
+            ref = PairRef(
+                claim_id=c.id,
+                claim=c.text,
+                actor=s.actor,
+                stance=s.stance,
+                evidence=[e.quote for e in s.evidence],
+                codebook_id=c.codebook_id,
+            )
+            out.append(_Pair(ref, forms[s.actor], spans, norm, len(norm.split())))
+    return out, mismatches
+
+
+def match_fixture(fixture: Fixture, result: ArticleResult | None, options: ScoreOptions | None = None) -> FixtureMatch:
+    """Match one article's predicted pairs to its gold pairs (``result=None``: nothing predicted)."""
+    opts = options or ScoreOptions()
+    gold_forms = {
+        a.name: ActorForms.of(a.name, list(a.aliases), person=(a.type == "person")) for a in fixture.gold.actors
+    }
+    gold = _gold_pairs(fixture, gold_forms)
+    pred, mismatches = _pred_pairs(result, fixture.text) if result is not None else ([], 0)
+
+    actor_cache: dict[tuple[str, str], ActorRule | None] = {}
+
+    def actors(p: ActorForms, g: ActorForms) -> ActorRule | None:
+        key = (p.name, g.name)
+        if key not in actor_cache:
+            actor_cache[key] = actor_match(p, g)
+        return actor_cache[key]
+
+    thr = opts.paraphrase_threshold * 100.0
+    for p in pred:
+        for j, g in enumerate(gold):
+            arule = actors(p.actor, g.actor)
+            if arule is None:
+                continue
+            ov, short = _max_overlap(p.spans, g.spans)
+            sim = fuzz.token_set_ratio(p.claim_norm, g.claim_norm, processor=None)
+            crule: ClaimRule | None = None
+            if opts.mode == "codebook":
+                if p.ref.codebook_id is not None and p.ref.codebook_id == g.ref.claim_id:
+                    crule = "codebook"
+            elif ov > 0 and ov >= min(opts.min_overlap_chars, short):
+                crule = "evidence"
+            elif sim >= thr and min(p.claim_tokens, g.claim_tokens) >= opts.min_paraphrase_tokens:
+                crule = "paraphrase"
+            if crule is None:
+                continue
+            score = _ACTOR_SCORE[arule] + (ov / short if short else 0.0) + sim / 100.0
+            p.edges.append((score, j, arule, crule, ov, sim / 100.0))
+    for p in pred:
+        p.edges.sort(key=lambda e: (-e[0], e[1]))
+    order = sorted(range(len(pred)), key=lambda i: (-(pred[i].edges[0][0] if pred[i].edges else 0.0), i))
+    pairing = max_bipartite_matching([[e[1] for e in p.edges] for p in pred], order)
+
+    out = FixtureMatch(offset_mismatches=mismatches)
+    for i, p in enumerate(pred):
+        j = pairing.get(i)
+        if j is None:
+            out.spurious.append(p.ref)
+            continue
+        e = next(e for e in p.edges if e[1] == j)
+        out.matched.append(
+            MatchedPair(gold=gold[j].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4))
+        )
+    taken = set(pairing.values())
+    out.missed = [g.ref for j, g in enumerate(gold) if j not in taken]
+    out.matched.sort(key=lambda m: (m.gold.claim_id, m.gold.actor))
+
+    # Actor precision/recall: distinct stance-taking actors, matched one to one by name rules.
+    g_actors = list(dict.fromkeys(g.ref.actor for g in gold))
+    p_forms = list({p.actor.name: p.actor for p in pred}.values())
+    a_edges = []
+    for pf in p_forms:
+        cands = [(_ACTOR_SCORE[r], j) for j, ga in enumerate(g_actors) if (r := actors(pf, gold_forms[ga]))]
+        a_edges.append([j for _, j in sorted(cands, key=lambda c: (-c[0], c[1]))])
+    out.gold_actors, out.pred_actors = len(g_actors), len(p_forms)
+    out.matched_actors = len(max_bipartite_matching(a_edges))
+    return out

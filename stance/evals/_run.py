@@ -1,0 +1,169 @@
+"""Read a run folder (docs/result-format.md) and pair its articles with fixtures.
+
+Evals only read runs; the batch module writes them. A result is linked to a
+fixture by ``article.id`` (equal to the gold ``article`` file name, or ending
+in it as a path), else by the file name of ``article.path``, else by the
+sha256 of the article bytes. File names in ``results/`` are never parsed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stance.schema import ArticleResult
+
+from ._errors import EvalError
+from ._fixtures import Fixture
+
+
+class FailureRecord(BaseModel):
+    """One ``failures/<id>.json``: an article the extractor gave up on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    article_id: str
+    path: str = ""
+    kind: str = ""
+    message: str = ""
+    attempts: int | None = None
+
+
+class RunInfo(BaseModel):
+    """Where a run came from: recorded in metrics.json so a number can be traced to its prompt and model."""
+
+    path: str
+    model: str | None = None
+    endpoint: str | None = None
+    prompt_name: str | None = None
+    prompt_hash: str | None = None
+    stance_version: str | None = None
+    n_results: int = 0
+    n_failures: int = 0
+
+
+class RunData(BaseModel):
+    path: str
+    manifest: dict[str, Any] = Field(default_factory=dict)
+    results: list[ArticleResult] = Field(default_factory=list)
+    failures: list[FailureRecord] = Field(default_factory=list)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise EvalError(f"{path}: cannot read: {e.strerror or e}") from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise EvalError(f"{path}: not valid JSON ({e})") from e
+
+
+def load_run(run_dir: str | Path) -> RunData:
+    """Read ``manifest.json`` (optional), ``results/*.json`` and ``failures/*.json``."""
+    d = Path(run_dir)
+    if not d.is_dir():
+        raise EvalError(f"{d}: run folder not found")
+    if not (d / "results").is_dir() and not (d / "failures").is_dir():
+        raise EvalError(f"{d}: not a run folder (no results/ or failures/ inside)")
+    manifest: dict[str, Any] = {}
+    if (d / "manifest.json").is_file():
+        m = _read_json(d / "manifest.json")
+        manifest = m if isinstance(m, dict) else {}
+    results = []
+    for p in sorted((d / "results").glob("*.json")):
+        try:
+            results.append(ArticleResult.model_validate(_read_json(p)))
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise EvalError(f"{p}: not a valid ArticleResult ({where}: {first['msg']})") from e
+    failures = []
+    for p in sorted((d / "failures").glob("*.json")):
+        try:
+            failures.append(FailureRecord.model_validate(_read_json(p)))
+        except ValidationError as e:
+            raise EvalError(f"{p}: not a valid failure record (needs article_id)") from e
+    return RunData(path=str(d), manifest=manifest, results=results, failures=failures)
+
+
+def _most_common(values: list[str | None]) -> str | None:
+    vals = [v for v in values if v]
+    return Counter(vals).most_common(1)[0][0] if vals else None
+
+
+def run_info(run: RunData) -> tuple[RunInfo, list[str]]:
+    """Model and prompt of a run, from manifest.json first, else from the results; plus warnings."""
+    m = run.manifest
+    prompt = m.get("prompt")
+    p_name = prompt.get("name") if isinstance(prompt, dict) else (prompt if isinstance(prompt, str) else None)
+    p_hash = prompt.get("hash") if isinstance(prompt, dict) else m.get("prompt_hash")
+    provs = [r.provenance for r in run.results]
+    warnings = []
+    for label, values in (
+        ("models", {p.model for p in provs}),
+        ("prompts", {(p.prompt.name, p.prompt.hash) for p in provs}),
+    ):
+        if len(values) > 1:
+            warnings.append(f"results mix {len(values)} {label}: {sorted(map(str, values))}")
+    info = RunInfo(
+        path=run.path,
+        model=m.get("model") if isinstance(m.get("model"), str) else _most_common([p.model for p in provs]),
+        endpoint=m.get("endpoint") if isinstance(m.get("endpoint"), str) else _most_common([p.endpoint for p in provs]),
+        prompt_name=p_name if isinstance(p_name, str) else _most_common([p.prompt.name for p in provs]),
+        prompt_hash=p_hash if isinstance(p_hash, str) else _most_common([p.prompt.hash for p in provs]),
+        stance_version=_most_common([p.stance_version for p in provs]),
+        n_results=len(run.results),
+        n_failures=len(run.failures),
+    )
+    return info, warnings
+
+
+def _key_matches(article_id: str, path: str, fixture: Fixture) -> bool:
+    target = fixture.gold.article
+    for s in (article_id, path):
+        if s and (s == target or PurePosixPath(s.replace("\\", "/")).name == target):
+            return True
+    return False
+
+
+class Linked(BaseModel):
+    """The run's articles assigned to fixtures by name."""
+
+    results: dict[str, ArticleResult] = Field(default_factory=dict)
+    failures: dict[str, FailureRecord] = Field(default_factory=dict)
+    unmatched: list[str] = Field(default_factory=list, description="article ids that belong to no fixture")
+    warnings: list[str] = Field(default_factory=list)
+
+
+def link_run(fixtures: list[Fixture], run: RunData) -> Linked:
+    """Assign each result and failure to the fixture it extracted (see module doc for the rule)."""
+    by_sha = {f.sha256: f for f in fixtures}
+    out = Linked()
+
+    def find(article_id: str, path: str, sha: str | None) -> Fixture | None:
+        for f in fixtures:
+            if _key_matches(article_id, path, f):
+                return f
+        return by_sha.get(sha) if sha else None
+
+    for r in run.results:
+        f = find(r.article.id, r.article.path, r.article.sha256)
+        if f is None:
+            out.unmatched.append(r.article.id)
+        elif f.name in out.results:
+            out.warnings.append(f"fixture {f.name}: two results ({r.article.id!r}); kept the first")
+        else:
+            out.results[f.name] = r
+    for fl in run.failures:
+        f = find(fl.article_id, fl.path, None)
+        if f is None:
+            out.unmatched.append(fl.article_id)
+        elif f.name in out.results:
+            out.warnings.append(f"fixture {f.name}: has both a result and a failure record; scored the result")
+        else:
+            out.failures.setdefault(f.name, fl)
+    return out
