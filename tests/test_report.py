@@ -341,6 +341,33 @@ def test_changed_article_text_is_not_highlighted(tmp_path: Path) -> None:
     assert "is not the text that was extracted" in html
 
 
+def test_edited_file_with_quotes_still_in_place_is_highlighted_with_a_note(tmp_path: Path) -> None:
+    run, _ = council_run(tmp_path)
+    (tmp_path / "articles" / "council.txt").write_text(COUNCIL + "\nCorrection appended later.", encoding="utf-8")
+    html = render_run_html(run)
+    assert "differs from the extracted text (sha256), but every exact quote is still at its offsets" in html
+    assert len(parse(html).marks["article-1"]) >= 4
+
+
+def test_html_article_is_read_again_the_way_extraction_read_it(tmp_path: Path) -> None:
+    from stance.loaders import Article, load_file
+
+    body = " ".join(f"<p>Paragraph {i}: the minister said the <b>tax</b> will rise &amp; stay.</p>" for i in range(4))
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "tax.html").write_text(
+        f"<html><head><title>Tax rises</title></head><body><article><h1>Tax rises</h1>{body}</article></body></html>",
+        encoding="utf-8")
+    [article] = load_file(tmp_path / "news" / "tax.html", tmp_path)
+    assert isinstance(article, Article) and "the tax will rise & stay" in article.text
+    result = make_result("news/tax.html", article.text, [
+        ("The minister", "c1", "The tax will rise.", "support", ["the tax will rise & stay"])])
+    result.article = result.article.model_copy(update={"id": article.id, "sha256": article.sha256})
+    page = parse(render_run_html(write_run(tmp_path / "run", [result])))
+    assert page.texts["article-1"] == article.text  # the extracted text, not the HTML source
+    [(ids, _, text)] = page.marks["article-1"]
+    assert text == "the tax will rise & stay"
+
+
 def test_article_path_resolves_from_cwd_then_run_parent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run, result = council_run(tmp_path)  # article at tmp_path/articles/council.txt, run at tmp_path/r1
     elsewhere = tmp_path / "elsewhere"

@@ -130,3 +130,30 @@ def test_article_with_script_runs_nothing(browser: webdriver.Chrome, tmp_path: P
     assert f"\u201c{quote}\u201d" in item and "Bob <i>the</i> spokesman" in item
     assert browser.execute_script("return window.PWNED === undefined")
     browser.save_screenshot(str(tmp_path / "script.png"))
+
+
+def test_eval_report_click_shows_missed_gold_pair(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    from stance.evals import gold_as_result, load_fixture, score_results
+    from stance.report import write_eval_html
+    from test_report_eval import DEV, NAMES, OPTIONS, degraded
+
+    if not (DEV / f"{NAMES[0]}.gold.json").is_file():
+        pytest.skip(f"dev fixtures not found at {DEV}")
+    fixture = load_fixture(DEV / f"{NAMES[0]}.gold.json")
+    report = score_results([fixture], {fixture.name: degraded(fixture)}, options=OPTIONS)
+    out = write_eval_html(report, tmp_path / "eval.html", fixtures_dir=DEV)
+    browser.get(out.resolve().as_uri())
+    missed = report.fixtures[0].missed[0]
+    mark = browser.find_element(By.CSS_SELECTOR, "#fixture-1 mark.out-missed")
+    assert mark.text == missed.evidence[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", mark)
+    mark.click()
+    [item] = detail_items(browser)
+    assert "pair gold \u00b7 missed" in item and missed.actor in item and missed.claim in item
+    # the invented pair is shown as spurious, its actor name as text
+    spurious = browser.find_element(By.CSS_SELECTOR, "#fixture-1 mark.out-spurious")
+    spurious.click()
+    [item] = detail_items(browser)
+    assert "pair predicted \u00b7 spurious" in item and "<script>window.PWNED=1</script>Mallory" in item
+    assert browser.execute_script("return window.PWNED === undefined")
+    browser.save_screenshot(str(tmp_path / "eval.png"))

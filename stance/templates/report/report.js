@@ -39,8 +39,12 @@
     box.appendChild(row("claim " + claim.id, claim.text, "detail-claim"));
     box.appendChild(row("stance", ev.stance, "detail-stance"));
     var where = ev.start === null ? "not located in the text" : "chars " + ev.start + "\u2013" + ev.end;
-    box.appendChild(row("alignment", ev.alignment + " (" + where + ")", "detail-alignment"));
-    if (ev.kind) { box.appendChild(row("match", ev.kind, "detail-kind")); }
+    if (ev.alignment !== undefined) {
+      box.appendChild(row("alignment", ev.alignment + " (" + where + ")", "detail-alignment"));
+    } else {
+      box.appendChild(row("where", where, "detail-where"));
+    }
+    if (ev.kind) { box.appendChild(row("pair", ev.kind, "detail-kind")); }
     if (data.articles && data.articles[ev.art] !== undefined) { box.appendChild(row("article", data.articles[ev.art])); }
     box.appendChild(el("div", "quote", "\u201c" + ev.quote + "\u201d"));
     return box;
