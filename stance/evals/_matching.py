@@ -49,13 +49,18 @@ ClaimRule = Literal["evidence", "paraphrase", "codebook"]
 _ACTOR_SCORE: dict[str, float] = {"name": 1.0, "alias": 0.9, "surname": 0.8, "tokens": 0.7}
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+_DROP = re.compile(r"['’.]")
+_WORD = re.compile(r"[^\W_]+")
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens of a name, without a leading "the" or title."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"['’]s\b", "", s)  # possessive
-    s = re.sub(r"['’.]", "", s)  # O'Neill -> oneill, U.S. -> us
-    toks = re.findall(r"[^\W_]+", s)
+    s = name
+    if not s.isascii():
+        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    s = _DROP.sub("", _POSSESSIVE.sub("", s.lower()))  # Iran's -> iran, O'Neill -> oneill, U.S. -> us
+    toks = _WORD.findall(s)
     while len(toks) > 1 and toks[0] in TITLES:
         toks.pop(0)
     return tuple(toks)
@@ -66,41 +71,46 @@ def _surname(tokens: tuple[str, ...]) -> str | None:
     return toks[-1] if len(toks) >= 2 else None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ActorForms:
-    """Every surface form of one actor, tokenised once."""
+    """Every surface form of one actor, tokenised once, with what each rule needs precomputed."""
 
     name: str
-    forms: tuple[tuple[str, ...], ...]  # canonical name first, then aliases
+    forms: tuple[tuple[str, ...], ...]  # canonical name first (possibly empty), then aliases
     person: bool
+    form_set: frozenset[tuple[str, ...]] = frozenset()
+    singles: frozenset[str] = frozenset()  # one-word forms
+    surnames: frozenset[str] = frozenset()  # last words of multi-word forms
+    contents: tuple[frozenset[str], ...] = ()  # each form's words without STOP words
 
     @classmethod
     def of(cls, name: str, aliases: list[str], person: bool) -> ActorForms:
-        forms = [name_tokens(name)] + [name_tokens(a) for a in aliases]
-        uniq = tuple(dict.fromkeys(f for f in forms if f))
-        return cls(name=name, forms=uniq or ((),), person=person)
+        forms = tuple(dict.fromkeys([name_tokens(name)] + [t for a in aliases if (t := name_tokens(a))]))
+        real = [f for f in forms if f]
+        return cls(
+            name=name,
+            forms=forms,
+            person=person,
+            form_set=frozenset(real),
+            singles=frozenset(f[0] for f in real if len(f) == 1),
+            surnames=frozenset(sn for f in real if (sn := _surname(f))),
+            contents=tuple(c for f in real if (c := frozenset(f) - STOP)),
+        )
 
 
 def actor_match(pred: ActorForms, gold: ActorForms) -> ActorRule | None:
     """The strongest rule under which two actors are the same, or None."""
     if pred.forms[0] and pred.forms[0] == gold.forms[0]:
         return "name"
-    gold_forms = set(gold.forms)
-    if any(f and f in gold_forms for f in pred.forms):
+    if not pred.form_set.isdisjoint(gold.form_set):
         return "alias"
-    for pf in pred.forms:
-        for gf in gold.forms:
-            if (len(pf) == 1 and gold.person and pf[0] == _surname(gf)) or (
-                len(gf) == 1 and pred.person and gf[0] == _surname(pf)
-            ):
-                return "surname"
-    for pf in pred.forms:
-        a = set(pf) - STOP
-        if not a:
-            continue
-        for gf in gold.forms:
-            b = set(gf) - STOP
-            if b and (a <= b or b <= a):
+    if (gold.person and not pred.singles.isdisjoint(gold.surnames)) or (
+        pred.person and not gold.singles.isdisjoint(pred.surnames)
+    ):
+        return "surname"
+    for a in pred.contents:
+        for b in gold.contents:
+            if a <= b or b <= a:
                 return "tokens"
     return None
 
@@ -139,7 +149,7 @@ class FixtureMatch(BaseModel):
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pair:
     ref: PairRef
     actor: ActorForms
@@ -196,7 +206,9 @@ def _gold_pairs(fixture: Fixture, forms: dict[str, ActorForms]) -> list[_Pair]:
         norm = default_process(c.text)
         for s in c.stances:
             spans = [sp for q in s.evidence for sp in find_all(text, q)]
-            ref = PairRef(claim_id=c.id, claim=c.text, actor=s.actor, stance=s.stance, evidence=list(s.evidence))
+            ref = PairRef(
+                claim_id=c.id, claim=c.text, actor=s.actor, stance=s.stance, evidence=list(s.evidence), codebook_id=None
+            )
             out.append(_Pair(ref, forms[s.actor], spans, norm, len(norm.split())))
     return out
 
@@ -246,60 +258,65 @@ def match_fixture(fixture: Fixture, result: ArticleResult | None, options: Score
     gold = _gold_pairs(fixture, gold_forms)
     pred, mismatches = _pred_pairs(result, fixture.text) if result is not None else ([], 0)
 
-    actor_cache: dict[tuple[str, str], ActorRule | None] = {}
-
-    def actors(p: ActorForms, g: ActorForms) -> ActorRule | None:
-        key = (p.name, g.name)
-        if key not in actor_cache:
-            actor_cache[key] = actor_match(p, g)
-        return actor_cache[key]
+    # Actor rules once per (predicted actor, gold actor), then only same-actor gold pairs are compared.
+    g_actors = list(dict.fromkeys(g.ref.actor for g in gold))
+    gold_by_actor: dict[str, list[int]] = {}
+    for j, g in enumerate(gold):
+        gold_by_actor.setdefault(g.ref.actor, []).append(j)
+    p_forms = list({p.actor.name: p.actor for p in pred}.values())
+    rules = {pf.name: [(ga, r) for ga in g_actors if (r := actor_match(pf, gold_forms[ga]))] for pf in p_forms}
 
     thr = opts.paraphrase_threshold * 100.0
+    codebook = opts.mode == "codebook"
+    sims: dict[tuple[str, str], float] = {}
     for p in pred:
-        for j, g in enumerate(gold):
-            arule = actors(p.actor, g.actor)
-            if arule is None:
-                continue
-            ov, short = _max_overlap(p.spans, g.spans)
-            sim = fuzz.token_set_ratio(p.claim_norm, g.claim_norm, processor=None)
-            crule: ClaimRule | None = None
-            if opts.mode == "codebook":
-                if p.ref.codebook_id is not None and p.ref.codebook_id == g.ref.claim_id:
-                    crule = "codebook"
-            elif ov > 0 and ov >= min(opts.min_overlap_chars, short):
-                crule = "evidence"
-            elif sim >= thr and min(p.claim_tokens, g.claim_tokens) >= opts.min_paraphrase_tokens:
-                crule = "paraphrase"
-            if crule is None:
-                continue
-            score = _ACTOR_SCORE[arule] + (ov / short if short else 0.0) + sim / 100.0
-            p.edges.append((score, j, arule, crule, ov, sim / 100.0))
+        for ga, arule in rules[p.actor.name]:
+            for j in gold_by_actor[ga]:
+                g = gold[j]
+                ov, short = _max_overlap(p.spans, g.spans) if p.spans and g.spans else (0, 0)
+                key = (p.claim_norm, g.claim_norm)  # stances of one claim share its text: compare once
+                sim = sims.get(key)
+                if sim is None:
+                    sim = sims[key] = fuzz.token_set_ratio(p.claim_norm, g.claim_norm, processor=None)
+                crule: ClaimRule | None = None
+                if codebook:
+                    if p.ref.codebook_id is not None and p.ref.codebook_id == g.ref.claim_id:
+                        crule = "codebook"
+                elif ov > 0 and ov >= min(opts.min_overlap_chars, short):
+                    crule = "evidence"
+                elif sim >= thr and min(p.claim_tokens, g.claim_tokens) >= opts.min_paraphrase_tokens:
+                    crule = "paraphrase"
+                if crule is None:
+                    continue
+                score = _ACTOR_SCORE[arule] + (ov / short if short else 0.0) + sim / 100.0
+                p.edges.append((score, j, arule, crule, ov, sim / 100.0))
     for p in pred:
         p.edges.sort(key=lambda e: (-e[0], e[1]))
     order = sorted(range(len(pred)), key=lambda i: (-(pred[i].edges[0][0] if pred[i].edges else 0.0), i))
     pairing = max_bipartite_matching([[e[1] for e in p.edges] for p in pred], order)
 
-    out = FixtureMatch(offset_mismatches=mismatches)
+    matched, spurious = [], []
     for i, p in enumerate(pred):
         j = pairing.get(i)
         if j is None:
-            out.spurious.append(p.ref)
+            spurious.append(p.ref)
             continue
         e = next(e for e in p.edges if e[1] == j)
-        out.matched.append(
-            MatchedPair(gold=gold[j].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4))
-        )
+        matched.append(MatchedPair(
+            gold=gold[j].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4)))
     taken = set(pairing.values())
-    out.missed = [g.ref for j, g in enumerate(gold) if j not in taken]
-    out.matched.sort(key=lambda m: (m.gold.claim_id, m.gold.actor))
+    matched.sort(key=lambda m: (m.gold.claim_id, m.gold.actor))
 
-    # Actor precision/recall: distinct stance-taking actors, matched one to one by name rules.
-    g_actors = list(dict.fromkeys(g.ref.actor for g in gold))
-    p_forms = list({p.actor.name: p.actor for p in pred}.values())
-    a_edges = []
-    for pf in p_forms:
-        cands = [(_ACTOR_SCORE[r], j) for j, ga in enumerate(g_actors) if (r := actors(pf, gold_forms[ga]))]
-        a_edges.append([j for _, j in sorted(cands, key=lambda c: (-c[0], c[1]))])
-    out.gold_actors, out.pred_actors = len(g_actors), len(p_forms)
-    out.matched_actors = len(max_bipartite_matching(a_edges))
+    # Actor precision/recall: distinct stance-taking actors, matched one to one by the name rules.
+    index = {ga: k for k, ga in enumerate(g_actors)}
+    a_edges = [[index[ga] for ga, _ in sorted(rules[pf.name], key=lambda c: -_ACTOR_SCORE[c[1]])] for pf in p_forms]
+    out = FixtureMatch(
+        matched=matched,
+        missed=[g.ref for j, g in enumerate(gold) if j not in taken],
+        spurious=spurious,
+        gold_actors=len(g_actors),
+        pred_actors=len(p_forms),
+        matched_actors=len(max_bipartite_matching(a_edges)),
+        offset_mismatches=mismatches,
+    )
     return out

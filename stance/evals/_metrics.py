@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from operator import itemgetter
 
 from pydantic import BaseModel, Field
 
@@ -163,11 +164,6 @@ def compute_metrics(counts: Counts) -> Metrics:
     return _from_map(counts.model_dump(exclude={"confusion"}), counts.confusion)
 
 
-def _from_vector(v: Sequence[float]) -> Metrics:
-    n = len(_SCALARS)
-    return _from_map(dict(zip(_SCALARS, v[:n], strict=True)), v[n:])
-
-
 def pool(counts: Sequence[Counts]) -> Counts:
     """Pooled (summed) counts: the basis of micro metrics."""
     total = Counts()
@@ -208,9 +204,40 @@ def _resamples(n: int, resamples: int, seed: int):
         yield rng.choices(population, k=n)
 
 
-def _columns(counts: Sequence[Counts]) -> list[list[float]]:
-    vecs = [c.vector() for c in counts]
-    return [list(col) for col in zip(*vecs, strict=True)]
+# The bootstrap sums counts of ~n fixtures, n_resamples times. Packing each fixture's integer
+# counts into one Python int (64 bits per field) turns each resample's pooling into a single
+# C-level ``sum`` of n big integers: ~10x faster than summing column by column.
+_PACKED: tuple[str, ...] = tuple(f for f in _SCALARS if f != "seconds") + tuple(f"conf{i}" for i in range(9))
+_FIELD_BITS = 64
+_MASK = (1 << _FIELD_BITS) - 1
+_NEEDS_SECONDS = frozenset({"seconds_per_article", "seconds_per_1k_words"})
+
+
+def _pack(c: Counts) -> int:
+    values = [getattr(c, f) for f in _PACKED[: len(_PACKED) - 9]] + list(c.confusion)
+    packed = 0
+    for v in reversed(values):
+        if not isinstance(v, int) or not 0 <= v < 1 << 40:  # and < 2**24 fixtures: sums stay below 2**64
+            raise ValueError(f"bootstrap counts must be non-negative integers below 2**40, got {v!r}")
+        packed = (packed << _FIELD_BITS) | v
+    return packed
+
+
+def _unpacked_metrics(total: int) -> Metrics:
+    values = []
+    for _ in _PACKED:
+        values.append(total & _MASK)
+        total >>= _FIELD_BITS
+    n = len(_PACKED) - 9
+    c: dict[str, float] = dict(zip(_PACKED[:n], values[:n], strict=True))
+    c["seconds"] = 0.0  # not packed: intervals are only given for count-based metrics
+    return _from_map(c, values[n:])
+
+
+def _check_keys(keys: Sequence[str]) -> None:
+    bad = [k for k in keys if k in _NEEDS_SECONDS or k not in METRIC_DOCS]
+    if bad:
+        raise ValueError(f"no bootstrap interval for {bad}: only count-based metrics are resampled")
 
 
 def bootstrap_ci(
@@ -222,12 +249,13 @@ def bootstrap_ci(
     seed: int = 0,
 ) -> dict[str, tuple[float, float] | None]:
     """Percentile intervals of micro metrics, resampling fixtures (articles) with replacement."""
+    _check_keys(keys)
     if not counts or resamples <= 0:
         return {k: None for k in keys}
-    cols = _columns(counts)
+    packed = [_pack(c) for c in counts]
     draws: dict[str, list[float]] = {k: [] for k in keys}
     for idx in _resamples(len(counts), resamples, seed):
-        m = _from_vector([sum(map(col.__getitem__, idx)) for col in cols])
+        m = _unpacked_metrics(sum(itemgetter(*idx)(packed)) if len(idx) > 1 else packed[idx[0]])
         for k in keys:
             if m[k] is not None:
                 draws[k].append(m[k])  # type: ignore[arg-type]
@@ -251,13 +279,17 @@ def paired_bootstrap_diff(
     """
     if len(counts_a) != len(counts_b):
         raise ValueError("paired bootstrap needs the same fixtures in both runs")
+    _check_keys(keys)
     if not counts_a or resamples <= 0:
         return {k: None for k in keys}
-    cols_a, cols_b = _columns(counts_a), _columns(counts_b)
+    packed_a, packed_b = [_pack(c) for c in counts_a], [_pack(c) for c in counts_b]
     draws: dict[str, list[float]] = {k: [] for k in keys}
     for idx in _resamples(len(counts_a), resamples, seed):
-        ma = _from_vector([sum(map(col.__getitem__, idx)) for col in cols_a])
-        mb = _from_vector([sum(map(col.__getitem__, idx)) for col in cols_b])
+        if len(idx) > 1:
+            pick = itemgetter(*idx)
+            ma, mb = _unpacked_metrics(sum(pick(packed_a))), _unpacked_metrics(sum(pick(packed_b)))
+        else:
+            ma, mb = _unpacked_metrics(packed_a[idx[0]]), _unpacked_metrics(packed_b[idx[0]])
         for k in keys:
             if ma[k] is not None and mb[k] is not None:
                 draws[k].append(mb[k] - ma[k])  # type: ignore[operator]
