@@ -11,6 +11,7 @@ usage: .venv/bin/python bench/bench_scoring.py [--n 1000] [--fixtures ../shared/
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 from pathlib import Path
@@ -65,17 +66,20 @@ def main() -> None:
 
     for label, opts in (("matching + metrics", ScoreOptions(bootstrap_resamples=0)),
                         ("total incl. 1000-resample bootstrap", ScoreOptions())):
-        times = []
+        times, cpu = [], []
         for _ in range(args.repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             report = score_results(fixtures, results, options=opts)
             times.append(time.perf_counter() - t)
-        print(f"{label:38s} best {min(times):.3f} s  (runs: {', '.join(f'{x:.3f}' for x in times)})")
+            cpu.append(time.process_time() - c)
+        print(f"{label:38s} best {min(times):.3f} s wall, {min(cpu):.3f} s CPU  "
+              f"(wall runs: {', '.join(f'{x:.3f}' for x in times)})")
     m = report.overall.micro
     print(f"{args.n} fixture-pairs, {pairs} gold pairs, {pred} predicted pairs; "
           f"pair_f1 {m['pair_f1']:.3f}, stance_accuracy {m['stance_accuracy']:.3f}, "
           f"CI pair_f1 {report.overall.ci['pair_f1']}")
-    print(f"python {platform.python_version()} on {platform.machine()}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.2f}")
 
 
 if __name__ == "__main__":

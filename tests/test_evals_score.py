@@ -354,3 +354,12 @@ def test_bad_inputs_give_clear_errors(hand_fixtures: Path, tmp_path: Path) -> No
     (run / "results" / "a.json").write_text('{"article": {}}', encoding="utf-8")
     with pytest.raises(EvalError, match="not a valid ArticleResult"):
         score_run(run, hand_fixtures)
+
+
+def test_fixture_text_is_read_like_the_loaders(tmp_path: Path) -> None:
+    """BOM dropped and CRLF normalised, so offsets agree with what the extractor was fed."""
+    (tmp_path / "w.txt").write_bytes("\ufeffWeather\r\nAnn Poe said it will rain.\r\n".encode("utf-8"))
+    (tmp_path / "w.gold.json").write_text(json.dumps({**GOLD_B, "article": "w.txt"}), encoding="utf-8")
+    fx = load_fixture(tmp_path / "w.gold.json")
+    assert fx.text == "Weather\nAnn Poe said it will rain.\n"
+    assert fx.text.index("it will rain") == 21  # 8 + 13: no BOM, one character per newline

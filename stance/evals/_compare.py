@@ -29,9 +29,10 @@ class MetricDiff(BaseModel):
     b: float | None
     diff: float | None = Field(description="b - a")
     ci: tuple[float, float] | None = Field(None, description="paired-bootstrap interval of b - a")
-    verdict: Literal["better", "worse", "same", "unclear"] = Field(
+    verdict: Literal["better", "worse", "same", "unclear", "changed"] = Field(
         description="better/worse: the interval excludes 0 (or, without one, the values differ); "
-        "direction accounts for lower-is-better metrics"
+        "direction accounts for lower-is-better metrics; unclear: the interval spans 0; "
+        "changed: n_pred, n_gold or cached_rate differ (neither direction is better)"
     )
 
 
@@ -72,9 +73,14 @@ class Comparison(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
+_NO_DIRECTION = frozenset({"n_pred", "n_gold", "cached_rate"})
+
+
 def _verdict(metric: str, diff: float | None, ci: tuple[float, float] | None) -> str:
     if diff is None:
         return "unclear"
+    if metric in _NO_DIRECTION:
+        return "same" if diff == 0 else "changed"
     if ci is not None:
         if ci[0] <= 0.0 <= ci[1]:
             return "same" if diff == 0 else "unclear"

@@ -81,7 +81,7 @@ class Fixture(BaseModel):
     name: str
     text: str
     gold: GoldFile
-    sha256: str = Field(description="sha256 of the article file's bytes")
+    sha256: str = Field(description="sha256 of the UTF-8 text (as stance.loaders computes an article's sha256)")
 
     @property
     def words(self) -> int:
@@ -141,12 +141,13 @@ def load_fixture(gold_path: str | Path) -> Fixture:
     except OSError as e:
         raise EvalError(f"{gold_path}: article file {gold.article!r} not found beside it") from e
     try:
-        text = data.decode("utf-8")
+        # The text as the extractor reads it (stance.loaders): BOM dropped, newlines normalised to "\n".
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as e:
         raise EvalError(f"{txt_path}: not UTF-8 ({e})") from e
     _check(gold, text, str(gold_path))
     name = gold_path.name[: -len(GOLD_SUFFIX)]
-    return Fixture(name=name, text=text, gold=gold, sha256=hashlib.sha256(data).hexdigest())
+    return Fixture(name=name, text=text, gold=gold, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def load_fixtures(fixtures_dir: str | Path) -> list[Fixture]:

@@ -264,7 +264,16 @@ def match_fixture(fixture: Fixture, result: ArticleResult | None, options: Score
     for j, g in enumerate(gold):
         gold_by_actor.setdefault(g.ref.actor, []).append(j)
     p_forms = list({p.actor.name: p.actor for p in pred}.values())
-    rules = {pf.name: [(ga, r) for ga in g_actors if (r := actor_match(pf, gold_forms[ga]))] for pf in p_forms}
+    # Every actor rule needs a shared word, so only gold actors sharing one with a prediction are tried.
+    by_word: dict[str, set[str]] = {}
+    for ga in g_actors:
+        for f in gold_forms[ga].forms:
+            for w in f:
+                by_word.setdefault(w, set()).add(ga)
+    rules = {}
+    for pf in p_forms:
+        near = set().union(*(by_word.get(w, ()) for f in pf.forms for w in f))
+        rules[pf.name] = [(ga, r) for ga in g_actors if ga in near and (r := actor_match(pf, gold_forms[ga]))]
 
     thr = opts.paraphrase_threshold * 100.0
     codebook = opts.mode == "codebook"
@@ -301,7 +310,7 @@ def match_fixture(fixture: Fixture, result: ArticleResult | None, options: Score
         if j is None:
             spurious.append(p.ref)
             continue
-        e = next(e for e in p.edges if e[1] == j)
+        e = next(e for e in p.edges if e[1] == j)  # its edge to the gold pair it got
         matched.append(MatchedPair(
             gold=gold[j].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4)))
     taken = set(pairing.values())

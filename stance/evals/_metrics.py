@@ -100,6 +100,7 @@ CI_KEYS: tuple[str, ...] = (
     "pair_f1",
     "actor_precision",
     "actor_recall",
+    "actor_f1",
     "stance_accuracy",
     "stance_macro_f1",
     "stance_strict_accuracy",

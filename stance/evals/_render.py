@@ -70,7 +70,7 @@ def _short(s: str, n: int = 90) -> str:
 def report_renderable(report: EvalReport) -> Group:
     """The report as rich tables: overall (micro, CI, macro) and per fixture."""
     level = f"{report.options.confidence:.0%} CI"
-    overall = Table(title="Overall", title_justify="left", box=box.SIMPLE_HEAD)
+    overall = Table(title="Overall", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     for col, just in (("metric", "left"), ("micro", "right"), (level, "right"), ("macro", "right")):
         overall.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
     o = report.overall
@@ -128,15 +128,16 @@ def report_json(report: EvalReport) -> str:
 
 
 def _example(c: PairChange) -> tuple[str, str, str, str]:
-    return c.fixture, c.gold.actor, _short(c.gold.claim), _short(c.pred.claim)
+    return c.fixture, c.gold.actor, _short(c.gold.claim, 70), _short(c.pred.claim, 70)
 
 
 def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
     level = f"{cmp.options.confidence:.0%} CI"
-    t = Table(title=f"A = {cmp.a}\nB = {cmp.b}", title_justify="left", box=box.SIMPLE_HEAD)
+    t = Table(title=f"A = {cmp.a}\nB = {cmp.b}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+              padding=(0, 1, 0, 0))
     for col in ("metric", "A", "B", "B − A", level, ""):
         t.add_column(col, justify="left" if col in ("metric", "") else "right", no_wrap=True)
-    style = {"better": "green", "worse": "red", "unclear": "yellow", "same": "dim"}
+    style = {"better": "green", "worse": "red", "unclear": "yellow", "same": "dim", "changed": "dim"}
     for m in cmp.metrics:
         t.add_row(m.metric, fmt(m.metric, m.a), fmt(m.metric, m.b), fmt(m.metric, m.diff, True),
                   _ci(m.metric, m.ci, True), Text(m.verdict, style=style[m.verdict]))
@@ -152,7 +153,7 @@ def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
                          ("Pairs lost (A matches, B does not)", cmp.lost)):
         if items:
-            ex = Table(title=f"{title}: {len(items)}", title_justify="left")
+            ex = Table(title=f"{title}: {len(items)}", title_justify="left", box=box.SIMPLE_HEAD)
             for col in ("fixture", "actor", "gold claim", "predicted claim"):
                 ex.add_column(col, overflow="fold")
             for c in items[:max_examples]:
