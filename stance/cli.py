@@ -15,6 +15,129 @@ app = typer.Typer(
 
 # --- eval ------------------------------------------------------------------
 
+from pathlib import Path  # noqa: E402  (typer resolves the annotations below from module globals)
+from typing import Annotated, Optional  # noqa: E402
+
+from rich.console import Console  # noqa: E402
+
+_eval_err = Console(stderr=True)
+eval_app = typer.Typer(
+    help="Score runs against hand-labelled fixtures, compare two runs, gate regressions (docs/evals.md).",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+EvalMarkdownOpt = Annotated[Optional[Path], typer.Option("--markdown", help="Also write the result as Markdown here.")]
+EvalJsonOpt = Annotated[Optional[Path], typer.Option("--json", help="Also write the result as JSON here.")]
+EvalMaxDropOpt = Annotated[
+    Optional[float], typer.Option("--max-drop", help="Largest allowed drop of a gated metric (absolute) (default: 0.02).")
+]
+
+
+def _eval_options(**given: object):
+    """ScoreOptions from the flags that were given; the rest keep the documented defaults."""
+    from pydantic import ValidationError
+
+    from stance.evals import ScoreOptions
+
+    try:
+        return ScoreOptions(**{k: v for k, v in given.items() if v is not None})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        _eval_err.print(f"[red]error:[/red] --{str(err['loc'][0]).replace('_', '-')}: {err['msg']}")
+        raise typer.Exit(2) from None
+
+
+@eval_app.command("score")
+def eval_score(
+    run: Annotated[Path, typer.Argument(help="Run folder (results/*.json, failures/*.json, manifest.json).")],
+    fixtures: Annotated[Path, typer.Option("--fixtures", "-f", help="Fixture folder: NAME.txt + NAME.gold.json.")],
+    mode: Annotated[Optional[str], typer.Option("--mode", help="open | codebook (default: open).")] = None,
+    min_overlap_chars: Annotated[Optional[int], typer.Option(help="Evidence overlap that matches (default: 8).")] = None,
+    paraphrase_threshold: Annotated[
+        Optional[float], typer.Option(help="Claim token-set similarity that matches, 0-1 (default: 0.85).")
+    ] = None,
+    resamples: Annotated[Optional[int], typer.Option(help="Bootstrap resamples (default: 1000).")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Bootstrap seed (default: 0).")] = None,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="metrics.json-shaped file to gate against.")] = None,
+    max_drop: EvalMaxDropOpt = None,
+    mins: Annotated[Optional[list[str]], typer.Option("--min", help="METRIC=VALUE minimum, e.g. pair_f1=0.4 (repeatable).")] = None,
+    markdown: EvalMarkdownOpt = None,
+    json_out: EvalJsonOpt = None,
+) -> None:
+    """Score a run against fixtures (no model calls) and write RUN/metrics.json.
+
+    Exits 1 when --baseline/--min is given and the gate fails, 2 on bad input.
+    """
+    from stance.evals import (
+        DEFAULT_MAX_DROP, EvalError, check_gate, parse_mins, print_report, report_json, report_markdown,
+        score_run, violations_text,
+    )
+
+    opts = _eval_options(mode=mode, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
+                         bootstrap_resamples=resamples, seed=seed)
+    try:
+        if max_drop is not None and baseline is None:
+            raise EvalError("--max-drop needs --baseline FILE")
+        floors = parse_mins(mins or [])
+        report = score_run(run, fixtures, opts)
+        print_report(report, Console())
+        typer.echo(f"wrote {run / 'metrics.json'}")
+        for path, text in ((markdown, report_markdown), (json_out, report_json)):
+            if path is not None:
+                path.write_text(text(report), encoding="utf-8")
+                typer.echo(f"wrote {path}")
+        if baseline is None and not floors:
+            return
+        violations = check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop, mins=floors)
+    except (EvalError, OSError) as exc:
+        _eval_err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if violations:
+        _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(violations_text(violations))
+
+
+@eval_app.command("compare")
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="Run A (the reference), scored (metrics.json) or not (then --fixtures).")],
+    run_b: Annotated[Path, typer.Argument(help="Run B (the candidate).")],
+    fixtures: Annotated[
+        Optional[Path], typer.Option("--fixtures", "-f", help="Rescore both runs against this fixture folder first.")
+    ] = None,
+    markdown: EvalMarkdownOpt = None,
+    json_out: EvalJsonOpt = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="Exit 1 when B is worse than A by more than --max-drop.")
+    ] = False,
+    max_drop: EvalMaxDropOpt = None,
+    examples: Annotated[int, typer.Option("--examples", min=0, help="Pairs gained/lost shown in the terminal.")] = 5,
+) -> None:
+    """Compare two runs: each metric for A and B, B - A with its paired-bootstrap interval, per-fixture wins."""
+    from stance.evals import (
+        DEFAULT_MAX_DROP, EvalError, compare_runs, comparison_json, comparison_markdown, comparison_regressions,
+        print_comparison, violations_text,
+    )
+
+    try:
+        cmp = compare_runs(run_a, run_b, fixtures_dir=fixtures)
+        print_comparison(cmp, Console(), max_examples=examples)
+        for path, text in ((markdown, comparison_markdown), (json_out, comparison_json)):
+            if path is not None:
+                path.write_text(text(cmp), encoding="utf-8")
+                typer.echo(f"wrote {path}")
+    except (EvalError, OSError) as exc:
+        _eval_err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    if fail_on_regression:
+        violations = comparison_regressions(cmp, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop)
+        if violations:
+            _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
+            raise typer.Exit(1)
+        typer.echo(violations_text(violations))
+
+
 # --- export ----------------------------------------------------------------
 
 
