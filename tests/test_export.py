@@ -251,6 +251,11 @@ def test_md_escapes_pipes_and_newlines(tmp_path: Path) -> None:
     assert (tmp_path / "t.md").read_text().splitlines()[2] == "| a \\| b c |"
 
 
+def test_write_table_fills_missing_keys_with_empty_cells(tmp_path: Path) -> None:
+    ex.write_table([{"a": 1, "b": "x"}, {"a": 2}], tmp_path / "t.csv", "csv", ["a", "b"])
+    assert (tmp_path / "t.csv").read_text().splitlines() == ["a,b", "1,x", "2,"]
+
+
 def test_empty_table_still_gets_a_header(tmp_path: Path) -> None:
     run = make_run(tmp_path, [("a1", [("Ann Alpha", P, [])], [])])
     ex.export(run, "long", out=tmp_path / "long.csv", method="lexical")
