@@ -363,3 +363,18 @@ def test_fixture_text_is_read_like_the_loaders(tmp_path: Path) -> None:
     fx = load_fixture(tmp_path / "w.gold.json")
     assert fx.text == "Weather\nAnn Poe said it will rain.\n"
     assert fx.text.index("it will rain") == 21  # 8 + 13: no BOM, one character per newline
+
+
+def test_scoring_leaves_the_garbage_collector_as_it_found_it(hand_fixtures: Path) -> None:
+    import gc
+
+    fxs = load_fixtures(hand_fixtures)
+    assert gc.isenabled()
+    score_results(fxs, {"hand": hand_prediction()})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        score_results(fxs, {"hand": hand_prediction()})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -82,10 +82,15 @@ class Fixture(BaseModel):
     text: str
     gold: GoldFile
     sha256: str = Field(description="sha256 of the UTF-8 text (as stance.loaders computes an article's sha256)")
+    words: int = Field(-1, description="whitespace-separated words of the text (computed when not given)")
+    gold_sha256: str = Field("", description="sha256 of the gold labels as canonical JSON (computed when not given)")
 
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+    def model_post_init(self, __context: object) -> None:
+        # Computed once, when the fixture is made, not each time it is scored.
+        if self.words < 0:
+            self.words = len(self.text.split())
+        if not self.gold_sha256:
+            self.gold_sha256 = hashlib.sha256(self.gold.model_dump_json().encode()).hexdigest()
 
     def gold_pair_count(self) -> int:
         return sum(len(c.stances) for c in self.gold.claims)
@@ -167,7 +172,7 @@ def fixtures_digest(fixtures: list[Fixture]) -> str:
     for f in sorted(fixtures, key=lambda f: f.name):
         h.update(f.name.encode())
         h.update(f.sha256.encode())
-        h.update(f.gold.model_dump_json().encode())
+        h.update(f.gold_sha256.encode())
     return h.hexdigest()
 
 

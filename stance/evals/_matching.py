@@ -56,10 +56,11 @@ _WORD = re.compile(r"[^\W_]+")
 
 def name_tokens(name: str) -> tuple[str, ...]:
     """Lower-case, accent-free word tokens of a name, without a leading "the" or title."""
-    s = name
+    s = name.lower()
     if not s.isascii():
         s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
-    s = _DROP.sub("", _POSSESSIVE.sub("", s.lower()))  # Iran's -> iran, O'Neill -> oneill, U.S. -> us
+    if "'" in s or "’" in s or "." in s:
+        s = _DROP.sub("", _POSSESSIVE.sub("", s))  # Iran's -> iran, O'Neill -> oneill, U.S. -> us
     toks = _WORD.findall(s)
     while len(toks) > 1 and toks[0] in TITLES:
         toks.pop(0)
@@ -276,29 +277,28 @@ def match_fixture(fixture: Fixture, result: ArticleResult | None, options: Score
         rules[pf.name] = [(ga, r) for ga in g_actors if ga in near and (r := actor_match(pf, gold_forms[ga]))]
 
     thr = opts.paraphrase_threshold * 100.0
+    min_ov, min_tok = opts.min_overlap_chars, opts.min_paraphrase_tokens
     codebook = opts.mode == "codebook"
-    sims: dict[tuple[str, str], float] = {}
+    similarity = fuzz.token_set_ratio
     for p in pred:
+        p_spans, p_norm, p_tok, p_cb, edges = p.spans, p.claim_norm, p.claim_tokens, p.ref.codebook_id, p.edges
         for ga, arule in rules[p.actor.name]:
+            a_score = _ACTOR_SCORE[arule]
             for j in gold_by_actor[ga]:
                 g = gold[j]
-                ov, short = _max_overlap(p.spans, g.spans) if p.spans and g.spans else (0, 0)
-                key = (p.claim_norm, g.claim_norm)  # stances of one claim share its text: compare once
-                sim = sims.get(key)
-                if sim is None:
-                    sim = sims[key] = fuzz.token_set_ratio(p.claim_norm, g.claim_norm, processor=None)
-                crule: ClaimRule | None = None
+                ov, short = _max_overlap(p_spans, g.spans) if p_spans and g.spans else (0, 0)
+                sim = similarity(p_norm, g.claim_norm, processor=None)
                 if codebook:
-                    if p.ref.codebook_id is not None and p.ref.codebook_id == g.ref.claim_id:
-                        crule = "codebook"
-                elif ov > 0 and ov >= min(opts.min_overlap_chars, short):
+                    if p_cb is None or p_cb != g.ref.claim_id:
+                        continue
+                    crule: ClaimRule = "codebook"
+                elif ov > 0 and ov >= min(min_ov, short):
                     crule = "evidence"
-                elif sim >= thr and min(p.claim_tokens, g.claim_tokens) >= opts.min_paraphrase_tokens:
+                elif sim >= thr and p_tok >= min_tok and g.claim_tokens >= min_tok:
                     crule = "paraphrase"
-                if crule is None:
+                else:
                     continue
-                score = _ACTOR_SCORE[arule] + (ov / short if short else 0.0) + sim / 100.0
-                p.edges.append((score, j, arule, crule, ov, sim / 100.0))
+                edges.append((a_score + (ov / short if short else 0.0) + sim / 100.0, j, arule, crule, ov, sim / 100.0))
     for p in pred:
         p.edges.sort(key=lambda e: (-e[0], e[1]))
     order = sorted(range(len(pred)), key=lambda i: (-(pred[i].edges[0][0] if pred[i].edges else 0.0), i))

@@ -10,8 +10,8 @@ A metric whose denominator is zero is ``None`` (JSON null), never a made-up 0 or
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from operator import itemgetter
+import struct
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, Field
 
@@ -197,42 +197,56 @@ def _interval(values: list[float], confidence: float) -> tuple[float, float] | N
     return (_quantile(values, a), _quantile(values, 1.0 - a))
 
 
-def _resamples(n: int, resamples: int, seed: int):
-    """The resampled fixture indices: the same seed always gives the same sequence."""
+def _resamples(n: int, resamples: int, seed: int) -> Iterator[list[int]]:
+    """The resampled fixture indices (n draws with replacement each): the same seed, the same sequence.
+
+    Each index is ``floor(u * n / 2**32)`` for a uniform 32-bit ``u`` read little-endian from
+    ``Random(seed).randbytes``: platform-independent, four times faster than ``random.choices``,
+    and uniform to within n / 2**32 (2e-7 for 1,000 fixtures).
+    """
     rng = random.Random(seed)
-    population = range(n)
+    words = struct.Struct(f"<{n}I")
     for _ in range(resamples):
-        yield rng.choices(population, k=n)
+        yield [(u * n) >> 32 for u in words.unpack(rng.randbytes(4 * n))]
 
 
-# The bootstrap sums counts of ~n fixtures, n_resamples times. Packing each fixture's integer
-# counts into one Python int (64 bits per field) turns each resample's pooling into a single
-# C-level ``sum`` of n big integers: ~10x faster than summing column by column.
-_PACKED: tuple[str, ...] = tuple(f for f in _SCALARS if f != "seconds") + tuple(f"conf{i}" for i in range(9))
-_FIELD_BITS = 64
-_MASK = (1 << _FIELD_BITS) - 1
+# The bootstrap pools the counts of n resampled fixtures, ``resamples`` times. Packing each
+# fixture's integer counts into one Python int (fields just wide enough that n of them can be
+# added without carrying into the next) turns each pooling into one C-level ``sum``.
+_PACKED_SCALARS: tuple[str, ...] = tuple(f for f in _SCALARS if f != "seconds")
 _NEEDS_SECONDS = frozenset({"seconds_per_article", "seconds_per_1k_words"})
 
 
-def _pack(c: Counts) -> int:
-    values = [getattr(c, f) for f in _PACKED[: len(_PACKED) - 9]] + list(c.confusion)
-    packed = 0
-    for v in reversed(values):
-        if not isinstance(v, int) or not 0 <= v < 1 << 40:  # and < 2**24 fixtures: sums stay below 2**64
-            raise ValueError(f"bootstrap counts must be non-negative integers below 2**40, got {v!r}")
-        packed = (packed << _FIELD_BITS) | v
-    return packed
+class _Packed:
+    """Every fixture's integer counts as one int each, and the way back to metrics."""
 
+    def __init__(self, counts: Sequence[Counts]) -> None:
+        rows = []
+        for c in counts:
+            row = [getattr(c, f) for f in _PACKED_SCALARS] + list(c.confusion)
+            if any(not isinstance(v, int) or v < 0 for v in row):
+                raise ValueError(f"bootstrap counts must be non-negative integers: {row}")
+            rows.append(row)
+        top = max((max(r) for r in rows), default=0)
+        self.bits = max(1, top.bit_length() + len(rows).bit_length())  # n values <= top never carry over
+        self.mask = (1 << self.bits) - 1
+        self.fields = len(rows[0]) if rows else 0
+        self.ints = []
+        for row in rows:
+            packed = 0
+            for v in reversed(row):
+                packed = (packed << self.bits) | v
+            self.ints.append(packed)
 
-def _unpacked_metrics(total: int) -> Metrics:
-    values = []
-    for _ in _PACKED:
-        values.append(total & _MASK)
-        total >>= _FIELD_BITS
-    n = len(_PACKED) - 9
-    c: dict[str, float] = dict(zip(_PACKED[:n], values[:n], strict=True))
-    c["seconds"] = 0.0  # not packed: intervals are only given for count-based metrics
-    return _from_map(c, values[n:])
+    def metrics(self, total: int) -> Metrics:
+        values = []
+        for _ in range(self.fields):
+            values.append(total & self.mask)
+            total >>= self.bits
+        n = len(_PACKED_SCALARS)
+        c: dict[str, float] = dict(zip(_PACKED_SCALARS, values[:n], strict=True))
+        c["seconds"] = 0.0  # not packed: intervals are only given for count-based metrics
+        return _from_map(c, values[n:])
 
 
 def _check_keys(keys: Sequence[str]) -> None:
@@ -253,10 +267,11 @@ def bootstrap_ci(
     _check_keys(keys)
     if not counts or resamples <= 0:
         return {k: None for k in keys}
-    packed = [_pack(c) for c in counts]
+    packed = _Packed(counts)
+    ints = packed.ints
     draws: dict[str, list[float]] = {k: [] for k in keys}
     for idx in _resamples(len(counts), resamples, seed):
-        m = _unpacked_metrics(sum(itemgetter(*idx)(packed)) if len(idx) > 1 else packed[idx[0]])
+        m = packed.metrics(sum([ints[i] for i in idx]))
         for k in keys:
             if m[k] is not None:
                 draws[k].append(m[k])  # type: ignore[arg-type]
@@ -283,14 +298,11 @@ def paired_bootstrap_diff(
     _check_keys(keys)
     if not counts_a or resamples <= 0:
         return {k: None for k in keys}
-    packed_a, packed_b = [_pack(c) for c in counts_a], [_pack(c) for c in counts_b]
+    pa, pb = _Packed(counts_a), _Packed(counts_b)
+    ia, ib = pa.ints, pb.ints
     draws: dict[str, list[float]] = {k: [] for k in keys}
     for idx in _resamples(len(counts_a), resamples, seed):
-        if len(idx) > 1:
-            pick = itemgetter(*idx)
-            ma, mb = _unpacked_metrics(sum(pick(packed_a))), _unpacked_metrics(sum(pick(packed_b)))
-        else:
-            ma, mb = _unpacked_metrics(packed_a[idx[0]]), _unpacked_metrics(packed_b[idx[0]])
+        ma, mb = pa.metrics(sum([ia[i] for i in idx])), pb.metrics(sum([ib[i] for i in idx]))
         for k in keys:
             if ma[k] is not None and mb[k] is not None:
                 draws[k].append(mb[k] - ma[k])  # type: ignore[operator]

@@ -10,9 +10,11 @@ can see what the numbers are made of.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -138,6 +140,33 @@ def score_results(
     """
     opts = options or ScoreOptions()
     failures = failures or {}
+    with _gc_paused():
+        return _score(fixtures, results, failures, opts)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while scoring.
+
+    Scoring allocates many small acyclic objects (refcounting frees them) while
+    the fixtures and results stay alive; each automatic collection re-walks all
+    of them, which cost about a third of the scoring time for 1,000 articles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _score(
+    fixtures: list[Fixture],
+    results: Mapping[str, ArticleResult | None],
+    failures: Mapping[str, FailureRecord],
+    opts: ScoreOptions,
+) -> EvalReport:
     scores: list[FixtureScore] = []
     not_scored: list[str] = []
     mismatches = 0
