@@ -270,7 +270,7 @@ def canonicalize(
     if threshold is None:
         threshold = DEFAULT_EMBEDDING_THRESHOLD if method_used == "embedding" else DEFAULT_LEXICAL_THRESHOLD
     if not 0.0 < threshold <= 1.0:
-        raise CanonicalError(f"--threshold must be in (0, 1], got {threshold}")
+        raise CanonicalError(f"threshold must be in (0, 1], got {threshold:g}")
     canon = Canon(method=method_used, threshold=threshold)
     results = sorted(results, key=lambda r: r.article.id)
     old_actors = read_actor_mapping(run_dir / ACTORS_FILE) if run_dir else []
@@ -607,7 +607,12 @@ def _leaders_embedding(raw_texts: Sequence[str], norms: Sequence[str], threshold
 
     from stance import _embeddings
 
-    vectors = _embeddings.embed(list(raw_texts))
+    try:
+        vectors = _embeddings.embed(list(raw_texts))
+    except Exception as exc:  # a broken install must not end in a traceback: say what failed
+        raise CanonicalError(
+            f"the embedding model failed to load or run ({type(exc).__name__}: {exc}); use --method lexical"
+        ) from exc
     tokens = [n.split() for n in norms]
     leader_rows: list[int] = []
     out: list[int] = []

@@ -307,6 +307,16 @@ def test_embedding_paraphrases_merge(tmp_path: Path) -> None:
     }
 
 
+def test_embedding_failure_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    def broken(texts: list[str]) -> None:
+        raise OSError("model.safetensors: no such file")
+
+    monkeypatch.setattr(_embeddings, "available", lambda: True)
+    monkeypatch.setattr(_embeddings, "embed", broken)
+    with pytest.raises(ex.ExportError, match=r"embedding model failed .*no such file.*use --method lexical"):
+        ex.load_run(make_run(tmp_path, EMBEDDING_RUN), method="embedding")
+
+
 @pytest.mark.skipif(_embeddings.available(), reason="embed extra installed")
 def test_embedding_method_without_extra_says_how_to_install(tmp_path: Path) -> None:
     with pytest.raises(ex.ExportError, match=r"pip install 'stance\[embed\]'"):

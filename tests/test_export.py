@@ -379,7 +379,7 @@ def test_cli_export_graphml_and_parquet(network_run: Path) -> None:
         (["{missing}"], "no such run folder"),
         (["{run}", "-t", "long", "-f", "graphml"], "graphml holds networks only"),
         (["{run}", "-o", "{run}/x.txt"], "cannot tell the format"),
-        (["{run}", "--threshold", "7"], "--threshold must be in (0, 1]"),
+        (["{run}", "--threshold", "7"], "threshold must be in (0, 1], got 7"),
         (["{run}", "--method", "magic"], "unknown claim-merging method"),
     ],
 )
