@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from rich.console import Console
+
+from stance import __version__
 
 app = typer.Typer(
     name="stance",
@@ -11,7 +18,165 @@ app = typer.Typer(
     add_completion=False,
 )
 
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = None,
+) -> None:
+    """Extract who claims what, and who takes which side, from news articles.
+
+    With no endpoint configured the embedded model runs locally (no network, no key).
+    Set OPENAI_BASE_URL, OPENAI_API_KEY and --model (or STANCE_MODEL) to use any
+    OpenAI-compatible endpoint: OpenAI, vLLM, Ollama, llama.cpp server.
+    """
+
+
 # --- extract ---------------------------------------------------------------
+
+ModelOpt = Annotated[
+    Optional[str],
+    typer.Option("--model", "-m", help="Remote model name, or embedded model (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, a .gguf path)."),
+]
+PromptOpt = Annotated[Optional[str], typer.Option("--prompt", help="Prompt folder name under prompts/ (default: extract).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="A stance.toml file (default: ./stance.toml if present).")]
+BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL; none = embedded).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")]
+
+
+def _settings(config: Optional[Path], **overrides: object):
+    from stance.config import load_settings
+
+    try:
+        return load_settings(config, **overrides)
+    except (FileNotFoundError, ValueError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Article files or folders (.txt, .md, .html, .json, .jsonl; folders recursively).",
+                       show_default=False),
+    ],
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", "-o", help="Run folder: manifest.json, results/, failures/, events.jsonl. "
+                                         "Needed unless the input is a single file."),
+    ] = None,
+    workers: Annotated[
+        Optional[int],
+        typer.Option("--workers", "-w", min=1, help="Articles extracted at once (default: the embedded server's "
+                                                    "parallel slots; 4 for a remote endpoint)."),
+    ] = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Also redo articles that failed before.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Redo every article, even those already done.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
+    prices: Annotated[
+        Optional[Path],
+        typer.Option("--prices", help="TOML/JSON prices {model: {prompt_per_1k, completion_per_1k}} for a cost estimate."),
+    ] = None,
+    text_field: Annotated[Optional[str], typer.Option("--text-field", help="JSON/JSONL field with the text (default: text).")] = None,
+    id_field: Annotated[Optional[str], typer.Option("--id-field", help="JSON/JSONL field with the record id (default: id).")] = None,
+    title_field: Annotated[Optional[str], typer.Option("--title-field", help="JSON/JSONL field with the title (default: title).")] = None,
+    max_bytes: Annotated[
+        Optional[int], typer.Option("--max-bytes", min=1, help="Largest file (or JSONL line) read (default: 10000000).")
+    ] = None,
+    model: ModelOpt = None,
+    prompt: PromptOpt = None,
+    base_url: BaseUrlOpt = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Extract actors, claims and stances from articles, each grounded in the text.
+
+    With --out, every article under INPUTS goes into a resumable run folder: run the
+    same command again to pick up where it stopped (articles done with the same text,
+    prompt and model are skipped). With one file and no --out, the JSON result goes
+    to stdout and a summary to stderr.
+
+    Exit status: 0 all articles done; 1 some articles failed (see RUN/failures/);
+    2 usage or configuration error; 130 interrupted (run again to resume).
+    """
+    import os
+
+    from stance.batch import BatchError, run_batch
+    from stance.loaders import LoadOptions
+
+    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None)
+    missing = [str(p) for p in inputs if not os.path.lexists(p)]
+    if missing:
+        err_console.print(f"[red]error:[/red] not found: {', '.join(missing)}", highlight=False)
+        raise typer.Exit(2)
+    defaults = LoadOptions()
+    load_options = LoadOptions(
+        text_field=text_field or defaults.text_field, id_field=id_field or defaults.id_field,
+        title_field=title_field or defaults.title_field, max_bytes=max_bytes or defaults.max_bytes,
+    )
+    if out is None:
+        if len(inputs) != 1 or not inputs[0].is_file():
+            err_console.print("[red]error:[/red] give --out RUN_FOLDER to extract a folder or several files")
+            raise typer.Exit(2)
+        raise typer.Exit(_extract_single(inputs[0], settings, load_options))
+    try:
+        summary = run_batch(
+            inputs, out, settings, workers=workers, retry_failed=retry_failed, force=force, quiet=quiet,
+            load_options=load_options, prices=prices, console=err_console,
+        )
+    except BatchError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if quiet and summary.manifest.status == "aborted":
+        err_console.print(f"[red]error:[/red] {summary.manifest.error}", highlight=False)
+    if summary.abandoned:  # worker threads still waiting on the model: do not wait for them
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(summary.exit_code)
+    raise typer.Exit(summary.exit_code)
+
+
+def _extract_single(path: Path, settings, load_options) -> int:
+    """One file, no run folder: the result as JSON on stdout, a summary on stderr; the exit status."""
+    from stance.cli_output import print_summary
+    from stance.embedded import EmbeddedModelError
+    from stance.extract import ArticleText, Failure, extract_texts
+    from stance.llm import LLMError
+    from stance.loaders import LoadFailure, iter_articles
+    from stance.pipeline import article_info
+    from stance.prompts import PromptError
+
+    items = list(iter_articles([path], load_options))
+    if len(items) != 1:
+        err_console.print(f"[red]error:[/red] {path} holds {len(items)} articles: give --out RUN_FOLDER")
+        return 2
+    (item,) = items
+    if isinstance(item, LoadFailure):
+        err_console.print(f"[red]failed[/red] {item.path}: {item.kind}: {item.message}", highlight=False)
+        return 1
+    try:
+        (outcome,) = extract_texts([ArticleText(info=article_info(item.text, item.id, item.path, item.title),
+                                                text=item.text)], settings)
+    except (LLMError, EmbeddedModelError, PromptError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 2
+    if isinstance(outcome, Failure):
+        err_console.print(f"[red]failed[/red] {outcome.path}: {outcome.kind}: {outcome.message}", highlight=False)
+        return 1
+    sys.stdout.write(outcome.model_dump_json(indent=2) + "\n")
+    print_summary(err_console, outcome)
+    return 0
+
 
 # --- eval ------------------------------------------------------------------
 
