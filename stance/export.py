@@ -33,7 +33,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from stance.canonical import ACTORS_FILE, CLAIMS_FILE, Canon, CanonicalError, Method, canonicalize, write_mappings
-from stance.schema import ArticleResult
+from stance.schema import ArticleResult, Claim, Stance
 
 TABLES: tuple[str, ...] = ("long", "wide", "actors", "claims", "network")
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "xlsx", "md", "graphml")
@@ -158,7 +158,7 @@ def _as_run(run: Run | str | Path) -> Run:
     return run if isinstance(run, Run) else load_run(run)
 
 
-def _stances(run: Run):  # -> Iterator[tuple[ArticleResult, Claim, Stance]]
+def _stances(run: Run) -> Iterator[tuple[ArticleResult, Claim, Stance]]:
     for result in run.results:
         for claim in result.claims:
             for stance in claim.stances:
@@ -342,13 +342,14 @@ def network_edges(run: Run | str | Path) -> list[dict[str, Any]]:
     congruence: dict[tuple[str, str], list[str]] = defaultdict(list)
     conflict: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cid in sorted(polar, key=_claim_sort_key):
-        sup, opp = polar[cid]["support"], polar[cid]["oppose"]
-        agree: set[tuple[str, str]] = set()
-        for side in (sup, opp):
-            agree.update(itertools.combinations(sorted(side), 2))
+        sup, opp = sorted(polar[cid]["support"]), sorted(polar[cid]["oppose"])
+        agree = itertools.chain(itertools.combinations(sup, 2), itertools.combinations(opp, 2))
+        clash = ((a, b) if a < b else (b, a) for a in sup for b in opp if a != b)
+        if not polar[cid]["support"].isdisjoint(polar[cid]["oppose"]):
+            # Someone holds both sides here: a pair may turn up twice but counts once per claim.
+            agree, clash = set(agree), set(clash)
         for pair in agree:
             congruence[pair].append(cid)
-        clash = {tuple(sorted((a, b))) for a in sup for b in opp if a != b}
         for pair in clash:
             conflict[pair].append(cid)
     rows: list[dict[str, Any]] = []
