@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install everything the tests need into .venv, then run the whole test suite.
+# Usage: bash scripts/test.sh [pytest args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+# Headless Chromium for the report's browser tests (Debian packages; no browser download).
+if ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+    || echo "note: could not install chromium; browser tests will be skipped" >&2
+fi
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[embedded,export,report,test]'
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,123 @@
+"""Canonical actor names within one article.
+
+Models name the same speaker several ways ("Blinken", "Antony Blinken",
+"Secretary of State Antony Blinken"). We pick one canonical name per speaker,
+keep the others as aliases, and expand a bare surname to the full name the
+article introduced, but never merge two different people who share a surname.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from stance.schema import Actor
+
+_TITLES = (
+    "u.s. secretary of state", "secretary of state", "deputy foreign minister", "foreign minister",
+    "prime minister", "vice president", "president", "secretary", "minister", "senator", "sen.",
+    "representative", "rep.", "governor", "gov.", "mayor", "council member", "councilmember",
+    "spokesperson", "spokesman", "spokeswoman", "chairman", "chairwoman", "chair", "ceo",
+    "attorney general", "judge", "general", "gen.", "dr.", "mr.", "mrs.", "ms.", "prof.", "coach",
+    "state department spokesperson", "russian president", "u.s.", "former", "then-",
+)
+_ORG_WORDS = {
+    "department", "ministry", "council", "committee", "inc", "inc.", "corp", "corp.", "company", "association",
+    "union", "institute", "university", "agency", "commission", "authority", "party", "chamber", "foundation",
+    "bank", "court", "board", "office", "group", "network", "league", "club", "coalition", "center", "centre",
+    "trust", "federation", "organization", "organisation", "corporation", "llc", "times", "post", "news",
+    "browns", "nfl", "wework", "gannett", "gatehouse", "school", "schools", "police", "campaign",
+}
+_GOV_WORDS = {
+    "government", "administration", "officials", "kremlin", "white house", "state department", "pentagon",
+    "parliament", "congress", "senate", "legislature", "moscow", "washington", "city hall", "ministry",
+}
+_GROUP_WORDS = {
+    "residents", "teachers", "members", "protesters", "critics", "supporters", "activists", "workers",
+    "employees", "lawmakers", "democrats", "republicans", "advocates", "experts", "analysts", "parents",
+    "voters", "opponents", "investors", "scientists", "players", "fans",
+}
+_COUNTRIES = {
+    "russia", "china", "iran", "israel", "united states", "the united states", "u.s.", "us", "ukraine",
+    "north korea", "south korea", "france", "germany", "britain", "united kingdom", "japan", "india",
+    "eu", "european union", "canada", "mexico", "turkey", "saudi arabia", "qatar", "oman",
+}
+_NAME_TOKEN = r"[A-Z][\w’'.-]+"
+
+
+def strip_titles(name: str) -> str:
+    cleaned = re.sub(r"\s+", " ", name).strip().strip(",.;:")
+    lowered = cleaned.lower()
+    changed = True
+    while changed:
+        changed = False
+        for title in sorted(_TITLES, key=len, reverse=True):
+            if lowered.startswith(title + " ") and len(cleaned) > len(title) + 1:
+                cleaned = cleaned[len(title) + 1:].strip()
+                lowered = cleaned.lower()
+                changed = True
+    if lowered.startswith("the ") and len(cleaned.split()) > 1:
+        cleaned = cleaned[4:]
+    return cleaned
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s]+", name.lower().replace("’", "'")) if t]
+
+
+def guess_type(name: str) -> str:
+    lowered = name.lower().strip()
+    words = set(re.findall(r"[a-z.]+", lowered))
+    if lowered in _COUNTRIES:
+        return "country"
+    if any(w in lowered for w in _GOV_WORDS if " " in w) or words & {w for w in _GOV_WORDS if " " not in w}:
+        return "government"
+    if words & _ORG_WORDS:
+        return "organization"
+    if words & _GROUP_WORDS:
+        return "group"
+    return "person"
+
+
+def _full_names_in_text(text: str, surname: str) -> Counter[str]:
+    pattern = re.compile(rf"\b((?:{_NAME_TOKEN} ){{1,2}}){re.escape(surname)}\b")
+    found: Counter[str] = Counter()
+    for match in pattern.finditer(text):
+        full = strip_titles(match.group(0))
+        if len(full.split()) >= 2 and full.split()[-1] == surname:
+            found[full] += 1
+    return found
+
+
+def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], list[Actor]]:
+    """Map each surface name to a canonical name; return the mapping and the actors with aliases."""
+    counts = Counter(n.strip() for n in surface_names if n.strip())
+    stripped = {n: strip_titles(n) or n for n in counts}
+    # Full names (2+ tokens, capitalised first token) are candidate canonicals.
+    full_names = sorted({s for s in stripped.values() if len(s.split()) >= 2}, key=lambda s: (-len(s.split()), s))
+    mapping: dict[str, str] = {}
+    for surface, base in stripped.items():
+        target = base
+        tokens = _tokens(base)
+        if len(tokens) == 1 and base[:1].isupper():
+            # bare surname: one full name among the speakers, else one in the text
+            owners = [f for f in full_names if _tokens(f)[-1] == tokens[0] and guess_type(f) == "person"]
+            if len(set(owners)) == 1:
+                target = owners[0]
+            elif not owners:
+                in_text = _full_names_in_text(text, base)
+                if len(in_text) == 1:
+                    target = next(iter(in_text))
+        else:
+            # a longer form containing a shorter full name ("Antony J. Blinken" ~ "Antony Blinken")
+            for other in full_names:
+                if other != base and len(other) < len(base) and set(_tokens(other)) <= set(tokens):
+                    target = other
+                    break
+        mapping[surface] = target
+    actors: dict[str, Actor] = {}
+    for surface, canonical in mapping.items():
+        actor = actors.setdefault(canonical, Actor(name=canonical, type=guess_type(canonical)))  # type: ignore[arg-type]
+        if surface != canonical and surface not in actor.aliases:
+            actor.aliases.append(surface)
+    return mapping, list(actors.values())

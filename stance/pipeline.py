@@ -1,0 +1,219 @@
+"""One article end to end: sentences -> chunks -> model -> grounded, merged ArticleResult.
+
+The model answers with sentence numbers; evidence is the quotation inside
+that sentence (or the sentence itself), located by construction, so grounding
+is exact. Long articles are split into paragraph-aligned chunks with a small
+overlap; chunk answers are merged without losing or duplicating a stance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from stance import __version__
+from stance.actors import canonicalise
+from stance.config import Settings
+from stance.grounding import span_evidence
+from stance.llm import ChatResult, LLMClient, LLMError
+from stance.prompts import Prompt
+from stance.schema import (
+    ArticleInfo,
+    ArticleResult,
+    Claim,
+    Evidence,
+    ModelAnswer,
+    ModelStatement,
+    PromptInfo,
+    Provenance,
+    Stance,
+    Usage,
+)
+from stance.sentences import Sentence, number_sentences, quoted_spans, split_sentences
+
+CHARS_PER_TOKEN = 4.0
+OVERLAP_SENTENCES = 2
+CLAIM_MERGE_SCORE = 88.0
+
+
+class ExtractionError(RuntimeError):
+    def __init__(self, kind: str, message: str, *, attempts: int = 0, raw_output: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.attempts = attempts
+        self.raw_output = raw_output
+
+
+@dataclass(frozen=True)
+class Chunk:
+    sentences: list[Sentence]
+
+    @property
+    def numbers(self) -> set[int]:
+        return {s.n for s in self.sentences}
+
+
+@dataclass(frozen=True)
+class PointedStatement:
+    """A model statement resolved to a sentence of the article."""
+
+    sentence: Sentence
+    who: str
+    claim: str
+    stance: str
+
+
+def article_info(text: str, article_id: str, path: str, title: str | None = None) -> ArticleInfo:
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return ArticleInfo(
+        id=article_id,
+        path=path,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        title=title if title is not None else first_line[:300],
+    )
+
+
+def chunk_sentences(sentences: list[Sentence], text: str, max_tokens: int, overlap: int = OVERLAP_SENTENCES) -> list[Chunk]:
+    """Paragraph-aware chunks of at most ~max_tokens, each repeating the last ``overlap`` sentences."""
+    budget = max(200, int(max_tokens * CHARS_PER_TOKEN))
+    total = sum(len(s.text) + 8 for s in sentences)
+    if total <= budget:
+        return [Chunk(sentences)]
+    # paragraphs = runs of sentences on the same line
+    paragraphs: list[list[Sentence]] = []
+    for sentence in sentences:
+        if paragraphs and "\n" not in text[paragraphs[-1][-1].end:sentence.start]:
+            paragraphs[-1].append(sentence)
+        else:
+            paragraphs.append([sentence])
+    n_chunks = -(-total // budget)
+    target = total / n_chunks  # balance chunk sizes so parallel slots finish together
+    chunks: list[list[Sentence]] = [[]]
+    size = 0
+    for paragraph in paragraphs:
+        p_size = sum(len(s.text) + 8 for s in paragraph)
+        if chunks[-1] and size + p_size > target * 1.15 and len(chunks) < n_chunks + 2:
+            chunks.append(list(chunks[-1][-overlap:]) if overlap else [])
+            size = sum(len(s.text) + 8 for s in chunks[-1])
+        chunks[-1].extend(paragraph)
+        size += p_size
+    return [Chunk(c) for c in chunks if c]
+
+
+def _evidence_for(text: str, sentence: Sentence, claim: str) -> Evidence:
+    spans = quoted_spans(sentence)
+    if spans:
+        start, end = max(spans, key=lambda sp: fuzz.partial_ratio(claim.lower(), text[sp[0]:sp[1]].lower()))
+        return span_evidence(text, start, end)
+    return span_evidence(text, sentence.start, sentence.end)
+
+
+def _norm_claim(claim: str) -> str:
+    return re.sub(r"[^\w\s]", "", claim.lower()).strip()
+
+
+def merge_statements(text: str, statements: list[PointedStatement]) -> tuple[list, list[Claim]]:
+    """Canonical actors, then claims grouping equal propositions; no stance dropped, none duplicated."""
+    mapping, actors = canonicalise([s.who for s in statements], text)
+    claims: list[Claim] = []
+    claim_keys: list[str] = []
+    for st in statements:
+        actor = mapping.get(st.who.strip(), st.who.strip())
+        key = _norm_claim(st.claim)
+        index = next(
+            (i for i, k in enumerate(claim_keys) if k == key or fuzz.token_set_ratio(k, key) >= CLAIM_MERGE_SCORE),
+            None,
+        )
+        if index is None:
+            claims.append(Claim(id=f"c{len(claims) + 1}", text=st.claim.strip()))
+            claim_keys.append(key)
+            index = len(claims) - 1
+        claim = claims[index]
+        evidence = _evidence_for(text, st.sentence, st.claim)
+        existing = next((s for s in claim.stances if s.actor == actor and s.stance == st.stance), None)
+        if existing is None:
+            claim.stances.append(Stance(actor=actor, stance=st.stance, evidence=[evidence]))  # type: ignore[arg-type]
+        elif all((e.start, e.end) != (evidence.start, evidence.end) for e in existing.evidence):
+            existing.evidence.append(evidence)
+    used = {s.actor for c in claims for s in c.stances}
+    return [a for a in actors if a.name in used], claims
+
+
+def _point(chunk: Chunk, statements: list[ModelStatement]) -> list[PointedStatement]:
+    by_number = {s.n: s for s in chunk.sentences}
+    pointed: list[PointedStatement] = []
+    seen: set[tuple[int, str, str]] = set()
+    for st in statements:
+        sentence = by_number.get(st.s)
+        if sentence is None:
+            continue  # a sentence number outside this chunk: nothing to ground it on
+        key = (st.s, st.who.strip().lower(), _norm_claim(st.claim))
+        if key in seen:
+            continue
+        seen.add(key)
+        pointed.append(PointedStatement(sentence=sentence, who=st.who.strip(), claim=st.claim.strip(), stance=st.stance))
+    return pointed
+
+
+def extract_text(
+    text: str,
+    article: ArticleInfo,
+    *,
+    llm: LLMClient,
+    prompt: Prompt,
+    settings: Settings,
+) -> ArticleResult:
+    """Extract one article. Raises ``ExtractionError`` with a kind and one-line message on failure."""
+    started = time.monotonic()
+    sentences = split_sentences(text)
+    if not sentences:
+        raise ExtractionError("empty", "the article has no text")
+    chunks = chunk_sentences(sentences, text, settings.chunk_tokens)
+
+    def run_chunk(chunk: Chunk) -> ChatResult:
+        note = ""
+        if len(chunks) > 1:
+            note = f"(This is part of a longer article: sentences {chunk.sentences[0].n} to {chunk.sentences[-1].n}.)"
+        messages = prompt.messages(number_sentences(chunk.sentences), context_note=note)
+        return llm.complete_json(messages, ModelAnswer)
+
+    workers = max(1, min(len(chunks), settings.parallel))
+    try:
+        if workers == 1:
+            answers = [run_chunk(c) for c in chunks]
+        else:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                answers = list(pool.map(run_chunk, chunks))
+    except LLMError as exc:
+        raise ExtractionError(exc.kind, exc.message, attempts=exc.attempts, raw_output=exc.raw_output) from None
+
+    statements: list[PointedStatement] = []
+    for chunk, answer in zip(chunks, answers):
+        statements.extend(_point(chunk, answer.answer.statements))  # type: ignore[attr-defined]
+    statements.sort(key=lambda s: s.sentence.n)
+    actors, claims = merge_statements(text, statements)
+    usage = Usage()
+    for answer in answers:
+        usage = usage + answer.usage
+    return ArticleResult(
+        article=article,
+        actors=actors,
+        claims=claims,
+        provenance=Provenance(
+            model=llm.model_name,
+            endpoint=llm.endpoint_label,
+            prompt=PromptInfo(name=prompt.name, hash=prompt.hash),
+            params={**settings.request_params(), "chunks": len(chunks), "response_format": llm.response_format_mode},
+            usage=usage,
+            attempts=max(a.attempts for a in answers),
+            seconds=round(time.monotonic() - started, 3),
+            cached=all(a.cached for a in answers),
+            stance_version=__version__,
+        ),
+    )

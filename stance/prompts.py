@@ -1,0 +1,87 @@
+"""Jinja prompt templates: one folder per prompt under ``prompts/``.
+
+A prompt folder holds ``system.j2``, ``user.j2`` and ``examples.json``
+(few-shot examples kept as data: an article and the answer we want). A
+prompt's identity is its name plus a hash of those sources, recorded in every
+result, so a changed template never hides behind an old name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from stance.sentences import number_sentences, split_sentences
+
+PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
+
+
+class PromptError(RuntimeError):
+    pass
+
+
+def default_prompts_dir() -> Path:
+    """``prompts/`` at the project root (the package's parent), or beside the working directory."""
+    here = Path(__file__).resolve().parent.parent / "prompts"
+    return here if here.is_dir() else Path.cwd() / "prompts"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    folder: Path
+    hash: str
+    system_template: jinja2.Template
+    user_template: jinja2.Template
+    examples: list[dict[str, Any]]
+
+    def render_user(self, text: str, **variables: Any) -> str:
+        sentences = split_sentences(text)
+        return self.user_template.render(numbered_sentences=number_sentences(sentences), **variables)
+
+    def messages(self, numbered_sentences: str, **variables: Any) -> list[dict[str, str]]:
+        """System prompt, few-shot turns, then the article as the last user turn."""
+        variables.setdefault("context_note", "")
+        messages = [{"role": "system", "content": self.system_template.render(**variables).strip()}]
+        for example in self.examples:
+            example_vars = {**variables, "context_note": ""}
+            messages.append({"role": "user", "content": self.render_user(example["article"], **example_vars).strip()})
+            messages.append({"role": "assistant", "content": json.dumps(example["answer"], ensure_ascii=False)})
+        messages.append(
+            {
+                "role": "user",
+                "content": self.user_template.render(numbered_sentences=numbered_sentences, **variables).strip(),
+            }
+        )
+        return messages
+
+
+def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
+    folder = (prompts_dir or default_prompts_dir()) / name
+    if not folder.is_dir():
+        raise PromptError(f"prompt {name!r} not found: no folder {folder}")
+    missing = [f for f in PROMPT_FILES if not (folder / f).is_file()]
+    if missing:
+        raise PromptError(f"prompt {name!r} is missing {', '.join(missing)} in {folder}")
+    digest = hashlib.sha256()
+    sources: dict[str, str] = {}
+    for file_name in PROMPT_FILES:
+        source = (folder / file_name).read_text(encoding="utf-8")
+        sources[file_name] = source
+        digest.update(file_name.encode() + b"\0" + source.encode("utf-8") + b"\0")
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=False, autoescape=False)
+    try:
+        examples = json.loads(sources["examples.json"])
+        system = env.from_string(sources["system.j2"])
+        user = env.from_string(sources["user.j2"])
+    except (json.JSONDecodeError, jinja2.TemplateSyntaxError) as exc:
+        raise PromptError(f"prompt {name!r} does not parse: {exc}") from None
+    return Prompt(
+        name=name, folder=folder, hash=digest.hexdigest()[:16], system_template=system, user_template=user,
+        examples=examples,
+    )
