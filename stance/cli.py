@@ -213,31 +213,70 @@ def _eval_options(**given: object):
         raise typer.Exit(2) from None
 
 
+EvalHtmlOpt = Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page.")]
+EvalPlotOpt = Annotated[
+    Optional[Path], typer.Option("--plot", help="Also plot metrics with intervals (.png/.svg/.pdf; needs stance[report]).")
+]
+EvalModeOpt = Annotated[Optional[str], typer.Option("--mode", help="open | codebook (default: open).")]
+EvalBaselineOpt = Annotated[Optional[Path], typer.Option("--baseline", help="metrics.json-shaped file to gate against.")]
+EvalMinsOpt = Annotated[
+    Optional[list[str]], typer.Option("--min", help="METRIC=VALUE minimum, e.g. pair_f1=0.4 (repeatable).")
+]
+FixturesOpt = Annotated[Path, typer.Option("--fixtures", "-f", help="Fixture folder: NAME.txt + NAME.gold.json.")]
+
+
+def _finish_eval(report, *, run: Path, fixtures: Path, baseline, max_drop, floors, markdown, json_out, html, plot) -> None:
+    """Print, write the requested files, then gate; exits 1 on a regression."""
+    from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown, violations_text
+
+    print_report(report, Console())
+    typer.echo(f"wrote {run / 'metrics.json'}")
+    for path, text in ((markdown, report_markdown), (json_out, report_json)):
+        if path is not None:
+            path.write_text(text(report), encoding="utf-8")
+            typer.echo(f"wrote {path}")
+    if html is not None:
+        from stance.report import write_eval_html
+
+        typer.echo(f"wrote {write_eval_html(report, html, fixtures_dir=fixtures)}")
+    if plot is not None:
+        from stance.report import plot_eval_metrics
+
+        typer.echo(f"wrote {plot_eval_metrics(report, plot)}")
+    if baseline is None and not floors:
+        return
+    violations = check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop, mins=floors)
+    if violations:
+        _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(violations_text(violations))
+
+
 @eval_app.command("score")
 def eval_score(
     run: Annotated[Path, typer.Argument(help="Run folder (results/*.json, failures/*.json, manifest.json).")],
-    fixtures: Annotated[Path, typer.Option("--fixtures", "-f", help="Fixture folder: NAME.txt + NAME.gold.json.")],
-    mode: Annotated[Optional[str], typer.Option("--mode", help="open | codebook (default: open).")] = None,
+    fixtures: FixturesOpt,
+    mode: EvalModeOpt = None,
     min_overlap_chars: Annotated[Optional[int], typer.Option(help="Evidence overlap that matches (default: 8).")] = None,
     paraphrase_threshold: Annotated[
         Optional[float], typer.Option(help="Claim token-set similarity that matches, 0-1 (default: 0.85).")
     ] = None,
     resamples: Annotated[Optional[int], typer.Option(help="Bootstrap resamples (default: 1000).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Bootstrap seed (default: 0).")] = None,
-    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="metrics.json-shaped file to gate against.")] = None,
+    baseline: EvalBaselineOpt = None,
     max_drop: EvalMaxDropOpt = None,
-    mins: Annotated[Optional[list[str]], typer.Option("--min", help="METRIC=VALUE minimum, e.g. pair_f1=0.4 (repeatable).")] = None,
+    mins: EvalMinsOpt = None,
     markdown: EvalMarkdownOpt = None,
     json_out: EvalJsonOpt = None,
+    html: EvalHtmlOpt = None,
+    plot: EvalPlotOpt = None,
 ) -> None:
     """Score a run against fixtures (no model calls) and write RUN/metrics.json.
 
     Exits 1 when --baseline/--min is given and the gate fails, 2 on bad input.
     """
-    from stance.evals import (
-        DEFAULT_MAX_DROP, EvalError, check_gate, parse_mins, print_report, report_json, report_markdown,
-        score_run, violations_text,
-    )
+    from stance.evals import EvalError, parse_mins, score_run
+    from stance.report import ReportError
 
     opts = _eval_options(mode=mode, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
                          bootstrap_resamples=resamples, seed=seed)
@@ -246,22 +285,53 @@ def eval_score(
             raise EvalError("--max-drop needs --baseline FILE")
         floors = parse_mins(mins or [])
         report = score_run(run, fixtures, opts)
-        print_report(report, Console())
-        typer.echo(f"wrote {run / 'metrics.json'}")
-        for path, text in ((markdown, report_markdown), (json_out, report_json)):
-            if path is not None:
-                path.write_text(text(report), encoding="utf-8")
-                typer.echo(f"wrote {path}")
-        if baseline is None and not floors:
-            return
-        violations = check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop, mins=floors)
-    except (EvalError, OSError) as exc:
+        _finish_eval(report, run=run, fixtures=fixtures, baseline=baseline, max_drop=max_drop, floors=floors,
+                     markdown=markdown, json_out=json_out, html=html, plot=plot)
+    except (EvalError, ReportError, OSError) as exc:
         _eval_err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
-    if violations:
-        _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
-        raise typer.Exit(1)
-    typer.echo(violations_text(violations))
+
+
+@eval_app.command("run")
+def eval_run(
+    fixtures: FixturesOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Run folder for the extractions and metrics.json.")],
+    model: ModelOpt = None,
+    prompt: PromptOpt = None,
+    base_url: BaseUrlOpt = None,
+    config: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="Articles in flight at once.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every article, even those already done.")] = False,
+    mode: EvalModeOpt = None,
+    baseline: EvalBaselineOpt = None,
+    max_drop: EvalMaxDropOpt = None,
+    mins: EvalMinsOpt = None,
+    markdown: EvalMarkdownOpt = None,
+    json_out: EvalJsonOpt = None,
+    html: EvalHtmlOpt = None,
+    plot: EvalPlotOpt = None,
+) -> None:
+    """Extract every fixture article with a prompt and model (resumable, cached), then score it.
+
+    Exits 1 when the gate fails (--baseline/--min), 2 on bad input or a failed run.
+    """
+    from stance.batch import BatchError
+    from stance.evals import EvalError, extract_and_score, parse_mins
+    from stance.report import ReportError
+
+    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=not no_cache)
+    opts = _eval_options(mode=mode)
+    try:
+        if max_drop is not None and baseline is None:
+            raise EvalError("--max-drop needs --baseline FILE")
+        floors = parse_mins(mins or [])
+        report, _ = extract_and_score(fixtures, out, settings, opts, workers=workers, force=force)
+        _finish_eval(report, run=out, fixtures=fixtures, baseline=baseline, max_drop=max_drop, floors=floors,
+                     markdown=markdown, json_out=json_out, html=html, plot=plot)
+    except (EvalError, ReportError, BatchError, OSError) as exc:
+        _eval_err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
 
 
 @eval_app.command("compare")
@@ -278,12 +348,16 @@ def eval_compare(
     ] = False,
     max_drop: EvalMaxDropOpt = None,
     examples: Annotated[int, typer.Option("--examples", min=0, help="Pairs gained/lost shown in the terminal.")] = 5,
+    html: EvalHtmlOpt = None,
+    plot: EvalPlotOpt = None,
 ) -> None:
     """Compare two runs: each metric for A and B, B - A with its paired-bootstrap interval, per-fixture wins."""
     from stance.evals import (
         DEFAULT_MAX_DROP, EvalError, compare_runs, comparison_json, comparison_markdown, comparison_regressions,
         print_comparison, violations_text,
     )
+
+    from stance.report import ReportError
 
     try:
         cmp = compare_runs(run_a, run_b, fixtures_dir=fixtures)
@@ -292,7 +366,15 @@ def eval_compare(
             if path is not None:
                 path.write_text(text(cmp), encoding="utf-8")
                 typer.echo(f"wrote {path}")
-    except (EvalError, OSError) as exc:
+        if html is not None:
+            from stance.report import write_compare_html
+
+            typer.echo(f"wrote {write_compare_html(cmp, html, fixtures_dir=fixtures)}")
+        if plot is not None:
+            from stance.report import plot_eval_metrics
+
+            typer.echo(f"wrote {plot_eval_metrics(cmp, plot)}")
+    except (EvalError, ReportError, OSError) as exc:
         _eval_err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     if fail_on_regression:

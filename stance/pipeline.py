@@ -145,15 +145,50 @@ def merge_statements(text: str, statements: list[PointedStatement]) -> tuple[lis
     return [a for a in actors if a.name in used], claims
 
 
-def _point(chunk: Chunk, statements: list[ModelStatement]) -> list[PointedStatement]:
-    by_number = {s.n: s for s in chunk.sentences}
+POINTER_WINDOW = 6
+
+
+def _surname(name: str) -> str:
+    words = re.findall(r"[\w’'-]+", name)
+    return words[-1].lower() if words else ""
+
+
+def _pointer_score(sentence: Sentence, previous: Sentence | None, who: str, claim: str) -> float:
+    """How well a sentence carries (who, claim): word overlap with the claim, plus the speaker named nearby."""
+    score = fuzz.token_set_ratio(claim.lower(), sentence.text.lower())
+    surname = _surname(who)
+    if surname and len(surname) > 2:
+        if surname in sentence.text.lower():
+            score += 25
+        elif previous is not None and surname in previous.text.lower():
+            score += 5
+    return score
+
+
+def repoint(sentences: list[Sentence], number: int, who: str, claim: str, *, headline: bool) -> Sentence | None:
+    """The sentence a statement belongs to: small models miscount, so check the neighbours of the number given."""
+    by_number = {s.n: s for s in sentences}
+    candidates = [
+        by_number[n]
+        for n in range(number - POINTER_WINDOW, number + POINTER_WINDOW + 1)
+        if n in by_number and not (headline and n == 1)
+    ]
+    if not candidates:
+        return None
+    def score(sentence: Sentence) -> float:
+        distance = abs(sentence.n - number) * 2  # near the number the model gave wins ties
+        return _pointer_score(sentence, by_number.get(sentence.n - 1), who, claim) - distance
+    return max(candidates, key=score)
+
+
+def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) -> list[PointedStatement]:
     pointed: list[PointedStatement] = []
     seen: set[tuple[int, str, str]] = set()
     for st in statements:
-        sentence = by_number.get(st.s)
+        sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
         if sentence is None:
-            continue  # a sentence number outside this chunk: nothing to ground it on
-        key = (st.s, st.who.strip().lower(), _norm_claim(st.claim))
+            continue  # a number far outside this chunk: nothing to ground it on
+        key = (sentence.n, st.who.strip().lower(), _norm_claim(st.claim))
         if key in seen:
             continue
         seen.add(key)
@@ -193,9 +228,10 @@ def extract_text(
     except LLMError as exc:
         raise ExtractionError(exc.kind, exc.message, attempts=exc.attempts, raw_output=exc.raw_output) from None
 
+    has_headline = "\n" in text.strip()  # FORMAT: first line is the headline, never evidence
     statements: list[PointedStatement] = []
     for chunk, answer in zip(chunks, answers):
-        statements.extend(_point(chunk, answer.answer.statements))  # type: ignore[attr-defined]
+        statements.extend(_point(chunk, answer.answer.statements, headline=has_headline))  # type: ignore[attr-defined]
     statements.sort(key=lambda s: s.sentence.n)
     actors, claims = merge_statements(text, statements)
     usage = Usage()
