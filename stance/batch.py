@@ -343,8 +343,9 @@ def print_summary(summary: RunSummary, console: Console, max_failures: int = 10)
     table.add_row("skipped (done earlier)", str(c.skipped))
     failed = f"{c.failed}" + (f" ({c.kept_failed} kept from an earlier run)" if c.kept_failed else "")
     table.add_row("failed", f"[red]{failed}[/red]" if c.failed else failed)
-    if c.pending:
-        table.add_row("not finished", f"[yellow]{c.pending}[/yellow]")
+    if c.pending or m.files_unread:
+        unread = f" (+ {m.files_unread} files not read yet)" if m.files_unread else ""
+        table.add_row("not finished", f"[yellow]{c.pending}{unread}[/yellow]")
     if m.failures_by_kind:
         table.add_row("failures by kind", ", ".join(f"{k} {n}" for k, n in m.failures_by_kind.items()))
     table.add_row("requests", f"{m.requests} ({m.retries} retries, {m.cache_hits} cache hits)")
@@ -427,6 +428,7 @@ class _Batch:
         self.started_at, self.started = time.monotonic(), _now()
         self.stats_start = (0, 0, 0)
         self.files = 0
+        self.paths_seen: set[str] = set()
         self._last_manifest = 0.0
 
     # -- manifest ------------------------------------------------------------
@@ -446,6 +448,7 @@ class _Batch:
             seconds=round(time.monotonic() - self.started_at, 3),
             inputs=[str(p) for p in self.inputs],
             files=self.files,
+            files_unread=max(0, self.files - len(self.paths_seen)) if status != "finished" else 0,
             model=self.model,
             endpoint=self.endpoint,
             prompt=PromptInfo(name=self.prompt.name, hash=self.prompt.hash),
@@ -600,6 +603,7 @@ class _Batch:
                     if self.stop.is_set():
                         break
                     self.counts.total += 1
+                    self.paths_seen.add(item.path)
                     if isinstance(item, LoadFailure):
                         self._load_failed(item)
                     else:

@@ -55,6 +55,7 @@ class RunManifest(BaseModel):
     seconds: float = 0.0
     inputs: list[str] = Field(default_factory=list)
     files: int = Field(0, description="input files found (a JSON/JSONL file may hold many articles)")
+    files_unread: int = Field(0, description="of files: not read before the run stopped (not in counts.total)")
     model: str
     endpoint: str
     prompt: PromptInfo

@@ -552,6 +552,7 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(fake: FakeOpenAI, tmp_path: 
     m = assert_counts_add_up(tmp_path / "run")
     assert m.status == "interrupted" and m.interrupted and m.finished
     assert m.counts.done == len(results_of(tmp_path / "run")) and m.counts.pending > 0
+    assert m.files == 60 and m.counts.total + m.files_unread == 60  # loading stopped too
     assert events_of(tmp_path / "run")[-1]["event"] == "run_interrupted"
 
     fake.responder = responder
@@ -559,3 +560,22 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(fake: FakeOpenAI, tmp_path: 
                         workers=8, quiet=True)
     assert summary.exit_code == 0 and summary.counts.skipped == m.counts.done
     assert sorted(results_of(tmp_path / "run")) == ids
+
+
+def test_second_ctrl_c_abandons_running_articles(fake: FakeOpenAI, tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", 20)
+    fake.responder = lambda body: delay(0.05 if "bridge 0 " in last_user(body) else 3.0, responder(body))
+    proc = subprocess.Popen(cli_command(tmp_path / "in", tmp_path / "run", fake, 2), env=cli_env(tmp_path),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_results(tmp_path / "run", 1, proc)
+    time.sleep(0.2)  # both workers now wait on 3 s answers
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=20)
+    assert proc.returncode == 130, stderr.decode()
+    assert time.monotonic() - started < 2.0  # did not wait for the running answers
+    m = assert_counts_add_up(tmp_path / "run")
+    assert m.status == "interrupted" and m.counts.done == 1 and m.counts.pending >= 2
+    assert not list((tmp_path / "run" / "failures").iterdir())  # abandoned articles are not failures
