@@ -551,8 +551,8 @@ def test_ctrl_c_stops_cleanly_and_the_rerun_resumes(fake: FakeOpenAI, tmp_path: 
     assert proc.returncode == 130, stderr.decode()
     m = assert_counts_add_up(tmp_path / "run")
     assert m.status == "interrupted" and m.interrupted and m.finished
-    assert m.counts.done == len(results_of(tmp_path / "run")) and m.counts.pending > 0
-    assert m.files == 60 and m.counts.total + m.files_unread == 60  # loading stopped too
+    assert m.counts.done == len(results_of(tmp_path / "run")) < 60
+    assert m.files == 60 and m.counts.total + m.files_unread == 60 and m.files_unread > 0  # loading stopped too
     assert events_of(tmp_path / "run")[-1]["event"] == "run_interrupted"
 
     fake.responder = responder
