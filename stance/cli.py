@@ -320,7 +320,7 @@ def eval_run(
     from stance.evals import EvalError, extract_and_score, parse_mins
     from stance.report import ReportError
 
-    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=not no_cache)
+    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None)
     opts = _eval_options(mode=mode)
     try:
         if max_drop is not None and baseline is None:

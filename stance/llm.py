@@ -14,6 +14,7 @@ message, the attempts made and the raw output, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import threading
 import time
@@ -30,6 +31,11 @@ from stance.config import Settings
 from stance.schema import Usage
 
 T = TypeVar("T", bound=BaseModel)
+
+
+@functools.cache
+def _schema_of(answer_model: type[BaseModel]) -> dict[str, Any]:
+    return answer_model.model_json_schema()
 
 _TRANSIENT_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
@@ -156,14 +162,25 @@ class LLMClient:
         self.cache = cache
         self.stats = CallStats()
         self.response_format_mode = "json_schema"  # falls back to json_object once rejected
-        self._client = openai.OpenAI(
-            base_url=base_url, api_key=api_key, max_retries=0, timeout=settings.timeout_s
-        )
+        self._base_url = base_url
+        self._api_key = api_key
+        self._client_instance: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
+
+    @property
+    def _client(self) -> openai.OpenAI:
+        """Created on first use: a run served wholly from the cache never builds one."""
+        with self._client_lock:
+            if self._client_instance is None:
+                self._client_instance = openai.OpenAI(
+                    base_url=self._base_url, api_key=self._api_key, max_retries=0, timeout=self.settings.timeout_s
+                )
+            return self._client_instance
 
     # -- public ------------------------------------------------------------
 
     def complete_json(self, messages: list[dict[str, str]], answer_model: type[T]) -> ChatResult:
-        schema = answer_model.model_json_schema()
+        schema = _schema_of(answer_model)
         key = cache_key(
             {"model": self.model_name, "messages": messages, "params": self.settings.request_params(), "schema": schema}
         )

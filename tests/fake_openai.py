@@ -252,6 +252,7 @@ class RecordedRequest:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default backlog of 5 drops connections under 8+ concurrent clients
     fake: FakeOpenAI
 
     def handle_error(self, request: Any, client_address: Any) -> None:
