@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,18 @@ import jinja2
 from stance.sentences import number_sentences, split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
+
+# The article goes inside an <article> ... </article> fence as data. A fence tag in
+# the text would close the fence early (what follows reads as instructions), and a
+# chat-template token such as "<|im_start|>" can open a new turn on servers that
+# parse special tokens in messages. Both lose their "<"; offsets are unaffected
+# (they index the article, not the prompt) and the length stays the same.
+_FENCE_BREAKERS = re.compile(r"<(?=\s*/?\s*article\b|\|)", re.IGNORECASE)
+
+
+def fence_text(text: str) -> str:
+    """Article text that cannot end the prompt's fence or forge a chat turn: such a ``<`` becomes ``‹``."""
+    return _FENCE_BREAKERS.sub("\u2039", text)
 
 
 class PromptError(RuntimeError):
@@ -42,7 +55,7 @@ class Prompt:
 
     def render_user(self, text: str, **variables: Any) -> str:
         sentences = split_sentences(text)
-        return self.user_template.render(numbered_sentences=number_sentences(sentences), **variables)
+        return self.user_template.render(numbered_sentences=fence_text(number_sentences(sentences)), **variables)
 
     def messages(self, numbered_sentences: str, **variables: Any) -> list[dict[str, str]]:
         """System prompt, few-shot turns, then the article as the last user turn."""
@@ -55,7 +68,9 @@ class Prompt:
         messages.append(
             {
                 "role": "user",
-                "content": self.user_template.render(numbered_sentences=numbered_sentences, **variables).strip(),
+                "content": self.user_template.render(
+                    numbered_sentences=fence_text(numbered_sentences), **variables
+                ).strip(),
             }
         )
         return messages
