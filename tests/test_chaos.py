@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -39,6 +43,7 @@ from fake_openai import (
 )
 from test_batch import (
     answer_for,
+    article_text,
     assert_counts_add_up,
     cli_command,
     cli_env,
@@ -366,3 +371,127 @@ def test_kill_minus_9_at_five_points_then_resume(fake_openai: FakeOpenAI, tmp_pa
     print(f"requests: {total_requests} with kills vs {clean_requests} uninterrupted: {extra} asked again "
           f"(in flight at a kill), 0 of them already answered; articles asked more than an uninterrupted run does: "
           f"{len(per_article - per_article_clean)}; final results identical to the uninterrupted run")
+
+
+# ---------------------------------------------------------------------------
+# Bad input: each a one-line reason in its failure record while the run goes on
+# ---------------------------------------------------------------------------
+
+
+
+def without_permission_override() -> tuple[list[str], Any]:
+    """(command prefix, preexec_fn) so a child run by root meets real permission errors.
+
+    Root reads chmod-000 files through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH; the
+    child drops both from its capability bounding set before exec (util-linux
+    setpriv, or prctl directly), and is otherwise root: it can still reach the
+    interpreter and pytest's root-only tmp_path. Non-root: nothing to drop.
+    """
+    if os.geteuid() != 0:
+        return [], None
+    if shutil.which("setpriv"):
+        return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"], None
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+
+    def drop() -> None:
+        for cap in (cap_dac_override, cap_dac_read_search):
+            if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+    return [], drop
+ACCENTED = "Mayor Maria Lopez, née à Montréal, said"
+UMLAUT = "Council member Tom Reed, from Zürich, said"
+
+
+def bad_inputs(folder: Path) -> dict[str, tuple[str, str]]:
+    """Write one file per kind of bad (or awkward) input; return {article id: (what it is, expected outcome)}."""
+    folder.mkdir(parents=True)
+    write_articles(folder, 3)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "whitespace.txt").write_text(" \n\t\n   \n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "latin1.txt").write_bytes(
+        article_text(101).replace("Mayor Maria Lopez said", ACCENTED).encode("latin-1"))
+    (folder / "utf16.txt").write_bytes(
+        article_text(102).replace("Council member Tom Reed said", UMLAUT).encode("utf-16"))  # with BOM
+    with open(folder / "big.txt", "wb") as fh:  # 50 MB, sparse: no disk used, nothing to read
+        fh.truncate(50_000_000)
+    (folder / "nav.html").write_text("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+                                     "<footer>© 2024</footer></body></html>", encoding="utf-8")
+    (folder / "feed.jsonl").write_text(json.dumps({"id": "r1", "text": article_text(105)}) + "\n"
+                                       + '{"id": "r2", "text": "unterminated\n'
+                                       + json.dumps({"id": "r3", "text": article_text(106)}) + "\n", encoding="utf-8")
+    (folder / "record.json").write_text(json.dumps({"id": "r9", "body": article_text(107)}), encoding="utf-8")
+    (folder / "locked.txt").write_text(article_text(108), encoding="utf-8")
+    (folder / "locked.txt").chmod(0o000)
+    (folder / "zz-deleted.txt").write_text(article_text(109), encoding="utf-8")
+    (folder / "name with spaces.txt").write_text(article_text(103), encoding="utf-8")
+    (folder / "Ünïcödé 記事.txt").write_text(article_text(104), encoding="utf-8")
+    return {
+        "empty.txt": ("empty file", "empty"),
+        "whitespace.txt": ("whitespace only", "whitespace"),
+        "binary.txt": ("binary", "binary"),
+        "latin1.txt": ("Latin-1 text", "done"),
+        "utf16.txt": ("UTF-16 with BOM", "done"),
+        "big.txt": ("50 MB file (sparse)", "too_large"),
+        "nav.html": ("HTML with no article text", "no_text"),
+        "feed.jsonl#r1": ("JSONL line 1 (good)", "done"),
+        "feed.jsonl#line-2": ("JSONL line 2 (broken)", "bad_json"),
+        "feed.jsonl#r3": ("JSONL line 3 (good)", "done"),
+        "record.json#r9": ("JSON record without the text field", "missing_field"),
+        "locked.txt": ("unreadable file (chmod 000)", "unreadable"),
+        "zz-deleted.txt": ("file deleted during the run", "missing"),
+        "name with spaces.txt": ("name with spaces", "done"),
+        "Ünïcödé 記事.txt": ("non-ASCII name", "done"),
+        **{f"a{i:03d}.txt": ("ordinary article", "done") for i in range(3)},
+    }
+
+
+def test_bad_inputs_each_get_a_one_line_reason_while_the_run_goes_on(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    expected = bad_inputs(tmp_path / "in")
+    deleted = tmp_path / "in" / "zz-deleted.txt"
+
+    def delete_then_answer(body: dict[str, Any]) -> Action:
+        deleted.unlink(missing_ok=True)  # the first request comes after discovery, before this file is read
+        return clean_model(body)
+
+    fake_openai.responder = delete_then_answer
+    prefix, preexec = without_permission_override()
+    command = [*prefix, sys.executable, "-m", "stance.cli", "extract", str(tmp_path / "in"), "--out",
+               str(tmp_path / "run"), "--base-url", fake_openai.base_url, "--model", "fake-model", "--workers", "1"]
+    proc = subprocess.run(command, env={**cli_env(tmp_path), "COLUMNS": "400"}, capture_output=True, text=True,
+                          timeout=60, preexec_fn=preexec)
+    console = proc.stdout + proc.stderr
+    assert proc.returncode == 1, console  # some articles failed; the run finished
+    assert "Traceback" not in console
+    run = tmp_path / "run"
+    results, failures = results_of(run), failures_of(run)
+    outcome = {**{a: "done" for a in results}, **{a: f.kind for a, f in failures.items()}}
+    assert outcome == {a: kind for a, (_, kind) in expected.items()}
+    m = assert_counts_add_up(run)
+    assert m.status == "finished" and m.counts.done == len(results) and m.counts.failed == len(failures)
+    for record in failures.values():
+        assert record.stage == "load" and record.message and "\n" not in record.message
+        assert record.message in console  # shown in the end-of-run summary too
+    reasons = {a: f.message for a, f in failures.items()}
+    assert reasons["empty.txt"] == "file is empty (0 bytes)"
+    assert reasons["big.txt"].startswith("file is 50.0 MB, over the 10 MB limit")
+    assert reasons["locked.txt"] == "cannot read file: permission denied"
+    assert reasons["zz-deleted.txt"].startswith("file not found")
+    assert reasons["feed.jsonl#line-2"].startswith("line 2 is not valid JSON")
+    assert "no 'text' field" in reasons["record.json#r9"] and "--text-field" in reasons["record.json#r9"]
+    # decoded, not failed: the evidence carries the accents, offsets index the decoded text
+    assert any(ACCENTED in e.quote for e in results["latin1.txt"].evidence())
+    assert any(UMLAUT in e.quote for e in results["utf16.txt"].evidence())
+    assert results["Ünïcödé 記事.txt"].article.path.endswith("Ünïcödé 記事.txt")
+    assert all(p.name.isascii() and " " not in p.name for p in (run / "results").iterdir())
+
+    print("\n| input | outcome | failure kind | message |\n|---|---|---|---|")
+    for article_id, (what, kind) in expected.items():
+        if not article_id.startswith("a0"):
+            message = reasons.get(article_id, "")
+            print(f"| {what} (`{article_id}`) | {'done' if kind == 'done' else 'failed'} | "
+                  f"{'' if kind == 'done' else kind} | {message} |")
