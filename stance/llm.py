@@ -317,7 +317,7 @@ class LLMClient:
         except (openai.APIError, GarbledResponse) as exc:
             kind, message = _describe_transport(exc)
             tries = 1 + retries
-            raise LLMError(kind, f"{message} (after {tries} tries)", attempts=tries) from None
+            raise LLMError(kind, f"{self._without_key(message)} (after {tries} tries)", attempts=tries) from None
         usage = Usage(
             prompt_tokens=getattr(response.usage, "prompt_tokens", 0) or 0,
             completion_tokens=getattr(response.usage, "completion_tokens", 0) or 0,
@@ -326,6 +326,11 @@ class LLMClient:
             return None, None, usage, retries
         choice = response.choices[0]
         return choice.message.content, choice.finish_reason, usage, retries
+
+    def _without_key(self, text: str) -> str:
+        """An endpoint may quote the API key back in an error (some proxies do): never pass it on."""
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return text.replace(key, "***") if len(key) >= 6 else text
 
     def _create(self, conversation: list[dict[str, str]], schema: dict) -> Any:
         self.stats.add(requests=1)
