@@ -51,6 +51,23 @@ PromptOpt = Annotated[Optional[str], typer.Option("--prompt", help="Prompt folde
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="A stance.toml file (default: ./stance.toml if present).")]
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL; none = embedded).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")]
+CodebookOpt = Annotated[
+    Optional[Path],
+    typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; docs/codebook.md)."),
+]
+AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook: also run open extraction, return both.")]
+
+
+def _codebook_prompt(settings):
+    """The codebook prompt for a batch run (None in open mode); a bad codebook exits 2 with one line."""
+    from stance.codebook import CodebookError, batch_prompt
+    from stance.prompts import PromptError
+
+    try:
+        return batch_prompt(settings)
+    except (CodebookError, PromptError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _settings(config: Optional[Path], **overrides: object):
@@ -98,6 +115,8 @@ def extract(
     base_url: BaseUrlOpt = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    codebook: CodebookOpt = None,
+    also_open: AlsoOpenOpt = False,
 ) -> None:
     """Extract actors, claims and stances from articles, each grounded in the text.
 
@@ -114,7 +133,9 @@ def extract(
     from stance.batch import BatchError, run_batch
     from stance.loaders import LoadOptions
 
-    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None)
+    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None,
+                         codebook=codebook, also_open=also_open or None)
+    run_prompt = _codebook_prompt(settings)
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
         err_console.print(f"[red]error:[/red] not found: {', '.join(missing)}", highlight=False)
@@ -132,7 +153,7 @@ def extract(
     try:
         summary = run_batch(
             inputs, out, settings, workers=workers, retry_failed=retry_failed, force=force, quiet=quiet,
-            load_options=load_options, prices=prices, console=err_console,
+            load_options=load_options, prices=prices, console=err_console, prompt=run_prompt,
         )
     except BatchError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -301,6 +322,8 @@ def eval_run(
     base_url: BaseUrlOpt = None,
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
+    codebook: CodebookOpt = None,
+    also_open: AlsoOpenOpt = False,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Articles in flight at once.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every article, even those already done.")] = False,
     mode: EvalModeOpt = None,
@@ -320,7 +343,8 @@ def eval_run(
     from stance.evals import EvalError, extract_and_score, parse_mins
     from stance.report import ReportError
 
-    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None)
+    settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None,
+                         codebook=codebook, also_open=also_open or None)
     opts = _eval_options(mode=mode)
     try:
         if max_drop is not None and baseline is None:

@@ -37,6 +37,8 @@ class Settings(BaseModel):
     chunk_tokens: int = 1400  # article tokens per chunk (estimated)
     cache_dir: Path = DEFAULT_CACHE_DIR
     use_cache: bool = True
+    codebook: Path | None = None  # codebook mode (stance.codebook): the claims of interest
+    also_open: bool = False  # with a codebook: run open extraction too and return both
     # embedded server
     threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     parallel: int = 2

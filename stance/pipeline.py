@@ -205,6 +205,10 @@ def extract_text(
     settings: Settings,
 ) -> ArticleResult:
     """Extract one article. Raises ``ExtractionError`` with a kind and one-line message on failure."""
+    if settings.codebook is not None:  # codebook mode (with --also-open, it runs this open mode too)
+        from stance.codebook import extract_codebook_text
+
+        return extract_codebook_text(text, article, llm=llm, prompt=prompt, settings=settings)
     started = time.monotonic()
     sentences = split_sentences(text)
     if not sentences:

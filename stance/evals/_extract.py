@@ -23,10 +23,21 @@ def extract_and_score(
     force: bool = False,
     quiet: bool = False,
 ) -> tuple[EvalReport, int]:
-    """Run the extractor over the fixtures' articles, score, write metrics.json; returns (report, batch exit code)."""
-    from stance.batch import run_batch
+    """Run the extractor over the fixtures' articles, score, write metrics.json; returns (report, batch exit code).
 
+    Mode ``codebook`` with no ``settings.codebook``: each fixture's gold claims
+    are its codebook (``stance.codebook.extract_fixtures_with_gold_codebooks``).
+    """
+    from stance.codebook import extract_fixtures_with_gold_codebooks, run_codebook_batch
+    from stance.config import load_settings
+
+    settings = settings or load_settings()
     fixtures = load_fixtures(fixtures_dir)
-    articles = [Path(fixtures_dir) / f.gold.article for f in fixtures]
-    summary = run_batch(articles, out_dir, settings, workers=workers, force=force, quiet=quiet)
+    if options is not None and options.mode == "codebook" and settings.codebook is None:
+        summary = extract_fixtures_with_gold_codebooks(
+            fixtures, fixtures_dir, out_dir, settings, workers=workers, force=force, quiet=quiet
+        )
+    else:
+        articles = [Path(fixtures_dir) / f.gold.article for f in fixtures]
+        summary = run_codebook_batch(articles, out_dir, settings, workers=workers, force=force, quiet=quiet)
     return score_run(out_dir, fixtures_dir, options), summary.exit_code
