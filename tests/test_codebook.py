@@ -526,7 +526,7 @@ def test_embedded_model_codes_a_two_claim_codebook(tmp_path: Path) -> None:
 
     book = write(tmp_path / "cb.yaml", "- id: lanes\n  text: The city should build the new bike lanes.\n"
                                        "- id: shops\n  text: The bike lanes will hurt small shops.\n")
-    settings = Settings(use_cache=False, cache_dir=Path.home() / ".cache" / "stance", max_tokens=300, codebook=book)
+    settings = Settings(use_cache=False, cache_dir=Path.home() / ".cache" / "stance", max_tokens=400, codebook=book)
     (result,) = extract_texts([ArticleText(info=article_info(SHORT, "short.txt", "short.txt"), text=SHORT)], settings)
     assert isinstance(result, ArticleResult), f"extraction failed: {result}"
     assert result.provenance.endpoint == "embedded" and result.provenance.prompt.name == "codebook"
