@@ -45,8 +45,16 @@ _COUNTRIES = {
 _NAME_TOKEN = r"[A-Z][\w’'.-]+"
 
 
+def tidy_name(name: str) -> str:
+    """Undo grammar-constrained spacing artefacts ("U. S." -> "U.S.") and stray whitespace."""
+    name = re.sub(r"\b([A-Z])\. (?=[A-Z]\b)", r"\1.", re.sub(r"\s+", " ", name)).strip()
+    return re.sub(r"\b([A-Z])\.([A-Z])$", r"\1.\2.", name)
+
+
 def strip_titles(name: str) -> str:
-    cleaned = re.sub(r"\s+", " ", name).strip().strip(",.;:")
+    cleaned = tidy_name(name).strip(",;:")
+    if cleaned.endswith(".") and not re.search(r"\b[A-Z]\.$", cleaned):
+        cleaned = cleaned[:-1]
     lowered = cleaned.lower()
     changed = True
     while changed:
@@ -91,7 +99,7 @@ def _full_names_in_text(text: str, surname: str) -> Counter[str]:
 
 def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], list[Actor]]:
     """Map each surface name to a canonical name; return the mapping and the actors with aliases."""
-    counts = Counter(n.strip() for n in surface_names if n.strip())
+    counts = Counter(tidy_name(n) for n in surface_names if n.strip())
     stripped = {n: strip_titles(n) or n for n in counts}
     # Full names (2+ tokens, capitalised first token) are candidate canonicals.
     full_names = sorted({s for s in stripped.values() if len(s.split()) >= 2}, key=lambda s: (-len(s.split()), s))
@@ -116,7 +124,10 @@ def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], l
                     break
         mapping[surface] = target
     actors: dict[str, Actor] = {}
-    for surface, canonical in mapping.items():
+    mapping.update({n: mapping[tidy_name(n)] for n in surface_names if n.strip() and tidy_name(n) in mapping})
+    for surface, canonical in list(mapping.items()):
+        if surface != tidy_name(surface):
+            continue
         actor = actors.setdefault(canonical, Actor(name=canonical, type=guess_type(canonical)))  # type: ignore[arg-type]
         if surface != canonical and surface not in actor.aliases:
             actor.aliases.append(surface)

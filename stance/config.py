@@ -34,7 +34,8 @@ class Settings(BaseModel):
     max_retries: int = 4  # transport retries (429, 5xx, timeouts, connection errors)
     max_reasks: int = 2  # re-asks after invalid output
     retry_initial_wait: float = 1.0  # seconds; backoff doubles from here, with jitter
-    chunk_tokens: int = 1400  # article tokens per chunk (estimated)
+    chunk_tokens: int = 1400  # article tokens per chunk (estimated; codebook mode)
+    window_candidates: int = 8  # candidate sentences per model request (open mode)
     cache_dir: Path = DEFAULT_CACHE_DIR
     use_cache: bool = True
     codebook: Path | None = None  # codebook mode (stance.codebook): the claims of interest

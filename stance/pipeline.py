@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from stance import __version__
 from stance.actors import canonicalise
+from stance.attribution import find_candidates, render_lines
 from stance.config import Settings
 from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
@@ -27,18 +28,22 @@ from stance.schema import (
     ArticleResult,
     Claim,
     Evidence,
+    MAX_STATEMENTS,
     ModelAnswer,
     ModelStatement,
     PromptInfo,
     Provenance,
     Stance,
     Usage,
+    model_answer_for,
 )
-from stance.sentences import Sentence, number_sentences, quoted_spans, split_sentences
+from stance.sentences import Sentence, quoted_spans, split_sentences
 
 CHARS_PER_TOKEN = 4.0
 OVERLAP_SENTENCES = 2
 CLAIM_MERGE_SCORE = 88.0
+CONTEXT_SENTENCES = 2
+MIN_CLAIM_SUPPORT = 40.0  # token-set similarity (0-100) between a claim and its sentence and neighbours
 
 
 class ExtractionError(RuntimeError):
@@ -196,6 +201,68 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
     return pointed
 
 
+@dataclass(frozen=True)
+class Window:
+    """A few candidate sentences for one request, with the sentences around them as context."""
+
+    context: list[Sentence]  # preceding sentences, shown unnumbered (who "he" is)
+    sentences: list[Sentence]
+    candidates: set[int]
+
+
+def candidate_windows(
+    sentences: list[Sentence], candidates: set[int], per_window: int, context: int = CONTEXT_SENTENCES
+) -> list[Window]:
+    """Consecutive runs of sentences holding at most ``per_window`` candidates; none without a candidate.
+
+    Small requests keep a small model on task and let parallel slots share an
+    article; the shared system prompt and examples stay in the server's prompt
+    cache, so each request only pays for its own few sentences.
+    """
+    windows: list[Window] = []
+    current: list[Sentence] = []
+    count = 0
+    for sentence in sentences:
+        if sentence.n in candidates and count == per_window:
+            windows.append(_window(sentences, current, candidates, context))
+            current, count = [], 0
+        if sentence.n in candidates:
+            count += 1
+        if count or sentence.n in candidates:
+            current.append(sentence)
+    if count:
+        windows.append(_window(sentences, current, candidates, context))
+    return windows
+
+
+def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[int], context: int) -> Window:
+    # trailing non-candidates add nothing
+    while run and run[-1].n not in candidates:
+        run = run[:-1]
+    first = run[0].n - 1  # index of the run's first sentence
+    before = [s for s in all_sentences[max(0, first - context):first] if s.n != 1]
+    return Window(context=before, sentences=run, candidates={s.n for s in run if s.n in candidates})
+
+
+def drop_unsupported(
+    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str]
+) -> list[PointedStatement]:
+    """Drop what a small model made up: example claims echoed back, claims with no words from their sentence."""
+    by_number = {s.n: s for s in sentences}
+    kept: list[PointedStatement] = []
+    for st in statements:
+        near = " ".join(
+            by_number[n].text for n in (st.sentence.n - 1, st.sentence.n, st.sentence.n + 1) if n in by_number
+        )
+        overlap = fuzz.token_set_ratio(_norm_claim(st.claim), _norm_claim(near))
+        if _norm_claim(st.claim) in example_claims and overlap < 80:
+            continue
+        if overlap < MIN_CLAIM_SUPPORT:
+            continue
+        kept.append(st)
+    return kept
+
+
 def extract_text(
     text: str,
     article: ArticleInfo,
@@ -213,29 +280,32 @@ def extract_text(
     sentences = split_sentences(text)
     if not sentences:
         raise ExtractionError("empty", "the article has no text")
-    chunks = chunk_sentences(sentences, text, settings.chunk_tokens)
+    has_headline = "\n" in text.strip()  # FORMAT: first line is the headline, never evidence
+    headline = sentences[0].text if has_headline else None
+    candidates = find_candidates(sentences, headline=has_headline)
+    windows = candidate_windows(sentences, candidates, settings.window_candidates)
+    example_claims = {_norm_claim(st["claim"]) for ex in prompt.examples for st in ex["answer"].get("statements", [])}
 
-    def run_chunk(chunk: Chunk) -> ChatResult:
-        note = ""
-        if len(chunks) > 1:
-            note = f"(This is part of a longer article: sentences {chunk.sentences[0].n} to {chunk.sentences[-1].n}.)"
-        messages = prompt.messages(number_sentences(chunk.sentences), context_note=note)
-        return llm.complete_json(messages, ModelAnswer)
+    def run_window(window: Window) -> ChatResult:
+        lines = render_lines([*window.context, *window.sentences], window.candidates, headline)
+        answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2))
+        return llm.complete_json(prompt.messages(lines), answer_model)
 
-    workers = max(1, min(len(chunks), settings.parallel))
+    workers = max(1, min(len(windows), settings.parallel))
     try:
         if workers == 1:
-            answers = [run_chunk(c) for c in chunks]
+            answers = [run_window(w) for w in windows]
         else:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                answers = list(pool.map(run_chunk, chunks))
+                answers = list(pool.map(run_window, windows))
     except LLMError as exc:
         raise ExtractionError(exc.kind, exc.message, attempts=exc.attempts, raw_output=exc.raw_output) from None
 
-    has_headline = "\n" in text.strip()  # FORMAT: first line is the headline, never evidence
     statements: list[PointedStatement] = []
-    for chunk, answer in zip(chunks, answers):
-        statements.extend(_point(chunk, answer.answer.statements, headline=has_headline))  # type: ignore[attr-defined]
+    for window, answer in zip(windows, answers):
+        cited = [s for s in window.sentences if s.n in window.candidates]
+        pointed = _point(Chunk(cited), answer.answer.statements, headline=has_headline)  # type: ignore[attr-defined]
+        statements.extend(drop_unsupported(pointed, sentences, example_claims))
     statements.sort(key=lambda s: s.sentence.n)
     actors, claims = merge_statements(text, statements)
     usage = Usage()
@@ -249,9 +319,14 @@ def extract_text(
             model=llm.model_name,
             endpoint=llm.endpoint_label,
             prompt=PromptInfo(name=prompt.name, hash=prompt.hash),
-            params={**settings.request_params(), "chunks": len(chunks), "response_format": llm.response_format_mode},
+            params={
+                **settings.request_params(),
+                "windows": len(windows),
+                "candidate_sentences": len(candidates),
+                "response_format": llm.response_format_mode,
+            },
             usage=usage,
-            attempts=max(a.attempts for a in answers),
+            attempts=max((a.attempts for a in answers), default=1),
             seconds=round(time.monotonic() - started, 3),
             cached=all(a.cached for a in answers),
             stance_version=__version__,

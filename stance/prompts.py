@@ -17,7 +17,8 @@ from typing import Any
 
 import jinja2
 
-from stance.sentences import number_sentences, split_sentences
+from stance.attribution import find_candidates, render_lines
+from stance.sentences import split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
 
@@ -54,8 +55,12 @@ class Prompt:
     examples: list[dict[str, Any]]
 
     def render_user(self, text: str, **variables: Any) -> str:
+        """An example article rendered the way the pipeline renders articles: candidate sentences numbered."""
         sentences = split_sentences(text)
-        return self.user_template.render(numbered_sentences=fence_text(number_sentences(sentences)), **variables)
+        headline = "\n" in text.strip()
+        body = sentences[1:] if headline else sentences
+        lines = render_lines(body, find_candidates(sentences, headline=headline), sentences[0].text if headline else None)
+        return self.user_template.render(numbered_sentences=fence_text(lines), **variables)
 
     def messages(self, numbered_sentences: str, **variables: Any) -> list[dict[str, str]]:
         """System prompt, few-shot turns, then the article as the last user turn."""

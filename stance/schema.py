@@ -13,9 +13,10 @@ Two families live here:
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 StanceLabel = Literal["support", "oppose", "neutral"]
 ActorType = Literal["person", "organization", "government", "country", "group", "other"]
@@ -130,6 +131,16 @@ class ModelAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     statements: list[ModelStatement] = Field(default_factory=list, max_length=MAX_STATEMENTS)
+
+
+@functools.cache
+def model_answer_for(max_items: int) -> type[ModelAnswer]:
+    """``ModelAnswer`` with a tighter bound on items: a few candidate sentences never need 24 statements."""
+    return create_model(
+        f"ModelAnswer{max_items}",
+        __base__=ModelAnswer,
+        statements=(list[ModelStatement], Field(default_factory=list, max_length=max_items)),
+    )
 
 
 def model_answer_schema() -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""Find the sentences where someone takes a position: quotations, speech, cognition and action verbs.
+
+A rule pass is cheap and keeps the small model on task: it only has to read
+the marked sentences, so it cannot walk every sentence of the article, copy
+narration as claims, or point at a headline. Recall matters more than
+precision here: the model drops candidates that carry no position.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stance.sentences import Sentence
+
+# Verbs and phrases that attribute a statement or a position to someone.
+_CUE_WORDS = r"""
+said|says|say|saying|told|tells|tell|added|adds|argued|argues|argue|warned|warns|warn|denied|denies|deny|
+claimed|claims|claim|stated|states|noted|notes|wrote|writes|believes|believe|believed|thinks|think|thought|
+called|calls|urged|urges|urge|announced|announces|insisted|insists|suggested|suggests|indicated|indicates|
+acknowledged|acknowledges|according|characterized|characterised|characterizes|signaled|signalled|signals|
+agreed|agrees|agree|disagreed|disagrees|rejected|rejects|reject|opposed|opposes|oppose|opposing|opposition|
+backed|backs|back|supported|supports|support|supporting|approved|approves|approve|signed|signs|voted|votes|
+vote|criticized|criticised|criticizes|criticism|praised|praises|defended|defends|accused|accuses|vowed|
+vows|promised|promises|pledged|pledges|demanded|demands|demand|asked|asks|sued|sues|alleged|alleges|
+allegation|allegations|predicted|predicts|expects|expected|hopes|hoped|fears|feared|questioned|questions|
+declined|refused|refuses|maintains|maintained|contends|contended|countered|responded|responds|explained|
+explains|emphasized|emphasised|stressed|stresses|asserted|asserts|confirmed|confirms|conceded|admitted|
+admits|recommended|recommends|proposed|proposes|endorsed|endorses|campaigned|campaigns|threatened|
+threatens|condemned|condemns|welcomed|welcomes|blamed|blames|described|describes|considers|considered|
+insisting|announcing|arguing|warning|calling|noting|adding|telling|statement|statements|testified|
+testifies|complained|complains|objected|objects|protested|protests|rallied|rally|lawsuit|filed|
+investigating|investigation|concluded|concludes|found|finds|believes|doubts|doubted|hailed|slammed|
+blasted|touted|lauded|dismissed|dismisses|reiterated|reiterates|declared|declares|acknowledging|
+answered|answers|replied|wants|wanted|want|intends|intend|plans|planned|seeks|sought|committed|
+announcement|position|view|views|opinion|interview|spokesperson|spokesman|spokeswoman|
+reported|reports|reporting|cited|cites|requested|requests|request|bid|offered|offers
+"""
+_CUES = re.compile(r"\b(?:" + re.sub(r"\s+", "", _CUE_WORDS) + r")\b", re.IGNORECASE)
+_QUOTE_CHARS = "“”\"‘’"
+_QUOTED_WORDS = re.compile(r"[“\"]\s*\S+(?:\s+\S+){2,}")
+
+
+def is_candidate(sentence: Sentence) -> bool:
+    text = sentence.text
+    return bool(_QUOTED_WORDS.search(text) or _CUES.search(text))
+
+
+def find_candidates(sentences: list[Sentence], *, headline: bool) -> set[int]:
+    """Numbers of sentences that may carry a position; a quotation's continuation sentences count too."""
+    candidates: set[int] = set()
+    inside_quote = False
+    for sentence in sentences:
+        if headline and sentence.n == 1:
+            continue
+        if is_candidate(sentence) or inside_quote:
+            candidates.add(sentence.n)
+        # an opening “ without its closing ” carries the quotation into the next sentence
+        opens, closes = sentence.text.count("“"), sentence.text.count("”")
+        if opens > closes or (opens == closes == 0 and sentence.text.count('"') % 2 == 1 and not inside_quote):
+            inside_quote = True
+        elif closes > opens or (opens == closes == 0 and sentence.text.count('"') % 2 == 1):
+            inside_quote = False
+    return candidates
+
+
+def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | None = None) -> str:
+    """The text the model reads: sentences it may cite as ``[n] text``, context sentences as plain lines."""
+    lines = [f"Headline: {headline}"] if headline else []
+    lines.extend(f"[{s.n}] {s.text}" if s.n in numbered else s.text for s in sentences)
+    return "\n".join(lines)
