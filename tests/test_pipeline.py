@@ -1,0 +1,117 @@
+"""Pieces of the open-mode pipeline that need no model: sentences, candidates, windows, pointers, guards, merge."""
+
+from __future__ import annotations
+
+from stance.actors import canonicalise, guess_type, tidy_name
+from stance.attribution import find_candidates, render_lines
+from stance.grounding import align
+from stance.pipeline import PointedStatement, candidate_windows, drop_unsupported, merge_statements, repoint
+from stance.sentences import quoted_spans, split_sentences
+
+ARTICLE = (
+    "Council delays bus lane vote\n"
+    "The plan was first drawn up in 2019.\n"
+    "Mayor Dana Ortiz said the lanes would cut commute times.\n"
+    "“We will not wait,” Ortiz told reporters. “The city needs this now.”\n"
+    "Traffic has grown every year since 2015.\n"
+    "Council member Raj Patel rejected the plan.\n"
+    "“It will push traffic onto side streets,” he said.\n"
+)
+
+
+def test_sentences_slice_the_text_and_respect_abbreviations():
+    text = "U.S. Secretary of State Antony Blinken spoke. Mr. Smith agreed, the official said.\nNew line here."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "U.S. Secretary of State Antony Blinken spoke.",
+        "Mr. Smith agreed, the official said.",
+        "New line here.",
+    ]
+    for s in sentences:
+        assert text[s.start:s.end] == s.text
+
+
+def test_candidates_skip_headline_and_narration_and_follow_quotes():
+    sentences = split_sentences(ARTICLE)
+    numbers = {s.text[:20]: s.n for s in sentences}
+    candidates = find_candidates(sentences, headline=True)
+    assert numbers["Council delays bus l"] not in candidates  # headline
+    assert numbers["The plan was first d"] not in candidates  # narration
+    assert numbers["Traffic has grown ev"] not in candidates
+    assert numbers["Mayor Dana Ortiz sai"] in candidates
+    assert numbers["“The city needs this"] in candidates  # second sentence of a quotation
+    assert numbers["Council member Raj P"] in candidates  # position taken by acting (rejected)
+
+
+def test_windows_number_only_candidates_and_carry_context():
+    sentences = split_sentences(ARTICLE)
+    candidates = find_candidates(sentences, headline=True)
+    windows = candidate_windows(sentences, candidates, per_window=2)
+    assert sum(len(w.candidates) for w in windows) == len(candidates)
+    assert all(1 <= len(w.candidates) <= 2 for w in windows)
+    assert all(w.sentences[-1].n in candidates for w in windows)  # no trailing narration
+    second = windows[1]
+    assert second.context and second.context[-1].n == second.sentences[0].n - 1
+    lines = render_lines([*second.context, *second.sentences], second.candidates, "Council delays bus lane vote")
+    assert lines.splitlines()[0] == "Headline: Council delays bus lane vote"
+    assert all(line.startswith("[") == any(line.startswith(f"[{n}]") for n in second.candidates) for line in lines.splitlines()[1:])
+
+
+def test_repoint_moves_a_miscounted_number_to_the_speakers_sentence():
+    sentences = split_sentences(ARTICLE)
+    patel = next(s for s in sentences if "Raj Patel" in s.text)
+    moved = repoint(sentences, patel.n - 2, "Raj Patel", "Raj Patel rejected the bus lane plan", headline=True)
+    assert moved == patel
+    assert repoint(sentences, 999, "X", "claim", headline=True) is None
+
+
+def test_drop_unsupported_removes_echoed_examples_and_unrelated_claims():
+    sentences = split_sentences(ARTICLE)
+    ortiz = next(s for s in sentences if "Dana Ortiz" in s.text)
+    keep = PointedStatement(ortiz, "Dana Ortiz", "The bus lanes will cut commute times.", "support")
+    echoed = PointedStatement(ortiz, "Dana Ortiz", "Local shops depend on street parking.", "support")
+    unrelated = PointedStatement(ortiz, "Dana Ortiz", "Interest rates should fall next quarter.", "support")
+    kept = drop_unsupported([keep, echoed, unrelated], sentences, {"local shops depend on street parking"})
+    assert kept == [keep]
+
+
+def test_merge_groups_claims_canonicalises_actors_and_never_drops_a_stance():
+    sentences = split_sentences(ARTICLE)
+    by = {s.text[:12]: s for s in sentences}
+    statements = [
+        PointedStatement(by["Mayor Dana O"], "Dana Ortiz", "The bus lanes will cut commute times.", "support"),
+        PointedStatement(by["“We will not"], "Ortiz", "The bus lanes will cut commute times", "support"),
+        PointedStatement(by["“It will pus"], "Raj Patel", "The bus lanes will cut commute times.", "oppose"),
+    ]
+    actors, claims = merge_statements(ARTICLE, statements)
+    assert {a.name for a in actors} == {"Dana Ortiz", "Raj Patel"}
+    assert len(claims) == 1
+    stances = {(s.actor, s.stance): s for s in claims[0].stances}
+    assert set(stances) == {("Dana Ortiz", "support"), ("Raj Patel", "oppose")}
+    assert len(stances[("Dana Ortiz", "support")].evidence) == 2  # both sentences kept as evidence
+    for s in claims[0].stances:
+        for e in s.evidence:
+            assert e.alignment == "exact" and ARTICLE[e.start:e.end] == e.quote
+    # evidence is the quotation when the sentence has one
+    assert stances[("Raj Patel", "oppose")].evidence[0].quote == "It will push traffic onto side streets"
+
+
+def test_quoted_spans_and_grounding_fallbacks():
+    sentence = split_sentences("“We will not wait another year,” Ortiz said.")[0]
+    assert quoted_spans(sentence) == [(1, 30)]
+    text = "He said: “We’ll see by their actions,” and left —  quickly."
+    assert align(text, "We'll see by their actions").alignment == "normalized"
+    fuzzy = align(text, "We will see by their actions")
+    assert fuzzy.alignment == "fuzzy" and text[fuzzy.start:fuzzy.end].startswith("We")
+    assert align(text, "nothing like this at all").alignment == "none"
+
+
+def test_actor_names_are_tidied_and_typed():
+    assert tidy_name("senior U. S. official") == "senior U.S. official"
+    mapping, actors = canonicalise(["Blinken", "Secretary of State Antony Blinken", "U. S."], "Antony Blinken spoke.")
+    assert mapping["Blinken"] == mapping["Secretary of State Antony Blinken"] == "Antony Blinken"
+    assert {a.name: a.type for a in actors}["U.S."] == "country"
+    assert guess_type("State Department") == "government" and guess_type("Gannett Co.") == "organization"
+    # two people sharing a surname are not merged
+    mapping, _ = canonicalise(["Joe Biden", "Hunter Biden", "Biden"], "")
+    assert mapping["Biden"] == "Biden"
