@@ -488,20 +488,9 @@ class CodebookPoint:
 
 def point_sentence(sentences: Sequence[Sentence], number: int, who: str, claim: str, *, headline: bool) -> Sentence | None:
     """The sentence a statement belongs to, near the number given (small models miscount; see the penalty)."""
-    from stance.pipeline import POINTER_WINDOW, _pointer_score
+    from stance.pipeline import repoint
 
-    by_number = {s.n: s for s in sentences}
-    candidates = [
-        by_number[n]
-        for n in range(number - POINTER_WINDOW, number + POINTER_WINDOW + 1)
-        if n in by_number and not (headline and n == 1)
-    ]
-    if not candidates:
-        return None
-    return max(
-        candidates,
-        key=lambda s: _pointer_score(s, by_number.get(s.n - 1), who, claim) - abs(s.n - number) * POINTER_DISTANCE_PENALTY,
-    )
+    return repoint(sentences, number, who, claim, headline=headline, distance_penalty=POINTER_DISTANCE_PENALTY)
 
 
 def point_statements(

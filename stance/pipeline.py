@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -170,8 +171,15 @@ def _pointer_score(sentence: Sentence, previous: Sentence | None, who: str, clai
     return score
 
 
-def repoint(sentences: list[Sentence], number: int, who: str, claim: str, *, headline: bool) -> Sentence | None:
-    """The sentence a statement belongs to: small models miscount, so check the neighbours of the number given."""
+def repoint(
+    sentences: Sequence[Sentence], number: int, who: str, claim: str, *, headline: bool, distance_penalty: float = 2.0
+) -> Sentence | None:
+    """The sentence a statement belongs to: small models miscount, so check the neighbours of the number given.
+
+    ``distance_penalty`` per sentence away from the given number decides how far claim words and the
+    speaker's name may pull a pointer (codebook claims share fewer words with their sentence, so it trusts
+    the number more).
+    """
     by_number = {s.n: s for s in sentences}
     candidates = [
         by_number[n]
@@ -181,7 +189,7 @@ def repoint(sentences: list[Sentence], number: int, who: str, claim: str, *, hea
     if not candidates:
         return None
     def score(sentence: Sentence) -> float:
-        distance = abs(sentence.n - number) * 2  # near the number the model gave wins ties
+        distance = abs(sentence.n - number) * distance_penalty  # near the number the model gave wins ties
         return _pointer_score(sentence, by_number.get(sentence.n - 1), who, claim) - distance
     return max(candidates, key=score)
 

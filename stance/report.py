@@ -25,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from stance.evals._render import fmt as _fmt_eval_metric
 from stance.loaders import Article, reload_article
 from stance.schema import Actor, ArticleInfo, ArticleResult, Evidence
 
@@ -545,26 +546,13 @@ def write_html(html: str, out: Path | str) -> Path:
 # ---------------------------------------------------------------------------
 
 COUNT_METRICS = ("tp", "fp", "fn", "n_pred", "n_gold")
+fmt_metric = _fmt_eval_metric  # one formatter for terminal, Markdown and HTML
 OUTCOME_LEGEND = {
     "eval": [("out-matched", "matched"), ("out-missed", "missed (gold only)"),
              ("out-spurious", "spurious (predicted only)"), ("out-mixed", "overlapping")],
     "compare": [("out-gained", "gained by B"), ("out-lost", "lost by B"), ("out-kept", "matched by both"),
                 ("out-missed", "missed by both"), ("out-spurious", "spurious (A or B)"), ("out-mixed", "overlapping")],
 }
-
-
-def fmt_metric(metric: str, value: float | None, signed: bool = False) -> str:
-    """A metric value as text: counts whole, seconds and tokens with one decimal, rates with three."""
-    if value is None:
-        return "\u2013"
-    sign = "+" if signed else ""
-    if metric in COUNT_METRICS:
-        return f"{value:{sign}.0f}"
-    if metric == "mean_attempts":
-        return f"{value:{sign}.2f}"
-    if metric.startswith(("seconds", "prompt_tokens", "completion_tokens")):
-        return f"{value:{sign}.1f}"
-    return f"{value:{sign}.3f}"
 
 
 @dataclass
