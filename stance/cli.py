@@ -326,6 +326,7 @@ def eval_run(
     also_open: AlsoOpenOpt = False,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Articles in flight at once.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every article, even those already done.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or run summary.")] = False,
     mode: EvalModeOpt = None,
     baseline: EvalBaselineOpt = None,
     max_drop: EvalMaxDropOpt = None,
@@ -350,7 +351,7 @@ def eval_run(
         if max_drop is not None and baseline is None:
             raise EvalError("--max-drop needs --baseline FILE")
         floors = parse_mins(mins or [])
-        report, _ = extract_and_score(fixtures, out, settings, opts, workers=workers, force=force)
+        report, _ = extract_and_score(fixtures, out, settings, opts, workers=workers, force=force, quiet=quiet)
         _finish_eval(report, run=out, fixtures=fixtures, baseline=baseline, max_drop=max_drop, floors=floors,
                      markdown=markdown, json_out=json_out, html=html, plot=plot)
     except (EvalError, ReportError, BatchError, OSError) as exc:
