@@ -64,8 +64,8 @@ from stance.schema import ArticleResult
 
 SEED = 20240607
 FAULT_RATE = 0.30
-CLIENT_TIMEOUT_S = 1.0
-SLOW_ANSWER_S = 1.6  # beyond the client's timeout: a read timeout
+CLIENT_TIMEOUT_S = 1.5  # generous: a normal answer must never time out, even on a loaded CI machine
+SLOW_ANSWER_S = 2.0  # beyond the client's timeout: a read timeout
 MAX_RETRIES, MAX_REASKS = 2, 2
 
 # Transport faults are retried (tenacity); answer faults are re-asked with the error.
@@ -357,7 +357,8 @@ def test_kill_minus_9_at_five_points_then_resume(fake_openai: FakeOpenAI, tmp_pa
         assert not again, f"{len(again)} cached answers requested again after the kill at {kill['target']}"
     asked_twice = Counter(keys) - Counter(set(keys))
     extra = total_requests - clean_requests
-    assert extra == sum(asked_twice.values()) <= KILLS * KILL_WORKERS  # only answers in flight at a kill
+    in_flight = KILL_WORKERS * settings.parallel  # each worker's article may have `parallel` requests out
+    assert extra == sum(asked_twice.values()) <= KILLS * in_flight  # only answers in flight at a kill
     per_article = Counter(article_of(b) for b in bodies)
     per_article_clean = Counter(article_of(r.body) for r in fake_openai.requests[total_requests:])
     assert sorted(per_article_clean) == list(range(KILL_ARTICLES)) and (per_article - per_article_clean).total() == extra
