@@ -21,7 +21,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -50,7 +49,6 @@ from test_batch import (
     events_of,
     failures_of,
     make_settings,
-    manifest_of,
     results_of,
     uncached,
     write_articles,
@@ -59,7 +57,7 @@ from test_hostile import article_message
 
 from stance.batch import TRANSIENT_KINDS, run_batch
 from stance.cache import cache_key
-from stance.manifest import FailureRecord, RunManifest
+from stance.manifest import RunManifest
 from stance.schema import ArticleResult
 
 SEED = 20240607
