@@ -97,10 +97,19 @@ def _full_names_in_text(text: str, surname: str) -> Counter[str]:
     return found
 
 
+def _named_by_descriptor(descriptor: str, text: str) -> str | None:
+    """"State Department spokesperson" -> "Matthew Miller" when the text says "State Department spokesperson Matthew Miller"."""
+    if len(descriptor.split()) < 2 or descriptor[:1].isupper() and descriptor.istitle():
+        return None  # already a name
+    pattern = re.compile(rf"\b(?i:{re.escape(descriptor)}),? ((?:{_NAME_TOKEN} ){{0,2}}{_NAME_TOKEN})")
+    names = {m.group(1) for m in pattern.finditer(text) if len(m.group(1).split()) >= 2}
+    return names.pop() if len(names) == 1 else None
+
+
 def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], list[Actor]]:
     """Map each surface name to a canonical name; return the mapping and the actors with aliases."""
     counts = Counter(tidy_name(n) for n in surface_names if n.strip())
-    stripped = {n: strip_titles(n) or n for n in counts}
+    stripped = {n: _named_by_descriptor(n, text) or strip_titles(n) or n for n in counts}
     # Full names (2+ tokens, capitalised first token) are candidate canonicals.
     full_names = sorted({s for s in stripped.values() if len(s.split()) >= 2}, key=lambda s: (-len(s.split()), s))
     mapping: dict[str, str] = {}

@@ -40,6 +40,17 @@ _QUOTE_CHARS = "“”\"‘’"
 _QUOTED_WORDS = re.compile(r"[“\"]\s*\S+(?:\s+\S+){2,}")
 
 
+_NAMED_SPEAKER = re.compile(
+    r"\b[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)*,?(?: [a-z]+)? (?:said|says|told|added|wrote|argued|noted|explained|continued)\b"
+    r"|\b(?:said|says|told|added|according to) (?:[a-z]+ )*[A-Z][\w’'.-]+"
+)
+
+
+def names_a_speaker(sentence: Sentence) -> bool:
+    """True when the sentence attributes speech to a capitalised name ("DiMaggio said", "said Mayor Ortiz")."""
+    return bool(_NAMED_SPEAKER.search(sentence.text))
+
+
 def is_candidate(sentence: Sentence) -> bool:
     text = sentence.text
     return bool(_QUOTED_WORDS.search(text) or _CUES.search(text))

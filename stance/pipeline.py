@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from stance import __version__
 from stance.actors import canonicalise
-from stance.attribution import find_candidates, render_lines
+from stance.attribution import find_candidates, names_a_speaker, render_lines
 from stance.config import Settings
 from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
@@ -249,6 +249,11 @@ def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[
         run = run[:-1]
     first = run[0].n - 1  # index of the run's first sentence
     before = [s for s in all_sentences[max(0, first - context):first] if s.n != 1]
+    if not any(names_a_speaker(s) for s in [*before, run[0]]):
+        # a quotation that started earlier: show who was speaking ("..., she said" needs a "she")
+        speaker = next((s for s in reversed(all_sentences[1:max(0, first - context)]) if names_a_speaker(s)), None)
+        if speaker is not None:
+            before = [speaker, *before]
     return Window(context=before, sentences=run, candidates={s.n for s in run if s.n in candidates})
 
 

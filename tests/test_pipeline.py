@@ -115,3 +115,22 @@ def test_actor_names_are_tidied_and_typed():
     # two people sharing a surname are not merged
     mapping, _ = canonicalise(["Joe Biden", "Hunter Biden", "Biden"], "")
     assert mapping["Biden"] == "Biden"
+
+
+def test_descriptor_resolves_to_the_name_the_article_gives():
+    text = "“No updates,” State Department spokesperson Matthew Miller told journalists. A senior official said so."
+    mapping, _ = canonicalise(["State Department spokesperson", "Miller", "senior official"], text)
+    assert mapping["State Department spokesperson"] == mapping["Miller"] == "Matthew Miller"
+    assert mapping["senior official"] == "senior official"  # no name follows it: stays a description
+
+
+def test_window_context_reaches_back_to_the_speaker_of_a_long_quotation():
+    text = (
+        "Headline\n"
+        "Analyst Suzanne DiMaggio said the talks matter.\n"
+        "“First point here,” she said.\n“Second point.\nThird point.\nFourth point.”\n“Fifth point,” she said.\n"
+    )
+    sentences = split_sentences(text)
+    candidates = find_candidates(sentences, headline=True)
+    last = candidate_windows(sentences, candidates, per_window=2)[-1]
+    assert any("DiMaggio" in s.text for s in last.context)
