@@ -246,24 +246,30 @@ EvalMinsOpt = Annotated[
 FixturesOpt = Annotated[Path, typer.Option("--fixtures", "-f", help="Fixture folder: NAME.txt + NAME.gold.json.")]
 
 
+def _write_eval_outputs(subject, as_markdown, as_json, write_html, *, markdown, json_out, html, plot, fixtures) -> None:
+    """The optional files of an eval report or comparison: Markdown, JSON, HTML page, metric plot."""
+    for path, text in ((markdown, as_markdown), (json_out, as_json)):
+        if path is not None:
+            path.write_text(text(subject), encoding="utf-8")
+            typer.echo(f"wrote {path}")
+    if html is not None:
+        typer.echo(f"wrote {write_html(subject, html, fixtures_dir=fixtures)}")
+    if plot is not None:
+        from stance.report import plot_eval_metrics
+
+        typer.echo(f"wrote {plot_eval_metrics(subject, plot)}")
+
+
 def _finish_eval(report, *, run: Path, fixtures: Path, baseline, max_drop, floors, markdown, json_out, html, plot) -> None:
     """Print, write the requested files, then gate; exits 1 on a regression."""
     from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown, violations_text
 
+    from stance.report import write_eval_html
+
     print_report(report, Console())
     typer.echo(f"wrote {run / 'metrics.json'}")
-    for path, text in ((markdown, report_markdown), (json_out, report_json)):
-        if path is not None:
-            path.write_text(text(report), encoding="utf-8")
-            typer.echo(f"wrote {path}")
-    if html is not None:
-        from stance.report import write_eval_html
-
-        typer.echo(f"wrote {write_eval_html(report, html, fixtures_dir=fixtures)}")
-    if plot is not None:
-        from stance.report import plot_eval_metrics
-
-        typer.echo(f"wrote {plot_eval_metrics(report, plot)}")
+    _write_eval_outputs(report, report_markdown, report_json, write_eval_html, markdown=markdown, json_out=json_out,
+                        html=html, plot=plot, fixtures=fixtures)
     if baseline is None and not floors:
         return
     violations = check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop, mins=floors)
@@ -382,23 +388,13 @@ def eval_compare(
         print_comparison, violations_text,
     )
 
-    from stance.report import ReportError
+    from stance.report import ReportError, write_compare_html
 
     try:
         cmp = compare_runs(run_a, run_b, fixtures_dir=fixtures)
         print_comparison(cmp, Console(), max_examples=examples)
-        for path, text in ((markdown, comparison_markdown), (json_out, comparison_json)):
-            if path is not None:
-                path.write_text(text(cmp), encoding="utf-8")
-                typer.echo(f"wrote {path}")
-        if html is not None:
-            from stance.report import write_compare_html
-
-            typer.echo(f"wrote {write_compare_html(cmp, html, fixtures_dir=fixtures)}")
-        if plot is not None:
-            from stance.report import plot_eval_metrics
-
-            typer.echo(f"wrote {plot_eval_metrics(cmp, plot)}")
+        _write_eval_outputs(cmp, comparison_markdown, comparison_json, write_compare_html, markdown=markdown,
+                            json_out=json_out, html=html, plot=plot, fixtures=fixtures)
     except (EvalError, ReportError, OSError) as exc:
         _eval_err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
