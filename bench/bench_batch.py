@@ -296,15 +296,17 @@ How to read it:
   rows under it split it by layer, each measured on its own and subtracted
   from the layer above. On the run above most of it is the `openai` client
   building and sending the request (it walks every message and the JSON schema
-  of `response_format` through its type-driven transform, then httpx); next is
-  `LLMClient.complete_json`, which regenerates the answer's JSON schema on
-  every call; the batch itself (loading, resume check, atomic write, event
-  line) is the smallest part.
+  of `response_format` through its type-driven transform, then httpx); then
+  the pipeline (sentences, candidate windows, prompt rendering, grounding) and
+  the batch (loading, resume check, atomic write, event line);
+  `LLMClient.complete_json` is the smallest part since the answer schema is
+  generated once per answer model.
 - A rerun of a finished run reads each result's text hash, prompt hash and
   model and skips it: no model connection is opened and `openai` is not even
   imported. A `--force` rerun redoes every article, each answer from the
   SQLite response cache; through the CLI it also pays Python start-up and
-  importing `openai` (about 1 s of the total on this machine).
+  importing `openai`. The `openai` client object is built only when a request
+  is really sent.
 
 Reproduce: `.venv/bin/python bench/bench_batch.py --write docs/benchmarks.md`.
 """

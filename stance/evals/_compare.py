@@ -183,7 +183,8 @@ def compare_runs(
     With ``fixtures_dir`` both runs are rescored now with the same ``options``
     (nothing is written); without it each run's ``metrics.json`` is used, and
     if they were scored with different matching options both are rescored
-    against the fixtures folder recorded in them.
+    against the fixtures folder recorded in them (in open mode when one run was
+    scored in codebook mode and the other not).
     """
     pa, pb = Path(run_a), Path(run_b)
     ra, rb = _report_for(pa, fixtures_dir, options), _report_for(pb, fixtures_dir, options)
@@ -192,6 +193,8 @@ def compare_runs(
         if not recorded or not Path(recorded).is_dir():
             raise EvalError("the runs were scored with different options; pass --fixtures DIR to rescore both alike")
         opts = options or rb.options
+        if ra.options.mode != rb.options.mode:  # open-mode matching applies to any run; codebook ids need both
+            opts = opts.model_copy(update={"mode": "open"})
         ra, rb = score_run(pa, recorded, opts, write=False), score_run(pb, recorded, opts, write=False)
     return compare_reports(ra, rb, label_a=str(run_a), label_b=str(run_b))
 
