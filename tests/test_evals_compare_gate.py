@@ -209,3 +209,13 @@ def test_report_markdown_lists_every_fixture(runs: tuple[Path, Path]) -> None:
     assert "| pair_f1 | 0.909 |" in md
     for name in ("n0", "n1", "n2"):
         assert f"| {name} | ok |" in md
+
+
+def test_runs_scored_in_different_modes_are_compared_in_open_mode(runs: tuple[Path, Path], fixtures_dir: Path) -> None:
+    from stance.evals import ScoreOptions
+
+    a, b = runs
+    score_run(b, fixtures_dir, ScoreOptions(mode="codebook"))  # B's results carry no codebook ids: 0 in that mode
+    cmp = compare_runs(a, b)
+    m = {d.metric: d for d in cmp.metrics}
+    assert (m["pair_recall"].a, m["pair_recall"].b) == (5 / 6, 5 / 6)  # both rescored with open-mode matching
