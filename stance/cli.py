@@ -246,6 +246,16 @@ EvalMinsOpt = Annotated[
 FixturesOpt = Annotated[Path, typer.Option("--fixtures", "-f", help="Fixture folder: NAME.txt + NAME.gold.json.")]
 
 
+def _exit_on_violations(violations: list) -> None:
+    """Print the gate's verdict; a regression exits 1."""
+    from stance.evals import violations_text
+
+    if violations:
+        _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
+        raise typer.Exit(1)
+    typer.echo(violations_text(violations))
+
+
 def _write_eval_outputs(subject, as_markdown, as_json, write_html, *, markdown, json_out, html, plot, fixtures) -> None:
     """The optional files of an eval report or comparison: Markdown, JSON, HTML page, metric plot."""
     for path, text in ((markdown, as_markdown), (json_out, as_json)):
@@ -262,7 +272,7 @@ def _write_eval_outputs(subject, as_markdown, as_json, write_html, *, markdown, 
 
 def _finish_eval(report, *, run: Path, fixtures: Path, baseline, max_drop, floors, markdown, json_out, html, plot) -> None:
     """Print, write the requested files, then gate; exits 1 on a regression."""
-    from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown, violations_text
+    from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown
 
     from stance.report import write_eval_html
 
@@ -272,11 +282,8 @@ def _finish_eval(report, *, run: Path, fixtures: Path, baseline, max_drop, floor
                         html=html, plot=plot, fixtures=fixtures)
     if baseline is None and not floors:
         return
-    violations = check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop, mins=floors)
-    if violations:
-        _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
-        raise typer.Exit(1)
-    typer.echo(violations_text(violations))
+    _exit_on_violations(check_gate(report, baseline, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop,
+                                   mins=floors))
 
 
 @eval_app.command("score")
@@ -385,7 +392,7 @@ def eval_compare(
     """Compare two runs: each metric for A and B, B - A with its paired-bootstrap interval, per-fixture wins."""
     from stance.evals import (
         DEFAULT_MAX_DROP, EvalError, compare_runs, comparison_json, comparison_markdown, comparison_regressions,
-        print_comparison, violations_text,
+        print_comparison,
     )
 
     from stance.report import ReportError, write_compare_html
@@ -399,11 +406,7 @@ def eval_compare(
         _eval_err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     if fail_on_regression:
-        violations = comparison_regressions(cmp, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop)
-        if violations:
-            _eval_err.print(f"[red]{violations_text(violations)}[/red]", highlight=False)
-            raise typer.Exit(1)
-        typer.echo(violations_text(violations))
+        _exit_on_violations(comparison_regressions(cmp, max_drop=DEFAULT_MAX_DROP if max_drop is None else max_drop))
 
 
 # --- export ----------------------------------------------------------------

@@ -16,7 +16,6 @@ Parquet, xlsx, GraphML and DataFrames need the ``export`` extra.
 from __future__ import annotations
 
 import csv
-import gc
 import itertools
 import json
 import operator
@@ -24,7 +23,6 @@ import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +30,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from stance._gc import gc_paused
 from stance.canonical import ACTORS_FILE, CLAIMS_FILE, Canon, CanonicalError, Method, canonicalize, write_mappings
 from stance.schema import ArticleResult, Claim, Stance
 
@@ -118,24 +117,6 @@ def read_results(run_dir: str | Path) -> tuple[list[ArticleResult], list[tuple[s
     return results, skipped
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Loading 10,000 results creates about a million objects, and each collector
-    pass walks all of them: with it paused, reading and canonicalising a
-    100,000-stance run takes a third of the time. Nothing built here forms
-    reference cycles worth collecting early.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_run(run_dir: str | Path, *, method: Method = "auto", threshold: float | None = None) -> Run:
     """Read a run folder and canonicalise its actors and claims (user corrections applied).
 
@@ -145,7 +126,7 @@ def load_run(run_dir: str | Path, *, method: Method = "auto", threshold: float |
     written; ``export`` writes the mapping files.
     """
     run_dir = Path(run_dir)
-    with _no_gc():
+    with gc_paused():
         results, skipped = read_results(run_dir)
         try:
             canon = canonicalize(results, run_dir, method=method, threshold=threshold)
@@ -628,7 +609,7 @@ def export(
         out_path = run_dir / "exports" / f"{table_name}.{fmt}"
     if write_mapping_files and out_path.resolve() in {(run_dir / f).resolve() for f in (ACTORS_FILE, CLAIMS_FILE)}:
         raise ExportError(f"{out_path} is the run's mapping file; write the table somewhere else")
-    with _no_gc():
+    with gc_paused():
         mapping_files = write_mappings(run_dir, run.canon) if write_mapping_files else None
         if fmt == "graphml":
             graph = network_graph(run)
