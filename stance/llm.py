@@ -259,9 +259,8 @@ class LLMClient:
         try:
             return answer_model.model_validate(data)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'answer'}: {err['msg']}" for err in exc.errors()[:5]
-            )
+            locate = getattr(answer_model, "error_location", lambda loc: ".".join(str(p) for p in loc))
+            problems = "; ".join(f"{locate(err['loc']) or 'answer'}: {err['msg']}" for err in exc.errors()[:5])
             raise InvalidAnswer(f"schema violation: {problems}", raw) from None
 
     def _request_kwargs(self, conversation: list[dict[str, str]], schema: dict) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from stance.attribution import find_candidates, names_a_speaker, render_lines
 from stance.config import Settings
 from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
+from stance.polarity import settle_stance
 from stance.prompts import Prompt
 from stance.schema import (
     ArticleInfo,
@@ -44,6 +45,8 @@ CHARS_PER_TOKEN = 4.0
 OVERLAP_SENTENCES = 2
 CLAIM_MERGE_SCORE = 88.0
 CONTEXT_SENTENCES = 2
+QUOTE_RELEVANCE = 50.0  # partial similarity (0-100) a quotation needs to the claim to be its evidence
+ATTRIBUTION_WORDS = 8  # words outside the quotations beyond which a sentence says more than who spoke
 MIN_CLAIM_SUPPORT = 40.0  # token-set similarity (0-100) between a claim and its sentence and neighbours
 
 
@@ -113,11 +116,22 @@ def chunk_sentences(sentences: list[Sentence], text: str, max_tokens: int, overl
 
 
 def _evidence_for(text: str, sentence: Sentence, claim: str) -> Evidence:
+    """The quotation that carries the claim, else the whole sentence.
+
+    A quotation that does not resemble the claim is still the evidence when the
+    rest of the sentence is only the attribution ("..., he said."), but not when
+    the sentence makes its point outside the quotation and quotes something else.
+    """
     spans = quoted_spans(sentence)
-    if spans:
-        start, end = max(spans, key=lambda sp: fuzz.partial_ratio(claim.lower(), text[sp[0]:sp[1]].lower()))
-        return span_evidence(text, start, end)
-    return span_evidence(text, sentence.start, sentence.end)
+    if not spans:
+        return span_evidence(text, sentence.start, sentence.end)
+    relevance, start, end = max((fuzz.partial_ratio(claim.lower(), text[a:b].lower()), a, b) for a, b in spans)
+    outside = text[sentence.start:sentence.end]
+    for a, b in sorted(spans, reverse=True):
+        outside = outside[: a - sentence.start] + outside[b - sentence.start:]
+    if relevance < QUOTE_RELEVANCE and len(outside.split()) > ATTRIBUTION_WORDS:
+        return span_evidence(text, sentence.start, sentence.end)
+    return span_evidence(text, start, end)
 
 
 def _norm_claim(claim: str) -> str:
@@ -205,7 +219,8 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
         if key in seen:
             continue
         seen.add(key)
-        pointed.append(PointedStatement(sentence=sentence, who=st.who.strip(), claim=st.claim.strip(), stance=st.stance))
+        stance = settle_stance(st.claim, st.stance, sentence)
+        pointed.append(PointedStatement(sentence=sentence, who=st.who.strip(), claim=st.claim.strip(), stance=stance))
     return pointed
 
 
@@ -297,7 +312,9 @@ def extract_text(
     headline = sentences[0].text if has_headline else None
     candidates = find_candidates(sentences, headline=has_headline)
     windows = candidate_windows(sentences, candidates, settings.window_candidates)
-    example_claims = {_norm_claim(st["claim"]) for ex in prompt.examples for st in ex["answer"].get("statements", [])}
+    example_claims = {
+        _norm_claim(st.claim) for ex in prompt.examples for st in ModelAnswer.model_validate(ex["answer"]).items()
+    }
 
     def run_window(window: Window) -> ChatResult:
         lines = render_lines([*window.context, *window.sentences], window.candidates, headline)
@@ -317,7 +334,7 @@ def extract_text(
     statements: list[PointedStatement] = []
     for window, answer in zip(windows, answers):
         cited = [s for s in window.sentences if s.n in window.candidates]
-        pointed = _point(Chunk(cited), answer.answer.statements, headline=has_headline)  # type: ignore[attr-defined]
+        pointed = _point(Chunk(cited), answer.answer.items(), headline=has_headline)  # type: ignore[attr-defined]
         statements.extend(drop_unsupported(pointed, sentences, example_claims))
     statements.sort(key=lambda s: s.sentence.n)
     actors, claims = merge_statements(text, statements)

@@ -72,6 +72,8 @@ def answer_for(body: dict[str, Any]) -> dict[str, Any]:
             continue
         who = "Maria Lopez" if "Lopez" in sentence else "Tom Reed"
         claim = re.sub(r"[^\w ]", "", sentence.split(" said ", 1)[1])[:120]
+        if who == "Tom Reed":  # Reed opposes the negation of what he says ("... is not too expensive")
+            claim = re.sub(r"\b(is|are|should|will|must)\b", r"\1 not", claim, count=1)
         statements.append({"s": int(number), "who": who, "claim": claim,
                            "stance": "support" if who == "Maria Lopez" else "oppose"})
     return {"statements": statements}

@@ -43,7 +43,7 @@ def make_client(fake, tmp_path: Path | None = None, **overrides) -> LLMClient:
 def test_valid_answer_first_time(fake_openai):
     fake_openai.push(reply_json(GOOD, usage=(120, 30)))
     result = make_client(fake_openai).complete_json(MESSAGES, ModelAnswer)
-    assert result.answer.statements[0].who == "Dana Ortiz"
+    assert result.answer.items()[0].who == "Dana Ortiz"
     assert result.attempts == 1
     assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (120, 30)
     body = fake_openai.chat_requests[0]
