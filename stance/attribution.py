@@ -79,3 +79,56 @@ def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | 
     lines = [f"Headline: {headline}"] if headline else []
     lines.extend(f"[{s.n}] {s.text}" if s.n in numbered else s.text for s in sentences)
     return "\n".join(lines)
+
+
+# "DiMaggio said", "Sergei Ryabkov, the deputy minister, said", "said Mayor Ortiz". Not "according to":
+# it names reporting sources as often as speakers ("..., according to the Bronx Times").
+_SPEECH_VERB = (
+    r"(?:said|says|told|tells|added|adds|wrote|writes|argued|argues|noted|notes|explained|warned|warns|"
+    r"asserted|asserts|stated|answered|replied|continued|insisted|recalled|acknowledged|testified)"
+)
+_NAME_RUN = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|del|da|van|von|al|bin))*"
+_SPEAKER_BEFORE = re.compile(rf"({_NAME_RUN})(?:,[^“”\"]{{1,200}}?,)?\s+{_SPEECH_VERB}\b")
+_SPEAKER_AFTER = re.compile(rf"\b(?:said|says)\s+((?:[a-z.]+\s+){{0,2}}?{_NAME_RUN})")
+_NOT_A_SPEAKER = {
+    "the", "a", "an", "but", "and", "however", "in", "on", "at", "as", "yet", "still", "so", "also", "then",
+    "he", "she", "they", "it", "we", "i", "you", "this", "that", "his", "her", "their", "its", "our",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "last", "earlier", "later", "previously",
+}
+
+
+def _speaker_name(run: str) -> str | None:
+    words = run.split()
+    while words and words[0].lower().strip(",.") in _NOT_A_SPEAKER:
+        words = words[1:]
+    while words and words[-1].lower().strip(",.") in _NOT_A_SPEAKER:
+        words = words[:-1]
+    name = " ".join(words).strip(" ,.")
+    return name if name and name[0].isupper() else None
+
+
+def stated_speaker(sentence: Sentence) -> str | None:
+    """The one capitalised name the sentence attributes speech to, read outside its quotations; else None."""
+    text = re.sub(r"“[^”]*”?|\"[^\"]*\"", lambda m: " " * len(m.group(0)), sentence.text)
+    runs = [m.group(1) for m in _SPEAKER_BEFORE.finditer(text)] + [m.group(1) for m in _SPEAKER_AFTER.finditer(text)]
+    names = {name for name in map(_speaker_name, runs) if name}
+    return names.pop() if len(names) == 1 else None
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in re.findall(r"[\w’'-]+", name.lower()) if len(w) > 2 and w not in _NOT_A_SPEAKER}
+
+
+def speaker_for(who: str, sentence: Sentence) -> str:
+    """The model's speaker, unless the sentence names someone else as the one speaking and not the model's speaker.
+
+    Small models credit a quotation to the article's main actor ("Blinken")
+    even when the sentence ends "..., DiMaggio said"; the name next to the
+    speech verb wins. A surname is enough: actors.canonicalise resolves it.
+    """
+    stated = stated_speaker(sentence)
+    if stated is None or _name_words(stated) & _name_words(who):
+        return who
+    return stated

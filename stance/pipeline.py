@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from stance import __version__
 from stance.actors import canonicalise
-from stance.attribution import find_candidates, names_a_speaker, render_lines
+from stance.attribution import find_candidates, names_a_speaker, render_lines, speaker_for
 from stance.config import Settings
 from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
@@ -215,12 +215,13 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
         sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
         if sentence is None:
             continue  # a number far outside this chunk: nothing to ground it on
-        key = (sentence.n, st.who.strip().lower(), _norm_claim(st.claim))
+        who = speaker_for(st.who.strip(), sentence)
+        key = (sentence.n, who.lower(), _norm_claim(st.claim))
         if key in seen:
             continue
         seen.add(key)
         stance = settle_stance(st.claim, st.stance, sentence)
-        pointed.append(PointedStatement(sentence=sentence, who=st.who.strip(), claim=st.claim.strip(), stance=stance))
+        pointed.append(PointedStatement(sentence=sentence, who=who, claim=st.claim.strip(), stance=stance))
     return pointed
 
 

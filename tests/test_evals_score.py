@@ -18,6 +18,7 @@ from stance.evals import (
     load_fixture,
     load_fixtures,
     load_report,
+    report_markdown,
     score_results,
     score_run,
 )
@@ -254,7 +255,8 @@ def test_score_run_with_a_failure_micro_and_macro(hand_fixtures: Path, tmp_path:
         [hand_prediction()],
         failures=[{"article_id": "other.txt", "path": "x/other.txt", "kind": "invalid_output",
                    "message": "no JSON", "attempts": 3, "raw_output": "…"}],
-        manifest={"model": "m-manifest", "endpoint": "embedded", "prompt": {"name": "extract", "hash": "h-manifest"}},
+        manifest={"model": "m-manifest", "endpoint": "embedded", "prompt": {"name": "extract", "hash": "h-manifest"},
+                  "seconds": 12.5},
     )
     report = score_run(run, hand_fixtures)
     assert [(f.name, f.status) for f in report.fixtures] == [("hand", "ok"), ("other", "failed")]
@@ -269,6 +271,10 @@ def test_score_run_with_a_failure_micro_and_macro(hand_fixtures: Path, tmp_path:
     assert report.run is not None
     assert (report.run.model, report.run.prompt_name, report.run.prompt_hash) == ("m-manifest", "extract", "h-manifest")
     assert (report.run.n_results, report.run.n_failures) == (1, 1)
+    # the batch's wall time, not the sum of per-article seconds (articles run side by side)
+    assert report.run.wall_seconds == 12.5
+    words = sum(f.counts.words for f in report.fixtures)
+    assert f"wall 12 s ({1000 * 12.5 / words:.1f} s per 1,000 words)" in report_markdown(report)
     # metrics.json is written beside the results and reads back to the same report
     written = json.loads((run / "metrics.json").read_text())
     assert written["overall"]["micro"]["pair_f1"] == pytest.approx(4 / 9)

@@ -134,3 +134,25 @@ def test_window_context_reaches_back_to_the_speaker_of_a_long_quotation():
     candidates = find_candidates(sentences, headline=True)
     last = candidate_windows(sentences, candidates, per_window=2)[-1]
     assert any("DiMaggio" in s.text for s in last.context)
+
+
+def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_not_name():
+    from stance.attribution import speaker_for, stated_speaker
+
+    def first(text: str):
+        return split_sentences(text)[0]
+
+    dimaggio = first("“This is what we could call a timeout,” Suzanne DiMaggio, a senior fellow at the Carnegie "
+                     "Endowment, who leads track 2 dialogues, told a panel.")
+    assert stated_speaker(dimaggio) == "Suzanne DiMaggio"
+    assert speaker_for("Antony Blinken", dimaggio) == "Suzanne DiMaggio"
+    ryabkov = first("Deputy Foreign Minister Sergei Ryabkov said last month that Moscow will respect the ban.")
+    assert speaker_for("Vladimir Putin", ryabkov) == "Deputy Foreign Minister Sergei Ryabkov"
+    assert speaker_for("Ryabkov", ryabkov) == "Ryabkov"  # the same person: the model's form stays
+    assert stated_speaker(first("“We are fine,” said Mayor Dana Ortiz on Monday.")) == "Mayor Dana Ortiz"
+    # no override without one plain speaker: pronouns, quoted speech verbs, two speakers, reporting sources
+    for text in ("He said it would work.", "“I said we would win,” the official told reporters.",
+                 "Ortiz said the plan works and Patel said it fails.",
+                 "Marmorato called it “heartbreaking,” according to the Bronx Times."):
+        assert stated_speaker(first(text)) is None, text
+        assert speaker_for("Antony Blinken", first(text)) == "Antony Blinken"

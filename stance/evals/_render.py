@@ -53,6 +53,9 @@ def _provenance(report: EvalReport) -> str:
     if r is not None:
         parts = [f"run {r.path}", f"model {r.model or '?'}",
                  f"prompt {r.prompt_name or '?'}@{(r.prompt_hash or '?')[:10]}"] + parts
+        words = sum(f.counts.words for f in report.fixtures)
+        if r.wall_seconds is not None and words:
+            parts.append(f"wall {r.wall_seconds:.0f} s ({1000 * r.wall_seconds / words:.1f} s per 1,000 words)")
     return " · ".join(parts)
 
 

@@ -44,6 +44,9 @@ class RunInfo(BaseModel):
     stance_version: str | None = None
     n_results: int = 0
     n_failures: int = 0
+    wall_seconds: float | None = Field(
+        default=None, description="the batch's wall time from manifest.json; per-article seconds overlap when articles run side by side"
+    )
 
 
 class RunData(BaseModel):
@@ -118,6 +121,7 @@ def run_info(run: RunData) -> tuple[RunInfo, list[str]]:
         stance_version=_most_common([p.stance_version for p in provs]),
         n_results=len(run.results),
         n_failures=len(run.failures),
+        wall_seconds=m["seconds"] if isinstance(m.get("seconds"), (int, float)) else None,
     )
     return info, warnings
 
