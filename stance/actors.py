@@ -69,6 +69,32 @@ def strip_titles(name: str) -> str:
     return cleaned
 
 
+# The last word of a role that can stand right before a person's name
+# ("spokeswoman Erin Bass", "Interior Minister Pavel Dorn", "resident Dennise Laboy").
+_ROLE_WORDS = {
+    "minister", "commissioner", "director", "president", "secretary", "chair", "chairman", "chairwoman",
+    "senator", "sen.", "governor", "gov.", "mayor", "judge", "justice", "chief", "officer", "spokesperson",
+    "spokesman", "spokeswoman", "attorney", "lawyer", "executive", "ceo", "founder", "fellow", "member",
+    "councilmember", "resident", "leader", "head", "manager", "analyst", "professor", "prof.", "coach",
+    "representative", "rep.", "dr.", "deputy", "official", "adviser", "advisor", "economist", "researcher",
+    "editor", "owner", "organizer", "organiser", "candidate", "lawmaker", "activist", "teacher", "superintendent",
+}
+
+
+def person_behind_role(name: str) -> str | None:
+    """"Calloway Logistics spokeswoman Erin Bass" -> "Erin Bass": FORMAT names people, roles go to aliases."""
+    words = name.split()
+    for size in (2, 3):
+        if len(words) <= size:
+            break
+        person, before = words[-size:], words[-size - 1].lower().rstrip(",")
+        if before not in _ROLE_WORDS:
+            continue
+        if all(w[:1].isupper() and w.lower().strip(".") not in _ORG_WORDS | _GOV_WORDS for w in person):
+            return " ".join(person)
+    return None
+
+
 def _tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s]+", name.lower().replace("’", "'")) if t]
 
@@ -109,7 +135,8 @@ def _named_by_descriptor(descriptor: str, text: str) -> str | None:
 def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], list[Actor]]:
     """Map each surface name to a canonical name; return the mapping and the actors with aliases."""
     counts = Counter(tidy_name(n) for n in surface_names if n.strip())
-    stripped = {n: _named_by_descriptor(n, text) or strip_titles(n) or n for n in counts}
+    stripped = {n: _named_by_descriptor(n, text) or person_behind_role(strip_titles(n)) or strip_titles(n) or n
+                for n in counts}
     # Full names (2+ tokens, capitalised first token) are candidate canonicals.
     full_names = sorted({s for s in stripped.values() if len(s.split()) >= 2}, key=lambda s: (-len(s.split()), s))
     mapping: dict[str, str] = {}

@@ -156,3 +156,17 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
                  "Marmorato called it “heartbreaking,” according to the Bronx Times."):
         assert stated_speaker(first(text)) is None, text
         assert speaker_for("Antony Blinken", first(text)) == "Antony Blinken"
+
+
+def test_a_person_named_after_a_role_is_the_canonical_actor():
+    from stance.actors import person_behind_role
+
+    assert person_behind_role("Calloway Logistics spokeswoman Erin Bass") == "Erin Bass"
+    assert person_behind_role("American Federation of Government Employees President J. David Cox") == "J. David Cox"
+    assert person_behind_role("Throgs Neck resident Dennise Laboy") == "Dennise Laboy"
+    for not_a_person in ("Port Calder Riders Alliance", "senior Ostrovian security official",
+                         "Transit Operators Union Local 914", "Dana Ortiz"):
+        assert person_behind_role(not_a_person) is None, not_a_person
+    mapping, actors = canonicalise(["Interior Minister Pavel Dorn", "Dorn"], "Interior Minister Pavel Dorn said so.")
+    assert set(mapping.values()) == {"Pavel Dorn"}
+    assert actors[0].aliases == ["Interior Minister Pavel Dorn", "Dorn"]
