@@ -122,7 +122,7 @@ def _name_words(name: str) -> set[str]:
 
 
 def speaker_for(who: str, sentence: Sentence) -> str:
-    """The model's speaker, unless the sentence names someone else as the one speaking and not the model's speaker.
+    """The model's speaker, unless the sentence names a different one next to a speech verb.
 
     Small models credit a quotation to the article's main actor ("Blinken")
     even when the sentence ends "..., DiMaggio said"; the name next to the
