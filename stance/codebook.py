@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from stance import __version__
 from stance.actors import canonicalise
 from stance.config import Settings
 from stance.prompts import Prompt, PromptError, fence_text, load_prompt
@@ -45,7 +44,6 @@ from stance.schema import (
     ArticleResult,
     Claim,
     PromptInfo,
-    Provenance,
     Stance,
     StanceLabel,
     Usage,
@@ -614,7 +612,7 @@ def extract_codebook_text(
     ``prompt`` should be ``load_codebook_prompt(settings)`` (what batch runs
     pass); any other prompt is replaced by it. Raises ``ExtractionError``.
     """
-    from stance.pipeline import ExtractionError, chunk_sentences, extract_text
+    from stance.pipeline import ExtractionError, chunk_sentences, extract_text, provenance_of
 
     started = time.monotonic()
     cb_prompt = _prompt_for(prompt, settings)
@@ -628,38 +626,27 @@ def extract_codebook_text(
     for chunk, answer in zip(chunks, answers):
         points.extend(point_statements(chunk, answer.answer.statements, cb_prompt.codebook, headline=headline))  # type: ignore[attr-defined]
     actors, claims = merge_points(text, points, cb_prompt.codebook)
-    usage = Usage()
-    for answer in answers:
-        usage = usage + answer.usage
-    attempts = max(a.attempts for a in answers)
-    cached = all(a.cached for a in answers)
+    open_result = None
     if cb_prompt.open_prompt is not None:
         open_settings = settings.model_copy(update={"codebook": None, "also_open": False})
         open_result = extract_text(text, article, llm=llm, prompt=cb_prompt.open_prompt, settings=open_settings)
         actors, claims = combine_with_open(text, actors, claims, open_result)
-        usage = usage + open_result.provenance.usage
-        attempts = max(attempts, open_result.provenance.attempts)
-        cached = cached and open_result.provenance.cached
-    return ArticleResult(
-        article=article,
-        actors=actors,
-        claims=claims,
-        provenance=Provenance(
-            model=llm.model_name,
-            endpoint=llm.endpoint_label,
-            prompt=PromptInfo(name=cb_prompt.name, hash=cb_prompt.hash),
-            params={
-                **settings.request_params(), "chunks": len(chunks), "response_format": llm.response_format_mode,
-                "codebook_claims": len(cb_prompt.codebook.claims), "codebook_sha256": cb_prompt.codebook.digest()[:16],
-                "also_open": cb_prompt.open_prompt is not None,
-            },
-            usage=usage,
-            attempts=attempts,
-            seconds=round(time.monotonic() - started, 3),
-            cached=cached,
-            stance_version=__version__,
-        ),
-    )
+    params = {
+        **settings.request_params(), "chunks": len(chunks), "response_format": llm.response_format_mode,
+        "codebook_claims": len(cb_prompt.codebook.claims), "codebook_sha256": cb_prompt.codebook.digest()[:16],
+        "also_open": cb_prompt.open_prompt is not None,
+    }
+    provenance = provenance_of(answers, llm=llm, prompt=PromptInfo(name=cb_prompt.name, hash=cb_prompt.hash),
+                               params=params, started=started)
+    if open_result is not None:  # the open pass's requests count too
+        opened = open_result.provenance
+        provenance = provenance.model_copy(update={
+            "usage": provenance.usage + opened.usage,
+            "attempts": max(provenance.attempts, opened.attempts),
+            "cached": provenance.cached and opened.cached,
+        })
+    return ArticleResult(article=article, actors=actors, claims=claims, provenance=provenance)
+
 
 
 # ---------------------------------------------------------------------------

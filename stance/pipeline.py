@@ -50,13 +50,8 @@ ATTRIBUTION_WORDS = 8  # words outside the quotations beyond which a sentence sa
 MIN_CLAIM_SUPPORT = 40.0  # token-set similarity (0-100) between a claim and its sentence and neighbours
 
 
-class ExtractionError(RuntimeError):
-    def __init__(self, kind: str, message: str, *, attempts: int = 0, raw_output: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.attempts = attempts
-        self.raw_output = raw_output
+class ExtractionError(LLMError):
+    """One article failed for good: a model call's ``LLMError`` carried over, or the text itself (``empty``)."""
 
 
 @dataclass(frozen=True)
@@ -339,27 +334,29 @@ def extract_text(
         statements.extend(drop_unsupported(pointed, sentences, example_claims))
     statements.sort(key=lambda s: s.sentence.n)
     actors, claims = merge_statements(text, statements)
-    usage = Usage()
-    for answer in answers:
-        usage = usage + answer.usage
-    return ArticleResult(
-        article=article,
-        actors=actors,
-        claims=claims,
-        provenance=Provenance(
-            model=llm.model_name,
-            endpoint=llm.endpoint_label,
-            prompt=PromptInfo(name=prompt.name, hash=prompt.hash),
-            params={
-                **settings.request_params(),
-                "windows": len(windows),
-                "candidate_sentences": len(candidates),
-                "response_format": llm.response_format_mode,
-            },
-            usage=usage,
-            attempts=max((a.attempts for a in answers), default=1),
-            seconds=round(time.monotonic() - started, 3),
-            cached=all(a.cached for a in answers),
-            stance_version=__version__,
-        ),
+    params = {
+        **settings.request_params(),
+        "windows": len(windows),
+        "candidate_sentences": len(candidates),
+        "response_format": llm.response_format_mode,
+    }
+    provenance = provenance_of(answers, llm=llm, prompt=PromptInfo(name=prompt.name, hash=prompt.hash),
+                               params=params, started=started)
+    return ArticleResult(article=article, actors=actors, claims=claims, provenance=provenance)
+
+
+def provenance_of(
+    answers: Sequence[ChatResult], *, llm: LLMClient, prompt: PromptInfo, params: dict, started: float
+) -> Provenance:
+    """Where one article's result came from: usage summed, the most attempts, cached only if every answer was."""
+    return Provenance(
+        model=llm.model_name,
+        endpoint=llm.endpoint_label,
+        prompt=prompt,
+        params=params,
+        usage=sum((a.usage for a in answers), Usage()),
+        attempts=max((a.attempts for a in answers), default=1),
+        seconds=round(time.monotonic() - started, 3),
+        cached=all(a.cached for a in answers),
+        stance_version=__version__,
     )
