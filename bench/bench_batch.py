@@ -131,7 +131,7 @@ def zero_latency_costs(server: Server, settings: Settings, inputs: Path, tmp: Pa
     """
     from stance.pipeline import article_info, extract_text
 
-    prompt = load_prompt(settings.prompt, settings.prompts_dir)
+    prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
     texts = [article_text(i) for i in range(n)]
     messages = [prompt.messages(number_sentences(split_sentences(t))) for t in texts]
     with connect(settings) as llm:

@@ -65,7 +65,7 @@ def main() -> None:
     first_digest = None
     for parallel in args.parallel:
         settings = load_settings(use_cache=False, parallel=parallel)
-        prompt = load_prompt(settings.prompt, settings.prompts_dir)
+        prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
         SERVER_TIMINGS.clear()
         started = time.monotonic()
         with connect(settings) as llm:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from stance.sentences import Sentence
+from stance.sentences import Sentence, quoted_spans
 
 # Verbs and phrases that attribute a statement or a position to someone.
 _CUE_WORDS = r"""
@@ -56,22 +56,52 @@ def is_candidate(sentence: Sentence) -> bool:
     return bool(_QUOTED_WORDS.search(text) or _CUES.search(text))
 
 
-def find_candidates(sentences: list[Sentence], *, headline: bool) -> set[int]:
-    """Numbers of sentences that may carry a position; a quotation's continuation sentences count too."""
-    candidates: set[int] = set()
+def quotation_continuations(sentences: list[Sentence], *, headline: bool) -> set[int]:
+    """Numbers of sentences that begin inside a quotation opened in an earlier sentence."""
+    continued: set[int] = set()
     inside_quote = False
     for sentence in sentences:
         if headline and sentence.n == 1:
             continue
-        if is_candidate(sentence) or inside_quote:
-            candidates.add(sentence.n)
+        if inside_quote:
+            continued.add(sentence.n)
         # an opening “ without its closing ” carries the quotation into the next sentence
         opens, closes = sentence.text.count("“"), sentence.text.count("”")
         if opens > closes or (opens == closes == 0 and sentence.text.count('"') % 2 == 1 and not inside_quote):
             inside_quote = True
         elif closes > opens or (opens == closes == 0 and sentence.text.count('"') % 2 == 1):
             inside_quote = False
-    return candidates
+    return continued
+
+
+def find_candidates(sentences: list[Sentence], *, headline: bool) -> set[int]:
+    """Numbers of sentences that may carry a position; a quotation's continuation sentences count too."""
+    continued = quotation_continuations(sentences, headline=headline)
+    return {s.n for s in sentences if not (headline and s.n == 1) and (is_candidate(s) or s.n in continued)}
+
+
+# Words that can stand for a speaker named earlier: pronouns and the usual descriptors.
+_STAND_IN = re.compile(
+    r"\b(?:he|she|they|it|we|i|his|her|their|its|our|him|them)\b|\bthe (?:\w+ )?(?:officials?|company|department|"
+    r"agency|group|union|spokes(?:man|woman|person)|government|ministry|board|firm|authority|mayor|governor|"
+    r"president|minister|committee|council|senator|lawmakers?|organi[sz]ation|campaign|administration|person|"
+    r"sources?|diplomats?|analysts?|experts?|statement|lawsuit|report|letter|filing|complaint|ruling)\b",
+    re.IGNORECASE,
+)
+
+
+def may_voice(who: str, sentence: Sentence, *, continued: bool) -> bool:
+    """False for a sentence that cannot carry ``who``'s words: no quotation, not inside one, and neither the
+    speaker's name nor a pronoun or descriptor that could stand for them ("The approval faced furious
+    opposition from locals." is narration, whoever the model credits it to).
+    """
+    text = sentence.text
+    return (
+        continued
+        or any(q in text for q in "“”\"")
+        or bool(_name_words(who) & _name_words(text))
+        or bool(_STAND_IN.search(text))
+    )
 
 
 def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | None = None) -> str:
@@ -89,7 +119,9 @@ _SPEECH_VERB = (
 )
 _NAME_RUN = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|del|da|van|von|al|bin))*"
 _SPEAKER_BEFORE = re.compile(rf"({_NAME_RUN})(?:,[^“”\"]{{1,200}}?,)?\s+{_SPEECH_VERB}\b")
-_SPEAKER_AFTER = re.compile(rf"\b(?:said|says)\s+((?:[a-z.]+\s+){{0,2}}?{_NAME_RUN})")
+# "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the Biden
+# administration was ...", where the name begins what was said.
+_SPEAKER_AFTER = re.compile(rf"(?:^|[,;]\s*|\s{{2,}})(?:said|says)\s+((?:[a-z.]+\s+){{0,2}}?{_NAME_RUN})")
 _NOT_A_SPEAKER = {
     "the", "a", "an", "but", "and", "however", "in", "on", "at", "as", "yet", "still", "so", "also", "then",
     "he", "she", "they", "it", "we", "i", "you", "this", "that", "his", "her", "their", "its", "our",
@@ -132,3 +164,104 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     if stated is None or _name_words(stated) & _name_words(who):
         return who
     return stated
+
+
+# What a sentence reports, without who reported it: the frame around the content.
+_FRAME_VERB = (
+    r"(?:said|says|told|tells|added|adds|wrote|writes|argued|argues|noted|notes|explained|explains|warned|warns|"
+    r"asserted|asserts|stated|states|insisted|insists|stressed|stresses|emphasi[sz]ed|believes|believed|thinks|"
+    r"thought|claimed|claims|predicted|predicts|acknowledged|acknowledges|conceded|admitted|admits|suggested|"
+    r"suggests|maintained|maintains|contended|contends|countered|replied|responded|announced|announces|"
+    r"confirmed|confirms|indicated|indicates|signal(?:l)?ed|signals|reiterated|reiterates|declared|declares|"
+    r"testified|alleged|alleges|recalled|continued|concluded|concludes|answered)"
+)
+# Verbs that take a clause without "that" ("Blinken said the U.S. ..."); the others
+# also take objects ("declared victory", "maintains her lead"), so they need "that".
+_BARE_CLAUSE_VERB = r"(?:said|says|added|adds|wrote|writes|argued|argues|warned|warns|insisted|insists|believes|believed|thinks|thought|stressed|stresses)"
+# "denied that ...": the content is what is denied; the stance says so ("oppose").
+_DENIAL_VERB = r"(?:denied|denies|deny|rejected|rejects|disputed|disputes|dismissed|dismisses)"
+_WORD = r"[^\s“”\"]+"
+_TAIL = (
+    r"(?:on|in|at|to|during|after|before|while|when|last|this|earlier|later|today|yesterday|via|through|from|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^“”\"]{0,100}"
+)
+# "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
+_TRAILING_FRAME = re.compile(
+    rf"[,;:][”\"]?\s+(?:(?:{_WORD}\s+){{0,10}}?(?:{_FRAME_VERB}\b(?:\s+{_WORD}){{0,6}}|{_FRAME_VERB}\s+{_TAIL}|told\s+[^“”\"]{{1,100}}|"
+    rf"{_FRAME_VERB}\s+[A-Z][^“”\"]{{0,120}})"
+    rf"|according to [^,;“”\"]{{1,80}})\s*[.!?]?$"
+)
+# "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
+_LEADING_FRAME = re.compile(
+    rf"^(?:(?:{_WORD}\s+){{0,12}}?|[A-Z][^,“”\"]{{0,60}},[^“”\"]{{1,160}}?,\s+)"
+    rf"(?:(?:{_FRAME_VERB}|{_DENIAL_VERB})(?:\s+{_WORD}){{0,4}}?\s+that|{_BARE_CLAUSE_VERB}(?:\s+(?:on|last|this)\s+\w+)?,?)\s+"
+)
+_LEADING_ACCORDING = re.compile(
+    r"^(?:according to [^,;]{1,80},|[^“”\"]{0,120}?\b(?:declin(?:ed|es)|refused|would not|wouldn[’']t) to "
+    r"(?:comment|say|confirm)(?: on)? (?:whether|if))\s+",
+    re.IGNORECASE,
+)
+_EDGE_PUNCTUATION = " ,;:.“”\"‘’'—–-"
+MIN_CONTENT_CHARS = 20  # a frame is cut only if this much content is left
+QUOTED_SHARE = 0.4  # quotations this share of a sentence are its content ...
+ATTRIBUTION_WORDS = 12  # ... as are quotations with no more than this many words around them
+MIN_QUOTED_WORDS = 5  # (but not a quoted phrase: "said he had received “hundreds of emails” from ...")
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return text
+
+
+def _sentence_case(text: str) -> str:
+    text = text.strip(_EDGE_PUNCTUATION)
+    if not text:
+        return text
+    end = "" if text[-1] in "?!…" else "."
+    if text.count("“") > text.count("”"):
+        end += "”"  # a quotation cut at the sentence's end stays closed
+    elif text.count('"') % 2:
+        end += '"'
+    return text[0].upper() + text[1:] + end
+
+
+def spoken_spans(sentence: Sentence) -> list[tuple[int, int]]:
+    """The sentence's quotations, including the end of one opened in an earlier sentence (text before a lone ”)."""
+    spans = quoted_spans(sentence)
+    close, opening = sentence.text.find("”"), sentence.text.find("“")
+    if close > 0 and (opening < 0 or close < opening):
+        head = sentence.text[:close].rstrip(" ,.")
+        if len(head) >= 12:
+            spans.insert(0, (sentence.start, sentence.start + len(head)))
+    return spans
+
+
+def reported_content(sentence: Sentence) -> str:
+    """What the sentence says was said, as a claim: its quotations, or the sentence without its attribution.
+
+    The claim when the model only points at sentences (a ``PointerAnswer``):
+    "“There is no agreement in the offing,” Blinken said." gives "There is no
+    agreement in the offing."; "Blinken said the U.S. would keep exploring
+    diplomatic paths." gives "The U.S. would keep exploring diplomatic paths."
+    Quotation fragments of one sentence are joined. A sentence that makes its
+    point outside a short quotation ("Ortiz called the plan “a mistake”")
+    keeps its own words.
+    """
+    text = sentence.text
+    spans = spoken_spans(sentence)
+    outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
+    quoted_words = sum(len(text[a - sentence.start:b - sentence.start].split()) for a, b in spans)
+    if spans and (
+        sum(b - a for a, b in spans) >= QUOTED_SHARE * len(text)
+        or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
+    ):
+        return _sentence_case(" ".join(text[a - sentence.start:b - sentence.start].strip(_EDGE_PUNCTUATION) for a, b in spans))
+    content = _LEADING_ACCORDING.sub("", text.strip())
+    leading = _LEADING_FRAME.match(content)
+    if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
+        content = content[leading.end():]
+    trailing = _TRAILING_FRAME.search(content)
+    if trailing and trailing.start() >= MIN_CONTENT_CHARS:
+        content = content[: trailing.start()]
+    return _sentence_case(content)

@@ -762,7 +762,7 @@ def run_batch(
         from stance.prompts import PromptError
 
         try:
-            prompt = load_prompt(settings.prompt, settings.prompts_dir)
+            prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
         except PromptError as exc:
             raise BatchError(str(exc)) from None
     folder = RunFolder(Path(out_dir))

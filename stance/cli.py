@@ -47,7 +47,7 @@ ModelOpt = Annotated[
     Optional[str],
     typer.Option("--model", "-m", help="Remote model name, or embedded model (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b, a .gguf path)."),
 ]
-PromptOpt = Annotated[Optional[str], typer.Option("--prompt", help="Prompt folder name under prompts/ (default: extract).")]
+PromptOpt = Annotated[Optional[str], typer.Option("--prompt", help="Prompt folder name under prompts/ (default: extract-pointers for the embedded model, extract for an endpoint).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="A stance.toml file (default: ./stance.toml if present).")]
 BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL; none = embedded).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")]

@@ -61,7 +61,6 @@ if TYPE_CHECKING:  # stance.pipeline and stance.llm (openai: ~1 s to import) loa
     from stance.manifest import RunManifest
 
 CODEBOOK_PROMPT = "codebook"  # prompts/codebook/
-OPEN_PROMPT = "extract"  # the open prompt run beside it with --also-open
 CODEBOOK_SUFFIXES = (".yaml", ".yml", ".json", ".txt")
 MAX_ID_CHARS = 40
 MAX_TEXT_CHARS = 400
@@ -368,9 +367,9 @@ class CodebookPrompt(Prompt):
 
 def prompt_names(settings: Settings) -> tuple[str, str]:
     """(codebook prompt folder, open prompt folder): ``--prompt codebook*`` picks the codebook prompt."""
-    if settings.prompt.startswith(CODEBOOK_PROMPT):
-        return settings.prompt, OPEN_PROMPT
-    return CODEBOOK_PROMPT, settings.prompt
+    if settings.prompt and settings.prompt.startswith(CODEBOOK_PROMPT):
+        return settings.prompt, settings.model_copy(update={"prompt": None}).prompt_name
+    return CODEBOOK_PROMPT, settings.prompt_name
 
 
 # Like prompts.fence_text for the <codebook> fence: an article cannot open or close it.

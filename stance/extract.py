@@ -51,7 +51,7 @@ def extract_many(
 
 def extract_texts(articles: Iterable[ArticleText], settings: Settings | None = None) -> list[ArticleResult | Failure]:
     settings = settings or load_settings()
-    prompt = load_prompt(settings.prompt, settings.prompts_dir)
+    prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
     with connect(settings) as llm:
         return list(extract_many(articles, llm, prompt, settings))
 

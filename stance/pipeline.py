@@ -19,7 +19,15 @@ from rapidfuzz import fuzz
 
 from stance import __version__
 from stance.actors import canonicalise
-from stance.attribution import find_candidates, names_a_speaker, render_lines, speaker_for
+from stance.attribution import (
+    find_candidates,
+    may_voice,
+    names_a_speaker,
+    quotation_continuations,
+    render_lines,
+    reported_content,
+    speaker_for,
+)
 from stance.config import Settings
 from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
@@ -31,8 +39,8 @@ from stance.schema import (
     Claim,
     Evidence,
     MAX_STATEMENTS,
-    ModelAnswer,
     ModelStatement,
+    PointerAnswer,
     PromptInfo,
     Provenance,
     Stance,
@@ -161,6 +169,7 @@ def merge_statements(text: str, statements: list[PointedStatement]) -> tuple[lis
 
 
 POINTER_WINDOW = 6
+POINTER_TRUST = 30.0  # distance penalty for pointer answers: the speaker's name (+25) never outweighs a step
 
 
 def _surname(name: str) -> str:
@@ -207,16 +216,21 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
     pointed: list[PointedStatement] = []
     seen: set[tuple[int, str, str]] = set()
     for st in statements:
-        sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
+        if st.claim is None:  # a pointer: trust its number, only mend one outside the chunk's sentences
+            sentence = repoint(chunk.sentences, st.s, st.who, "", headline=headline, distance_penalty=POINTER_TRUST)
+            claim = reported_content(sentence) if sentence is not None else ""
+        else:
+            sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
+            claim = st.claim.strip()
         if sentence is None:
             continue  # a number far outside this chunk: nothing to ground it on
         who = speaker_for(st.who.strip(), sentence)
-        key = (sentence.n, who.lower(), _norm_claim(st.claim))
+        key = (sentence.n, who.lower(), _norm_claim(claim))
         if key in seen:
             continue
         seen.add(key)
-        stance = settle_stance(st.claim, st.stance, sentence)
-        pointed.append(PointedStatement(sentence=sentence, who=who, claim=st.claim.strip(), stance=stance))
+        stance = settle_stance(claim, st.stance, sentence)
+        pointed.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
     return pointed
 
 
@@ -269,12 +283,17 @@ def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[
 
 
 def drop_unsupported(
-    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str]
+    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], *, headline: bool = True
 ) -> list[PointedStatement]:
-    """Drop what a small model made up: example claims echoed back, claims with no words from their sentence."""
+    """Drop what a small model made up: example claims echoed back, claims with no words from their sentence,
+    and narration credited to an actor (a sentence that neither quotes, names nor refers to its speaker).
+    """
     by_number = {s.n: s for s in sentences}
+    continued = quotation_continuations(sentences, headline=headline)
     kept: list[PointedStatement] = []
     for st in statements:
+        if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued):
+            continue
         near = " ".join(
             by_number[n].text for n in (st.sentence.n - 1, st.sentence.n, st.sentence.n + 1) if n in by_number
         )
@@ -285,6 +304,26 @@ def drop_unsupported(
             continue
         kept.append(st)
     return kept
+
+
+def join_continued_quotations(statements: list[PointedStatement], continued: set[int]) -> list[PointedStatement]:
+    """A quotation that runs on into the next sentence is one statement: the later sentence joins the claim of the
+    one before (same speaker, same stance), so its words become more evidence, not a claim of their own.
+
+    For pointer answers, whose claims are sentence contents; statements sorted by sentence.
+    """
+    joined: list[PointedStatement] = []
+    for st in statements:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and st.sentence.n in continued
+            and st.sentence.n - before.sentence.n == 1
+            and (st.who, st.stance) == (before.who, before.stance)
+        ):
+            st = PointedStatement(sentence=st.sentence, who=st.who, claim=before.claim, stance=st.stance)
+        joined.append(st)
+    return joined
 
 
 def extract_text(
@@ -309,12 +348,15 @@ def extract_text(
     candidates = find_candidates(sentences, headline=has_headline)
     windows = candidate_windows(sentences, candidates, settings.window_candidates)
     example_claims = {
-        _norm_claim(st.claim) for ex in prompt.examples for st in ModelAnswer.model_validate(ex["answer"]).items()
+        _norm_claim(st.claim)
+        for ex in prompt.examples
+        for st in prompt.answer_shape.model_validate(ex["answer"]).items()
+        if st.claim is not None
     }
 
     def run_window(window: Window) -> ChatResult:
         lines = render_lines([*window.context, *window.sentences], window.candidates, headline)
-        answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2))
+        answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2), prompt.answer_shape)
         return llm.complete_json(prompt.messages(lines), answer_model)
 
     workers = max(1, min(len(windows), settings.parallel))
@@ -331,8 +373,10 @@ def extract_text(
     for window, answer in zip(windows, answers):
         cited = [s for s in window.sentences if s.n in window.candidates]
         pointed = _point(Chunk(cited), answer.answer.items(), headline=has_headline)  # type: ignore[attr-defined]
-        statements.extend(drop_unsupported(pointed, sentences, example_claims))
+        statements.extend(drop_unsupported(pointed, sentences, example_claims, headline=has_headline))
     statements.sort(key=lambda s: s.sentence.n)
+    if prompt.answer_shape is PointerAnswer:
+        statements = join_continued_quotations(statements, quotation_continuations(sentences, headline=has_headline))
     actors, claims = merge_statements(text, statements)
     params = {
         **settings.request_params(),

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from pydantic import ValidationError
 
 from stance.attribution import find_candidates, render_lines
+from stance.schema import AnswerShape, ModelAnswer, answer_shape_of
 from stance.sentences import split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
@@ -53,6 +55,11 @@ class Prompt:
     system_template: jinja2.Template
     user_template: jinja2.Template
     examples: list[dict[str, Any]]
+
+    @property
+    def answer_shape(self) -> AnswerShape:
+        """What the examples' answers are written in, and so what the model is asked for."""
+        return answer_shape_of(self.examples[0].get("answer")) if self.examples else ModelAnswer
 
     def render_user(self, text: str, **variables: Any) -> str:
         """An example article rendered the way the pipeline renders articles: candidate sentences numbered."""
@@ -101,7 +108,21 @@ def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
         user = env.from_string(sources["user.j2"])
     except (json.JSONDecodeError, jinja2.TemplateSyntaxError) as exc:
         raise PromptError(f"prompt {name!r} does not parse: {exc}") from None
+    if isinstance(examples, list) and not any(isinstance(e, dict) and "codebook" in e for e in examples):
+        _check_open_examples(name, examples)
     return Prompt(
         name=name, folder=folder, hash=digest.hexdigest()[:16], system_template=system, user_template=user,
         examples=examples,
     )
+
+
+def _check_open_examples(name: str, examples: list[Any]) -> None:
+    """Open-mode examples must all be valid answers of one shape: a broken example fails here, not per article."""
+    shapes = {answer_shape_of(e.get("answer") if isinstance(e, dict) else None) for e in examples}
+    if len(shapes) > 1:
+        raise PromptError(f"prompt {name!r} mixes answer shapes in examples.json: rows of three and of four")
+    for i, example in enumerate(examples):
+        try:
+            shapes.copy().pop().model_validate(example["answer"])
+        except (KeyError, TypeError, ValidationError) as exc:
+            raise PromptError(f"prompt {name!r}: example {i + 1} in examples.json is not a valid answer: {exc}") from None

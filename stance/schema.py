@@ -14,7 +14,7 @@ Two families live here:
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
@@ -123,53 +123,86 @@ class ModelStatement(BaseModel):
 
     s: int = Field(ge=1, le=9999, description="number of the sentence that carries the statement")
     who: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="the speaker, full name")
-    claim: str = Field(min_length=3, max_length=MAX_CLAIM_CHARS, description="short self-contained proposition")
+    claim: str | None = Field(
+        default=None, min_length=3, max_length=MAX_CLAIM_CHARS,
+        description="short self-contained proposition; None when the pipeline takes it from the sentence",
+    )
     stance: StanceLabel
 
+
+_SentenceNumber = Annotated[int, Field(ge=1, le=9999)]
+_Speaker = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 
 # What the model writes per statement: [sentence number, speaker, claim, stance]. A row
 # costs about half the output tokens of an object with keys, and output tokens are
 # most of the time on a CPU.
-StatementRow = tuple[
-    Annotated[int, Field(ge=1, le=9999)],
-    Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)],
-    Annotated[str, Field(min_length=3, max_length=MAX_CLAIM_CHARS)],
-    StanceLabel,
-]
-_ROW_FIELDS = ("s", "who", "claim", "stance")
+StatementRow = tuple[_SentenceNumber, _Speaker, Annotated[str, Field(min_length=3, max_length=MAX_CLAIM_CHARS)], StanceLabel]
+
+# A pointer: [sentence number, speaker, stance]. The claim is the sentence's reported
+# content (attribution.reported_content), so the model does not write it: a quarter of
+# the output tokens of a statement row.
+PointerRow = tuple[_SentenceNumber, _Speaker, StanceLabel]
 
 
-class ModelAnswer(BaseModel):
+class _RowAnswer(BaseModel):
+    """A model answer whose statements are rows; the row's fields are named by ``row_fields``."""
+
     model_config = ConfigDict(extra="forbid")
-
-    statements: list[StatementRow] = Field(default_factory=list, max_length=MAX_STATEMENTS)
+    row_fields: ClassVar[tuple[str, ...]]
+    statements: list[Any]
 
     @field_validator("statements", mode="before")
     @classmethod
     def _rows_from_objects(cls, value: Any) -> Any:
-        """Also take ``{"s", "who", "claim", "stance"}`` objects: schema-in-prompt endpoints often answer so."""
+        """Also take statements written as objects: schema-in-prompt endpoints often answer so."""
         if not isinstance(value, list):
             return value
-        return [[item.get(k) for k in _ROW_FIELDS] if isinstance(item, dict) else item for item in value]
+        return [[item.get(k) for k in cls.row_fields] if isinstance(item, dict) else item for item in value]
 
-    @staticmethod
-    def error_location(loc: tuple[int | str, ...]) -> str:
+    @classmethod
+    def error_location(cls, loc: tuple[int | str, ...]) -> str:
         """``statements.0.3`` -> ``statements.0.stance``: re-asks and failure records name the field."""
-        if len(loc) >= 3 and loc[0] == "statements" and isinstance(loc[2], int) and loc[2] < len(_ROW_FIELDS):
-            loc = (*loc[:2], _ROW_FIELDS[loc[2]], *loc[3:])
+        if len(loc) >= 3 and loc[0] == "statements" and isinstance(loc[2], int) and loc[2] < len(cls.row_fields):
+            loc = (*loc[:2], cls.row_fields[loc[2]], *loc[3:])
         return ".".join(str(p) for p in loc)
 
     def items(self) -> list[ModelStatement]:
-        return [ModelStatement(**dict(zip(_ROW_FIELDS, row))) for row in self.statements]
+        return [ModelStatement(**dict(zip(self.row_fields, row))) for row in self.statements]
+
+
+class ModelAnswer(_RowAnswer):
+    """Statements with the claim in the model's words."""
+
+    row_fields: ClassVar[tuple[str, ...]] = ("s", "who", "claim", "stance")
+    statements: list[StatementRow] = Field(default_factory=list, max_length=MAX_STATEMENTS)
+
+
+class PointerAnswer(_RowAnswer):
+    """Statements as pointers to sentences; the pipeline writes the claim from the sentence."""
+
+    row_fields: ClassVar[tuple[str, ...]] = ("s", "who", "stance")
+    statements: list[PointerRow] = Field(default_factory=list, max_length=MAX_STATEMENTS)
+
+
+AnswerShape = type[ModelAnswer] | type[PointerAnswer]
+
+
+def answer_shape_of(answer: Any) -> AnswerShape:
+    """The answer model a prompt's example answer is written in: rows of four are claims, rows of three pointers."""
+    rows = answer.get("statements") if isinstance(answer, dict) else None
+    if rows and all(isinstance(r, list) and len(r) == 3 for r in rows):
+        return PointerAnswer
+    return ModelAnswer
 
 
 @functools.cache
-def model_answer_for(max_items: int) -> type[ModelAnswer]:
-    """``ModelAnswer`` with a tighter bound on items: a few candidate sentences never need 24 statements."""
-    return create_model(
-        f"ModelAnswer{max_items}",
-        __base__=ModelAnswer,
-        statements=(list[StatementRow], Field(default_factory=list, max_length=max_items)),
+def model_answer_for(max_items: int, shape: AnswerShape = ModelAnswer) -> AnswerShape:
+    """The answer model with a tighter bound on items: a few candidate sentences never need 24 statements."""
+    row = PointerRow if shape is PointerAnswer else StatementRow
+    return create_model(  # type: ignore[call-overload]
+        f"{shape.__name__}{max_items}",
+        __base__=shape,
+        statements=(list[row], Field(default_factory=list, max_length=max_items)),
     )
 
 

@@ -204,7 +204,7 @@ def test_prompt_identity_follows_the_codebook_content(tmp_path: Path) -> None:
     changed = write(tmp_path / "cb.yaml", CODEBOOK_YAML.replace("raise the fuel tax", "cut the fuel tax"))
     assert load_codebook_prompt(Settings(codebook=changed)).hash != first.hash
     both = load_codebook_prompt(Settings(codebook=changed, also_open=True))
-    assert both.name == "codebook+extract" and both.open_prompt is not None
+    assert both.name == "codebook+extract-pointers" and both.open_prompt is not None  # the embedded default
     assert both.hash != load_codebook_prompt(Settings(codebook=changed)).hash
 
 

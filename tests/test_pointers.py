@@ -1,0 +1,205 @@
+"""Pointer answers: the model names sentence, speaker and stance; the claim is the sentence's reported content."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fake_openai import FakeOpenAI, reply_json
+from pydantic import ValidationError
+
+from stance.attribution import quotation_continuations, reported_content
+from stance.config import Settings
+from stance.llm import connect
+from stance.pipeline import (
+    PointedStatement,
+    article_info,
+    drop_unsupported,
+    extract_text,
+    join_continued_quotations,
+    merge_statements,
+)
+from stance.prompts import PromptError, default_prompts_dir, load_prompt
+from stance.schema import ModelAnswer, PointerAnswer, model_answer_for
+from stance.sentences import split_sentences
+
+
+def content(sentence: str) -> str:
+    (only,) = split_sentences(sentence)
+    return reported_content(only)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim"),
+    [
+        # a quotation with its attribution: the words spoken
+        ("“There is no agreement in the offing,” Secretary of State Antony Blinken said at the Council on Foreign "
+         "Relations on June 28.", "There is no agreement in the offing."),
+        ("“It’s safe over here and people want a safe area,” said Lopiano, 52.",
+         "It’s safe over here and people want a safe area."),
+        # fragments of one quotation are joined
+        ("“We will not wait,” Ortiz said, “because the city needs the lanes now.”",
+         "We will not wait because the city needs the lanes now."),
+        # the end of a quotation opened in an earlier sentence
+        ("Simply put, the proliferation risk is steadily becoming more acute,” DiMaggio said.",
+         "Simply put, the proliferation risk is steadily becoming more acute."),
+        # reported speech: the clause after the speech verb
+        ("Mayor Dana Ortiz said on Monday that the new bus lanes would cut commute times.",
+         "The new bus lanes would cut commute times."),
+        ("Blinken also suggested that Iran could demonstrate willingness to deescalate tensions.",
+         "Iran could demonstrate willingness to deescalate tensions."),
+        ("Dr. Neil Ostrander, president of the Ashford County Dental Society, which circulated the letter, said "
+         "fluoride remained the cheapest cavity prevention we have.",
+         "Fluoride remained the cheapest cavity prevention we have."),
+        ("Next steps will be divulged in an all-company meeting on Friday, Claure said in the email.",
+         "Next steps will be divulged in an all-company meeting on Friday."),
+        ("According to a city official who asked not to be named, the vote is unlikely before the summer.",
+         "The vote is unlikely before the summer."),
+        # what is denied, or left without comment, is the claim (the stance says which)
+        ("Ortiz denied that the lanes would hurt local shops.", "The lanes would hurt local shops."),
+        ("A spokesperson for the authority declined to comment on whether the agency would fund the lanes.",
+         "The agency would fund the lanes."),
+        # a quoted phrase inside a sentence that makes its own point keeps the sentence
+        ("After the meeting, Haddad said she was “deeply disappointed.”", "She was “deeply disappointed.”"),
+        # verbs that also take objects are not read as speech without "that"
+        ("She declared victory on Wednesday, though the count is not final.",
+         "She declared victory on Wednesday, though the count is not final."),
+        ("If Marmorato maintains her lead, she will become the only Republican councilmember.",
+         "If Marmorato maintains her lead, she will become the only Republican councilmember."),
+    ],
+)
+def test_reported_content_is_what_was_said_without_who_said_it(sentence, claim):
+    assert content(sentence) == claim
+
+
+def test_pointer_rows_validate_like_statement_rows():
+    answer = model_answer_for(3, PointerAnswer).model_validate(
+        {"statements": [[2, "Dana Ortiz", "support"], {"s": 4, "who": "Raj Patel", "stance": "oppose"}]}
+    )
+    assert [(st.s, st.who, st.claim, st.stance) for st in answer.items()] == [
+        (2, "Dana Ortiz", None, "support"), (4, "Raj Patel", None, "oppose"),
+    ]
+    with pytest.raises(ValidationError) as caught:
+        PointerAnswer.model_validate({"statements": [[2, "Dana Ortiz", "maybe"]]})
+    assert PointerAnswer.error_location(caught.value.errors()[0]["loc"]) == "statements.0.stance"
+    with pytest.raises(ValidationError):  # a row with a claim is not a pointer
+        PointerAnswer.model_validate({"statements": [[2, "Dana Ortiz", "The lanes help.", "support"]]})
+    with pytest.raises(ValidationError):  # bounded like every answer sent to a small model
+        model_answer_for(1, PointerAnswer).model_validate({"statements": [[1, "A", "support"], [2, "B", "support"]]})
+    row_schema = model_answer_for(3, PointerAnswer).model_json_schema()["properties"]["statements"]["items"]
+    assert len(row_schema["prefixItems"]) == 3 and row_schema["maxItems"] == 3
+
+
+def test_the_examples_decide_what_a_prompt_asks_for(tmp_path: Path):
+    assert load_prompt("extract-pointers").answer_shape is PointerAnswer
+    assert load_prompt("extract").answer_shape is ModelAnswer
+    folder = tmp_path / "mixed"
+    shutil.copytree(default_prompts_dir() / "extract-pointers", folder)
+    examples = json.loads((folder / "examples.json").read_text(encoding="utf-8"))
+    examples.append({"article": "A\nB said C.", "answer": {"statements": [[2, "B", "C happens.", "support"]]}})
+    (folder / "examples.json").write_text(json.dumps(examples), encoding="utf-8")
+    with pytest.raises(PromptError, match="mixes answer shapes"):
+        load_prompt("mixed", tmp_path)
+    examples[-1]["answer"] = {"statements": [[2, "B", "perhaps"]]}
+    (folder / "examples.json").write_text(json.dumps(examples), encoding="utf-8")
+    with pytest.raises(PromptError, match="example 2 in examples.json is not a valid answer"):
+        load_prompt("mixed", tmp_path)
+
+
+def test_the_embedded_model_points_and_an_endpoint_writes_claims_unless_a_prompt_is_named():
+    assert Settings().prompt_name == "extract-pointers"
+    assert Settings(base_url="http://localhost:1/v1").prompt_name == "extract"
+    assert Settings(prompt="extract").prompt_name == "extract"
+    assert Settings(base_url="http://localhost:1/v1", prompt="extract-pointers").prompt_name == "extract-pointers"
+
+
+ARTICLE = (
+    "Council delays bus lane vote\n"
+    "The plan was first drawn up in 2019.\n"
+    "Mayor Dana Ortiz said on Monday that the bus lanes would cut commute times by a third.\n"
+    "“This is the fastest way to get people moving again,” Ortiz told reporters.\n"
+    "She denied that the lanes would hurt local shops.\n"
+    "Council member Raj Patel spoke next.\n"
+    "“The lanes will only push traffic onto side streets,” Patel said.\n"
+)
+
+
+def pointers_for(body: dict[str, Any]) -> Any:
+    """Point at every numbered sentence; the speaker is whoever the sentence or the one before names."""
+    last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+    rows = []
+    for number, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M):
+        who = "Raj Patel" if "Patel" in sentence else "Dana Ortiz"
+        rows.append([int(number), who, "oppose" if "denied" in sentence else "support"])
+    return reply_json({"statements": rows})
+
+
+def test_a_pointer_answer_becomes_claims_in_the_articles_words(tmp_path: Path):
+    settings = Settings(base_url="", model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0, max_retries=0)
+    with FakeOpenAI(responder=pointers_for) as fake:
+        settings = settings.model_copy(update={"base_url": fake.base_url})
+        prompt = load_prompt(settings.prompt_name)
+        assert prompt.name == "extract"  # an endpoint gets claim rows by default ...
+        prompt = load_prompt("extract-pointers")  # ... and pointers when asked
+        with connect(settings) as llm:
+            result = extract_text(ARTICLE, article_info(ARTICLE, "a.txt", "a.txt"), llm=llm, prompt=prompt,
+                                  settings=settings)
+        sent = fake.requests[0].body
+    items = sent["response_format"]["json_schema"]["schema"]["properties"]["statements"]["items"]
+    assert len(items["prefixItems"]) == 3  # the model was asked for pointers, not claims
+    assert result.provenance.prompt.name == "extract-pointers"
+    by_text = {c.text: c for c in result.claims}
+    assert set(by_text) == {
+        "The bus lanes would cut commute times by a third.",
+        "This is the fastest way to get people moving again.",
+        "The lanes would hurt local shops.",
+        "The lanes will only push traffic onto side streets.",
+    }
+    assert [(s.actor, s.stance) for s in by_text["The lanes would hurt local shops."].stances] == [("Dana Ortiz", "oppose")]
+    patel = by_text["The lanes will only push traffic onto side streets."].stances[0]
+    assert patel.actor == "Raj Patel"
+    # the evidence is the quotation, located exactly
+    assert patel.evidence[0].quote == "The lanes will only push traffic onto side streets"
+    for evidence in result.evidence():
+        assert evidence.alignment == "exact" and ARTICLE[evidence.start:evidence.end] == evidence.quote
+
+
+def test_narration_credited_to_an_actor_is_dropped_but_quotations_and_stand_ins_are_kept():
+    text = (
+        "Headline\n"
+        "Mayor Dana Ortiz backed the plan.\n"
+        "The approval faced furious opposition from locals.\n"
+        "She called it overdue.\n"
+        "“We need it now.\n"
+        "The city has waited long enough.”\n"
+    )
+    sentences = split_sentences(text)
+    by = {s.text[:12]: s for s in sentences}
+    ortiz = [PointedStatement(s, "Dana Ortiz", reported_content(s), "support") for s in sentences[1:]]
+    kept = drop_unsupported(ortiz, sentences, set(), headline=True)
+    assert [st.sentence.text for st in kept] == [
+        "Mayor Dana Ortiz backed the plan.",  # names her
+        "She called it overdue.",  # a pronoun that can stand for her
+        "“We need it now.",  # a quotation
+        "The city has waited long enough.”",  # inside the quotation
+    ]
+    assert by["The approval"].n not in {st.sentence.n for st in kept}
+
+
+def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
+    text = "Headline\n“We need it now,” Ortiz said. “The city has waited long enough.\nIt is time.”\n"
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    assert continued == {sentences[-1].n}  # only "It is time." begins inside a quotation
+    statements = [PointedStatement(s, "Dana Ortiz", reported_content(s), "support") for s in sentences[1:]]
+    joined = join_continued_quotations(statements, continued)
+    assert joined[-1].claim == joined[-2].claim == "The city has waited long enough."
+    assert joined[0].claim == "We need it now."
+    _, claims = merge_statements(text, joined)
+    assert [len(c.stances[0].evidence) for c in claims] == [1, 2]
+    other = [*statements[:-1], PointedStatement(sentences[-1], "Raj Patel", "It is time.", "support")]
+    assert join_continued_quotations(other, continued)[-1].claim == "It is time."  # another speaker: its own claim
