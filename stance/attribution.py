@@ -196,6 +196,7 @@ _LEADING_FRAME = re.compile(
     rf"^(?:(?:{_WORD}\s+){{0,12}}?|[A-Z][^,“”\"]{{0,60}},[^“”\"]{{1,160}}?,\s+)"
     rf"(?:(?:{_FRAME_VERB}|{_DENIAL_VERB})(?:\s+{_WORD}){{0,4}}?\s+that|{_BARE_CLAUSE_VERB}(?:\s+(?:on|last|this)\s+\w+)?,?)\s+"
 )
+_SECOND_FRAME = re.compile(rf",?\s+(?:but|and|while)\s+(?:also\s+)?{_FRAME_VERB}\b")
 _LEADING_ACCORDING = re.compile(
     r"^(?:according to [^,;]{1,80},|[^“”\"]{0,120}?\b(?:declin(?:ed|es)|refused|would not|wouldn[’']t) to "
     r"(?:comment|say|confirm)(?: on)? (?:whether|if))\s+",
@@ -248,6 +249,16 @@ def reported_content(sentence: Sentence) -> str:
     point outside a short quotation ("Ortiz called the plan “a mistake”")
     keeps its own words.
     """
+    return _content_and_frame(sentence)[0]
+
+
+def reports_denial(sentence: Sentence) -> bool:
+    """True when ``reported_content`` is what the speaker denied ("She denied that the lanes would hurt shops.")."""
+    return bool(re.search(rf"\b{_DENIAL_VERB}\b", _content_and_frame(sentence)[1]))
+
+
+def _content_and_frame(sentence: Sentence) -> tuple[str, str]:
+    """(the reported content as a claim, the leading attribution cut off it, "" if none)."""
     text = sentence.text
     spans = spoken_spans(sentence)
     outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
@@ -256,12 +267,17 @@ def reported_content(sentence: Sentence) -> str:
         sum(b - a for a, b in spans) >= QUOTED_SHARE * len(text)
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):
-        return _sentence_case(" ".join(text[a - sentence.start:b - sentence.start].strip(_EDGE_PUNCTUATION) for a, b in spans))
+        quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(_EDGE_PUNCTUATION) for a, b in spans)
+        return _sentence_case(quoted), ""
     content = _LEADING_ACCORDING.sub("", text.strip())
+    frame = ""
     leading = _LEADING_FRAME.match(content)
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
-        content = content[leading.end():]
+        frame, content = content[: leading.end()], content[leading.end():]
+        second = _SECOND_FRAME.search(content)  # "... denied that X, but said Y": X only
+        if second and second.start() >= MIN_CONTENT_CHARS:
+            content = content[: second.start()]
     trailing = _TRAILING_FRAME.search(content)
     if trailing and trailing.start() >= MIN_CONTENT_CHARS:
         content = content[: trailing.start()]
-    return _sentence_case(content)
+    return _sentence_case(content), frame

@@ -26,6 +26,7 @@ from stance.attribution import (
     quotation_continuations,
     render_lines,
     reported_content,
+    reports_denial,
     speaker_for,
 )
 from stance.config import Settings
@@ -219,6 +220,8 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
         if st.claim is None:  # a pointer: trust its number, only mend one outside the chunk's sentences
             sentence = repoint(chunk.sentences, st.s, st.who, "", headline=headline, distance_penalty=POINTER_TRUST)
             claim = reported_content(sentence) if sentence is not None else ""
+            if sentence is not None and reports_denial(sentence):
+                st = st.model_copy(update={"stance": "oppose"})  # the claim is what the speaker denied
         else:
             sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
             claim = st.claim.strip()

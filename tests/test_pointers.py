@@ -12,7 +12,7 @@ import pytest
 from fake_openai import FakeOpenAI, reply_json
 from pydantic import ValidationError
 
-from stance.attribution import quotation_continuations, reported_content
+from stance.attribution import quotation_continuations, reported_content, reports_denial
 from stance.config import Settings
 from stance.llm import connect
 from stance.pipeline import (
@@ -61,6 +61,8 @@ def content(sentence: str) -> str:
          "The vote is unlikely before the summer."),
         # what is denied, or left without comment, is the claim (the stance says which)
         ("Ortiz denied that the lanes would hurt local shops.", "The lanes would hurt local shops."),
+        ("Blinken denied that there was any imminent agreement with Iran, but said talks were continuing.",
+         "There was any imminent agreement with Iran."),
         ("A spokesperson for the authority declined to comment on whether the agency would fund the lanes.",
          "The agency would fund the lanes."),
         # a quoted phrase inside a sentence that makes its own point keeps the sentence
@@ -74,6 +76,14 @@ def content(sentence: str) -> str:
 )
 def test_reported_content_is_what_was_said_without_who_said_it(sentence, claim):
     assert content(sentence) == claim
+
+
+def test_a_denied_content_is_marked_so_its_stance_is_oppose():
+    (denial,) = split_sentences("Ortiz denied that the lanes would hurt local shops.")
+    (statement,) = split_sentences("Ortiz said that the lanes would not hurt local shops.")
+    (quoted,) = split_sentences("“We never denied that,” Ortiz said of the lanes and the shops.")
+    assert reports_denial(denial)
+    assert not reports_denial(statement) and not reports_denial(quoted)
 
 
 def test_pointer_rows_validate_like_statement_rows():
@@ -134,7 +144,7 @@ def pointers_for(body: dict[str, Any]) -> Any:
     rows = []
     for number, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M):
         who = "Raj Patel" if "Patel" in sentence else "Dana Ortiz"
-        rows.append([int(number), who, "oppose" if "denied" in sentence else "support"])
+        rows.append([int(number), who, "support"])  # a small model's "support" for a denial too
     return reply_json({"statements": rows})
 
 
