@@ -57,7 +57,7 @@ class Settings(BaseModel):
 
         On two CPU cores output tokens are most of the time, so the embedded model
         only points at sentences and the claim is the sentence's reported content
-        (83 s instead of 140 s per 1,000 words on the dev set, same F1). A configured
+        (82 s instead of 140 s per 1,000 words on the dev set). A configured
         endpoint writes each claim in its own words (``extract``).
         """
         return self.prompt or (EMBEDDED_PROMPT if self.is_embedded else ENDPOINT_PROMPT)
