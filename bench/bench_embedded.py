@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import time
 from pathlib import Path
 
-from stance.config import load_settings
+from stance.config import Settings, load_settings
 from stance.extract import Failure, extract_many, read_text_file
 from stance.llm import LLMClient, connect
 from stance.prompts import load_prompt
@@ -55,6 +56,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--parallel", type=int, nargs="+", default=[2])
+    parser.add_argument("--window", type=int, nargs="+", default=[Settings().window_candidates],
+                        help="candidate sentences per request (Settings.window_candidates)")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = parser.parse_args()
 
@@ -63,8 +66,8 @@ def main() -> None:
     words = sum(len(a.text.split()) for a in articles)
     rows = []
     first_digest = None
-    for parallel in args.parallel:
-        settings = load_settings(use_cache=False, parallel=parallel)
+    for parallel, window in itertools.product(args.parallel, args.window):
+        settings = load_settings(use_cache=False, parallel=parallel, window_candidates=window)
         prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
         SERVER_TIMINGS.clear()
         started = time.monotonic()
@@ -79,6 +82,7 @@ def main() -> None:
         first_digest = first_digest or digest
         row = {
             "parallel": settings.parallel,
+            "window": settings.window_candidates,
             "words": words,
             "wall_s": round(done - started, 1),
             "extract_s": round(done - ready, 1),
