@@ -25,8 +25,6 @@ from stance.attribution import (
     names_a_speaker,
     quotation_continuations,
     render_lines,
-    reported_content,
-    reports_denial,
     speaker_for,
 )
 from stance.config import Settings
@@ -34,6 +32,7 @@ from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
 from stance.polarity import settle_stance
 from stance.prompts import Prompt
+from stance.reported import reported_content, reports_denial
 from stance.schema import (
     ArticleInfo,
     ArticleResult,

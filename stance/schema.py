@@ -139,7 +139,7 @@ _Speaker = Annotated[str, Field(min_length=1, max_length=MAX_NAME_CHARS)]
 StatementRow = tuple[_SentenceNumber, _Speaker, Annotated[str, Field(min_length=3, max_length=MAX_CLAIM_CHARS)], StanceLabel]
 
 # A pointer: [sentence number, speaker, stance]. The claim is the sentence's reported
-# content (attribution.reported_content), so the model does not write it: a quarter of
+# content (reported.reported_content), so the model does not write it: a quarter of
 # the output tokens of a statement row.
 PointerRow = tuple[_SentenceNumber, _Speaker, StanceLabel]
 

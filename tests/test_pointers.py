@@ -12,7 +12,7 @@ import pytest
 from fake_openai import FakeOpenAI, reply_json
 from pydantic import ValidationError
 
-from stance.attribution import quotation_continuations, reported_content, reports_denial
+from stance.attribution import quotation_continuations
 from stance.config import Settings
 from stance.llm import connect
 from stance.pipeline import (
@@ -24,6 +24,7 @@ from stance.pipeline import (
     merge_statements,
 )
 from stance.prompts import PromptError, default_prompts_dir, load_prompt
+from stance.reported import reported_content, reports_denial
 from stance.schema import ModelAnswer, PointerAnswer, model_answer_for
 from stance.sentences import split_sentences
 
