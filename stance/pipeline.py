@@ -32,7 +32,7 @@ from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
 from stance.polarity import settle_stance
 from stance.prompts import Prompt
-from stance.reported import reported_content, reports_denial
+from stance.reported import Report, report_of
 from stance.schema import (
     ArticleInfo,
     ArticleResult,
@@ -218,8 +218,9 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
     for st in statements:
         if st.claim is None:  # a pointer: trust its number, only mend one outside the chunk's sentences
             sentence = repoint(chunk.sentences, st.s, st.who, "", headline=headline, distance_penalty=POINTER_TRUST)
-            claim = reported_content(sentence) if sentence is not None else ""
-            if sentence is not None and reports_denial(sentence):
+            report = report_of(sentence) if sentence is not None else Report("", denied=False)
+            claim = report.content
+            if report.denied:
                 st = st.model_copy(update={"stance": "oppose"})  # the claim is what the speaker denied
         else:
             sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
@@ -285,13 +286,13 @@ def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[
 
 
 def drop_unsupported(
-    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], *, headline: bool = True
+    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], continued: set[int]
 ) -> list[PointedStatement]:
     """Drop what a small model made up: example claims echoed back, claims with no words from their sentence,
     and narration credited to an actor (a sentence that neither quotes, names nor refers to its speaker).
+    ``continued``: the sentences that begin inside a quotation (``attribution.quotation_continuations``).
     """
     by_number = {s.n: s for s in sentences}
-    continued = quotation_continuations(sentences, headline=headline)
     kept: list[PointedStatement] = []
     for st in statements:
         if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued):
@@ -348,6 +349,7 @@ def extract_text(
     has_headline = "\n" in text.strip()  # FORMAT: first line is the headline, never evidence
     headline = sentences[0].text if has_headline else None
     candidates = find_candidates(sentences, headline=has_headline)
+    continued = quotation_continuations(sentences, headline=has_headline)
     windows = candidate_windows(sentences, candidates, settings.window_candidates)
     example_claims = {
         _norm_claim(st.claim)
@@ -375,10 +377,10 @@ def extract_text(
     for window, answer in zip(windows, answers):
         cited = [s for s in window.sentences if s.n in window.candidates]
         pointed = _point(Chunk(cited), answer.answer.items(), headline=has_headline)  # type: ignore[attr-defined]
-        statements.extend(drop_unsupported(pointed, sentences, example_claims, headline=has_headline))
+        statements.extend(drop_unsupported(pointed, sentences, example_claims, continued))
     statements.sort(key=lambda s: s.sentence.n)
     if prompt.answer_shape is PointerAnswer:
-        statements = join_continued_quotations(statements, quotation_continuations(sentences, headline=has_headline))
+        statements = join_continued_quotations(statements, continued)
     actors, claims = merge_statements(text, statements)
     params = {
         **settings.request_params(),

@@ -121,8 +121,9 @@ def _check_open_examples(name: str, examples: list[Any]) -> None:
     shapes = {answer_shape_of(e.get("answer") if isinstance(e, dict) else None) for e in examples}
     if len(shapes) > 1:
         raise PromptError(f"prompt {name!r} mixes answer shapes in examples.json: rows of three and of four")
+    shape = next(iter(shapes))
     for i, example in enumerate(examples):
         try:
-            shapes.copy().pop().model_validate(example["answer"])
+            shape.model_validate(example["answer"])
         except (KeyError, TypeError, ValidationError) as exc:
             raise PromptError(f"prompt {name!r}: example {i + 1} in examples.json is not a valid answer: {exc}") from None

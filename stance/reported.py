@@ -11,6 +11,7 @@ said.", "according to X,") cut off. The claim stays in the article's words.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from stance.sentences import Sentence, quoted_spans
 
@@ -88,10 +89,17 @@ def spoken_spans(sentence: Sentence) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True)
+class Report:
+    """What a sentence reports: the claim, and whether the speaker denied it."""
+
+    content: str
+    denied: bool
+
+
 def reported_content(sentence: Sentence) -> str:
     """What the sentence says was said, as a claim: its quotations, or the sentence without its attribution.
 
-    The claim when the model only points at sentences (a ``PointerAnswer``):
     "“There is no agreement in the offing,” Blinken said." gives "There is no
     agreement in the offing."; "Blinken said the U.S. would keep exploring
     diplomatic paths." gives "The U.S. would keep exploring diplomatic paths."
@@ -99,16 +107,16 @@ def reported_content(sentence: Sentence) -> str:
     point outside a short quotation ("Ortiz called the plan “a mistake”")
     keeps its own words.
     """
-    return _content_and_frame(sentence)[0]
+    return report_of(sentence).content
 
 
 def reports_denial(sentence: Sentence) -> bool:
     """True when ``reported_content`` is what the speaker denied ("She denied that the lanes would hurt shops.")."""
-    return bool(re.search(rf"\b{_DENIAL_VERB}\b", _content_and_frame(sentence)[1]))
+    return report_of(sentence).denied
 
 
-def _content_and_frame(sentence: Sentence) -> tuple[str, str]:
-    """(the reported content as a claim, the leading attribution cut off it, "" if none)."""
+def report_of(sentence: Sentence) -> Report:
+    """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text = sentence.text
     spans = spoken_spans(sentence)
     outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
@@ -118,7 +126,7 @@ def _content_and_frame(sentence: Sentence) -> tuple[str, str]:
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):
         quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(_EDGE_PUNCTUATION) for a, b in spans)
-        return _sentence_case(quoted), ""
+        return Report(_sentence_case(quoted), denied=False)
     content = _LEADING_NO_COMMENT.sub("", _LEADING_SOURCE.sub("", text.strip()))
     frame = ""
     leading = _LEADING_FRAME.match(content)
@@ -130,4 +138,4 @@ def _content_and_frame(sentence: Sentence) -> tuple[str, str]:
     trailing = _TRAILING_FRAME.search(content)
     if trailing and trailing.start() >= MIN_CONTENT_CHARS:
         content = content[: trailing.start()]
-    return _sentence_case(content), frame
+    return Report(_sentence_case(content), denied=bool(re.search(rf"\b{_DENIAL_VERB}\b", frame)))

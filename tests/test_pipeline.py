@@ -71,7 +71,7 @@ def test_drop_unsupported_removes_echoed_examples_and_unrelated_claims():
     keep = PointedStatement(ortiz, "Dana Ortiz", "The bus lanes will cut commute times.", "support")
     echoed = PointedStatement(ortiz, "Dana Ortiz", "Local shops depend on street parking.", "support")
     unrelated = PointedStatement(ortiz, "Dana Ortiz", "Interest rates should fall next quarter.", "support")
-    kept = drop_unsupported([keep, echoed, unrelated], sentences, {"local shops depend on street parking"})
+    kept = drop_unsupported([keep, echoed, unrelated], sentences, {"local shops depend on street parking"}, set())
     assert kept == [keep]
 
 

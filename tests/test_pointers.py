@@ -191,7 +191,7 @@ def test_narration_credited_to_an_actor_is_dropped_but_quotations_and_stand_ins_
     sentences = split_sentences(text)
     by = {s.text[:12]: s for s in sentences}
     ortiz = [PointedStatement(s, "Dana Ortiz", reported_content(s), "support") for s in sentences[1:]]
-    kept = drop_unsupported(ortiz, sentences, set(), headline=True)
+    kept = drop_unsupported(ortiz, sentences, set(), quotation_continuations(sentences, headline=True))
     assert [st.sentence.text for st in kept] == [
         "Mayor Dana Ortiz backed the plan.",  # names her
         "She called it overdue.",  # a pronoun that can stand for her
