@@ -32,7 +32,7 @@ from stance.grounding import span_evidence
 from stance.llm import ChatResult, LLMClient, LLMError
 from stance.polarity import settle_stance
 from stance.prompts import Prompt
-from stance.reported import Report, report_of
+from stance.reported import report_of
 from stance.schema import (
     ArticleInfo,
     ArticleResult,
@@ -218,21 +218,22 @@ def _point(chunk: Chunk, statements: list[ModelStatement], *, headline: bool) ->
     for st in statements:
         if st.claim is None:  # a pointer: trust its number, only mend one outside the chunk's sentences
             sentence = repoint(chunk.sentences, st.s, st.who, "", headline=headline, distance_penalty=POINTER_TRUST)
-            report = report_of(sentence) if sentence is not None else Report("", denied=False)
-            claim = report.content
-            if report.denied:
-                st = st.model_copy(update={"stance": "oppose"})  # the claim is what the speaker denied
         else:
             sentence = repoint(chunk.sentences, st.s, st.who, st.claim, headline=headline)
-            claim = st.claim.strip()
         if sentence is None:
             continue  # a number far outside this chunk: nothing to ground it on
+        if st.claim is None:
+            report = report_of(sentence)
+            claim = report.content
+            model_stance = "oppose" if report.denied else st.stance  # the claim is what the speaker denied
+        else:
+            claim, model_stance = st.claim.strip(), st.stance
         who = speaker_for(st.who.strip(), sentence)
         key = (sentence.n, who.lower(), _norm_claim(claim))
         if key in seen:
             continue
         seen.add(key)
-        stance = settle_stance(claim, st.stance, sentence)
+        stance = settle_stance(claim, model_stance, sentence)
         pointed.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
     return pointed
 

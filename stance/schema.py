@@ -198,11 +198,10 @@ def answer_shape_of(answer: Any) -> AnswerShape:
 @functools.cache
 def model_answer_for(max_items: int, shape: AnswerShape = ModelAnswer) -> AnswerShape:
     """The answer model with a tighter bound on items: a few candidate sentences never need 24 statements."""
-    row = PointerRow if shape is PointerAnswer else StatementRow
     return create_model(  # type: ignore[call-overload]
         f"{shape.__name__}{max_items}",
         __base__=shape,
-        statements=(list[row], Field(default_factory=list, max_length=max_items)),
+        statements=(shape.model_fields["statements"].annotation, Field(default_factory=list, max_length=max_items)),
     )
 
 
