@@ -12,7 +12,7 @@ Measures, for ``--articles`` short articles:
    pipeline, batch); each the best of five runs;
 3. a rerun of a finished run (everything skipped) and a ``force`` rerun
    answered from the response cache (zero requests), in-process and through
-   the CLI (``python -m stance.cli``, interpreter start-up included) (target: < 2 s).
+   the CLI (``python -m stance.cli.app``, interpreter start-up included) (target: < 2 s).
 
 The fake server runs in its own process, so its work does not compete with
 the tool for the GIL; each measurement uses a fresh run folder and, except
@@ -43,12 +43,12 @@ sys.path.insert(0, str(REPO / "tests"))  # fake_openai lives beside the tests
 import fake_openai  # noqa: E402
 from fake_openai import FakeOpenAI, delay, reply_json  # noqa: E402
 
-from stance.batch import run_batch  # noqa: E402
+from stance.runs.batch import run_batch  # noqa: E402
 from stance.config import Settings  # noqa: E402
-from stance.llm import connect  # noqa: E402
-from stance.prompts import load_prompt  # noqa: E402
-from stance.schema import ModelAnswer  # noqa: E402
-from stance.sentences import number_sentences, split_sentences  # noqa: E402
+from stance.model.client import connect  # noqa: E402
+from stance.extraction.prompts import load_prompt  # noqa: E402
+from stance.results import ModelAnswer  # noqa: E402
+from stance.text.sentences import number_sentences, split_sentences  # noqa: E402
 
 
 def article_text(i: int) -> str:
@@ -129,7 +129,7 @@ def zero_latency_costs(server: Server, settings: Settings, inputs: Path, tmp: Pa
     merging). Measured in interleaved rounds, best of ``REPEATS`` each, so that
     other work on a shared machine disturbs them alike.
     """
-    from stance.pipeline import article_info, extract_text
+    from stance.extraction.pipeline import article_info, extract_text
 
     prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
     texts = [article_text(i) for i in range(n)]
@@ -172,7 +172,7 @@ def zero_latency_costs(server: Server, settings: Settings, inputs: Path, tmp: Pa
 
 
 def cli_rerun(inputs: Path, out: Path, server: Server, cache_dir: Path, force: bool) -> float:
-    command = [sys.executable, "-m", "stance.cli", "extract", str(inputs), "--out", str(out), "--base-url",
+    command = [sys.executable, "-m", "stance", "extract", str(inputs), "--out", str(out), "--base-url",
                server.base_url, "--model", "fake-model", "--workers", "16", "--quiet"] + (["--force"] if force else [])
     env = {**os.environ, "STANCE_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO)}
     started = time.perf_counter()

@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 from stance.config import Settings, load_settings
-from stance.extract import Failure, extract_many, read_text_file
-from stance.llm import LLMClient, connect
-from stance.prompts import load_prompt
+from stance.extraction.api import Failure, extract_many, read_text_file
+from stance.model.client import LLMClient, connect
+from stance.extraction.prompts import load_prompt
 
 
 def statements_digest(results: list) -> str:

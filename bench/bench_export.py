@@ -66,9 +66,7 @@ def _claims(n: int) -> list[list[str]]:
 
 def build_run(run_dir: Path, n_articles: int = 10_000, claims_per_article: int = 5, stances_per_claim: int = 2) -> int:
     """Write a synthetic run folder; returns the number of stance rows."""
-    from stance.schema import (
-        Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance,
-    )  # fmt: skip
+    from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance  # fmt: skip
 
     rng = random.Random(7)
     people = _people(rng, 400)
@@ -110,8 +108,8 @@ def build_run(run_dir: Path, n_articles: int = 10_000, claims_per_article: int =
 
 def run_one(run_dir: Path, table_name: str, fmt: str, out: Path) -> dict[str, float]:
     """Export one table in this process; phases timed separately."""
-    from stance import export as ex
-    from stance.canonical import write_mappings
+    from stance.corpus import export as ex
+    from stance.corpus.canonical import write_mappings
 
     t_import = time.perf_counter()
     module = {"parquet": "pyarrow.parquet", "xlsx": "openpyxl", "graphml": "networkx"}.get(fmt)

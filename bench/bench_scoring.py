@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from stance.evals import Fixture, ScoreOptions, gold_as_result, load_fixtures, score_results
-from stance.schema import ArticleResult, Claim, Evidence, Stance
+from stance.results import ArticleResult, Claim, Evidence, Stance
 
 FLIP = {"support": "oppose", "oppose": "support", "neutral": "support"}
 

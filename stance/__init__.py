@@ -3,4 +3,6 @@
 The public Python API lives here; the CLI is a thin layer over it.
 """
 
-__version__ = "0.1.0"
+from stance._version import __version__
+
+__all__ = ["__version__"]

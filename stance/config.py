@@ -40,7 +40,7 @@ class Settings(BaseModel):
     window_candidates: int = 8  # candidate sentences per model request (open mode)
     cache_dir: Path = DEFAULT_CACHE_DIR
     use_cache: bool = True
-    codebook: Path | None = None  # codebook mode (stance.codebook): the claims of interest
+    codebook: Path | None = None  # codebook mode (stance.extraction.codebook): the claims of interest
     also_open: bool = False  # with a codebook: run open extraction too and return both
     # embedded server
     threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))

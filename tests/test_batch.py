@@ -1,4 +1,4 @@
-"""Batch runs over article folders (stance.batch, `stance extract --out`), offline against the fake server.
+"""Batch runs over article folders (stance.runs.batch, `stance extract --out`), offline against the fake server.
 
 The fake server answers deterministically from the numbered sentences it is
 sent, so a result depends only on the article: that is what lets these tests
@@ -24,13 +24,13 @@ from typer.testing import CliRunner
 
 import fake_openai
 from fake_openai import FakeOpenAI, delay, reply, reply_json, status
-from stance.batch import BatchError, RunFolder, load_prices, run_batch
-from stance.cli import app
+from stance.runs.batch import BatchError, RunFolder, load_prices, run_batch
+from stance.cli.app import app
 from stance.config import Settings, load_settings
-from stance.llm import connect
-from stance.loaders import LoadOptions, safe_file_name
-from stance.manifest import FailureRecord, RunManifest
-from stance.schema import ArticleResult
+from stance.model.client import connect
+from stance.runs.inputs import LoadOptions, safe_file_name
+from stance.runs.manifest import FailureRecord, RunManifest
+from stance.results import ArticleResult
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "sk-test-MARKER-7f3a9c1e5b"
@@ -378,7 +378,7 @@ def test_api_key_is_never_written(fake: FakeOpenAI, tmp_path: Path, monkeypatch:
 
 
 def load_prices_dict() -> Any:
-    from stance.batch import ModelPrice
+    from stance.runs.batch import ModelPrice
 
     return ModelPrice(prompt_per_1k=0.5, completion_per_1k=1.5)
 
@@ -492,7 +492,7 @@ def test_cli_single_file_to_stdout_and_folder_with_failures(fake: FakeOpenAI, tm
 
 
 def cli_command(inputs: Path, run: Path, fake: FakeOpenAI, workers: int) -> list[str]:
-    return [sys.executable, "-m", "stance.cli", "extract", str(inputs), "--out", str(run),
+    return [sys.executable, "-m", "stance", "extract", str(inputs), "--out", str(run),
             "--base-url", fake.base_url, "--model", "fake-model", "--workers", str(workers), "--quiet"]
 
 

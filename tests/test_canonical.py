@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from stance import _embeddings
-from stance import canonical as cn
-from stance import export as ex
+from stance.model import embeddings as _embeddings
+from stance.corpus import canonical as cn
+from stance.corpus import export as ex
 from test_export import DEV, P, make_result, make_run  # tests/ is on sys.path
 
 

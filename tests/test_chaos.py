@@ -55,10 +55,10 @@ from test_batch import (
 )
 from test_hostile import article_message
 
-from stance.batch import TRANSIENT_KINDS, run_batch
-from stance.cache import cache_key
-from stance.manifest import RunManifest
-from stance.schema import ArticleResult
+from stance.runs.batch import TRANSIENT_KINDS, run_batch
+from stance.model.cache import cache_key
+from stance.runs.manifest import RunManifest
+from stance.results import ArticleResult
 
 SEED = 20240607
 FAULT_RATE = 0.30
@@ -260,7 +260,7 @@ KILL_WORKERS = 4
 
 
 def request_cache_key(body: dict[str, Any]) -> str:
-    """The response-cache key the client computed for this request (stance.llm.LLMClient.complete_json)."""
+    """The response-cache key the client computed for this request (stance.model.client.LLMClient.complete_json)."""
     params = {"temperature": body["temperature"], "seed": body["seed"], "max_tokens": body["max_tokens"]}
     schema = body["response_format"]["json_schema"]["schema"]
     return cache_key({"model": body["model"], "messages": body["messages"], "params": params, "schema": schema})
@@ -463,7 +463,7 @@ def test_bad_inputs_each_get_a_one_line_reason_while_the_run_goes_on(fake_openai
 
     fake_openai.responder = delete_then_answer
     prefix, preexec = without_permission_override()
-    command = [*prefix, sys.executable, "-m", "stance.cli", "extract", str(tmp_path / "in"), "--out",
+    command = [*prefix, sys.executable, "-m", "stance", "extract", str(tmp_path / "in"), "--out",
                str(tmp_path / "run"), "--base-url", fake_openai.base_url, "--model", "fake-model", "--workers", "1"]
     proc = subprocess.run(command, env={**cli_env(tmp_path), "COLUMNS": "400"}, capture_output=True, text=True,
                           timeout=60, preexec_fn=preexec)

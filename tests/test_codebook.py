@@ -1,4 +1,4 @@
-"""Codebook mode (stance.codebook): codebook files, the bounded answer, prompt identity, and the flow
+"""Codebook mode (stance.extraction.codebook): codebook files, the bounded answer, prompt identity, and the flow
 through the real openai client against the fake server: single articles, --also-open, long chunked
 documents, batch resume and the response cache, and codebook-mode evals on the dev fixtures."""
 
@@ -13,8 +13,8 @@ import pytest
 from fake_openai import FakeOpenAI, reply_json
 from typer.testing import CliRunner
 
-from stance.cli import app
-from stance.codebook import (
+from stance.cli.app import app
+from stance.extraction.codebook import (
     Codebook,
     CodebookError,
     CodebookPrompt,
@@ -25,11 +25,11 @@ from stance.codebook import (
     write_codebook,
 )
 from stance.config import Settings
-from stance.llm import connect
-from stance.pipeline import article_info, extract_text
-from stance.prompts import default_prompts_dir, load_prompt
-from stance.schema import ArticleResult
-from stance.sentences import split_sentences
+from stance.model.client import connect
+from stance.extraction.pipeline import article_info, extract_text
+from stance.extraction.prompts import default_prompts_dir, load_prompt
+from stance.results import ArticleResult
+from stance.text.sentences import split_sentences
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 
@@ -233,7 +233,7 @@ def test_a_broken_codebook_prompt_folder_is_a_clear_error(tmp_path: Path) -> Non
     write(folder / "examples.json", json.dumps([{"codebook": [{"id": "a", "text": "A is true."}], "article": "H\nX said A.",
                                                  "answer": {"statements": [{"s": 2, "who": "X", "c": "b", "stance": "support"}]}}]))
     book = write(tmp_path / "cb.txt", "A is true.\n")
-    from stance.prompts import PromptError
+    from stance.extraction.prompts import PromptError
 
     with pytest.raises(PromptError, match="answer uses ids not in its codebook: b"):
         load_codebook_prompt(Settings(codebook=book, prompts_dir=tmp_path / "prompts"))
@@ -379,7 +379,7 @@ def test_long_document_keeps_each_chunks_stances_and_conflicts(fake_openai: Fake
 
 
 def test_long_document_in_a_batch_run_is_mixed_in_the_wide_table(fake_openai: FakeOpenAI, tmp_path: Path, monkeypatch) -> None:
-    from stance.export import wide_table
+    from stance.corpus.export import wide_table
 
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
     fake_openai.responder = lambda body: reply_json(keyword_answer(body))
@@ -522,7 +522,7 @@ SHORT = (
 @pytest.mark.embedded
 def test_embedded_model_codes_a_two_claim_codebook(tmp_path: Path) -> None:
     pytest.importorskip("xllamacpp")
-    from stance.extract import ArticleText, extract_texts
+    from stance.extraction.api import ArticleText, extract_texts
 
     book = write(tmp_path / "cb.yaml", "- id: lanes\n  text: The city should build the new bike lanes.\n"
                                        "- id: shops\n  text: The bike lanes will hurt small shops.\n")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from stance.config import Settings
-from stance.embedded import EmbeddedModelError, resolve_model
-from stance.extract import ArticleText, extract_texts
-from stance.pipeline import article_info
+from stance.model.embedded import EmbeddedModelError, resolve_model
+from stance.extraction.api import ArticleText, extract_texts
+from stance.extraction.pipeline import article_info
 
 SHORT = (
     "Council delays vote on bike lanes\n"

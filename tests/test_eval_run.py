@@ -10,7 +10,7 @@ import pytest
 from fake_openai import reply_json
 from typer.testing import CliRunner
 
-from stance.cli import app
+from stance.cli.app import app
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 SPEAKER = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-zA-Z]+)+) (?:said|told)")

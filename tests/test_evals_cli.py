@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from stance.cli import app
+from stance.cli.app import app
 from stance.evals import ScoreOptions
 from test_evals_compare_gate import fixtures_dir, runs  # noqa: F401  (pytest fixtures: hand-built runs A and B)
 

@@ -21,7 +21,7 @@ from stance.evals import (
     report_markdown,
     score_run,
 )
-from stance.schema import ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
+from stance.results import ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
 # Three tiny fixtures, each with two gold pairs (actor X says A, actor Y says B).
 ARTICLES = {

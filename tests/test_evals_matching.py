@@ -15,7 +15,7 @@ from stance.evals import (
     name_tokens,
 )
 from stance.evals._matching import ActorForms, max_bipartite_matching
-from stance.schema import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
+from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
 TEXT = (
     "Senate vote looms\n"

@@ -22,7 +22,7 @@ from stance.evals import (
     score_results,
     score_run,
 )
-from stance.schema import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance, Usage
+from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance, Usage
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 QUALITY = (

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stance import export as ex
-from stance.cli import app
-from stance.schema import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
+from stance.corpus import export as ex
+from stance.cli.app import app
+from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 

@@ -1,4 +1,4 @@
-"""Article discovery, loading and bad-input handling (stance.loaders). Offline, fast."""
+"""Article discovery, loading and bad-input handling (stance.runs.inputs). Offline, fast."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.loaders import (
+from stance.runs.inputs import (
     FAILURE_KINDS,
     Article,
     LoadFailure,

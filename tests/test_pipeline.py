@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from stance.actors import canonicalise, guess_type, tidy_name
-from stance.attribution import find_candidates, render_lines
-from stance.grounding import align
-from stance.pipeline import PointedStatement, candidate_windows, drop_unsupported, merge_statements, repoint
-from stance.sentences import quoted_spans, split_sentences
+from stance.text.actors import canonicalise, guess_type, tidy_name
+from stance.text.attribution import find_candidates, render_lines
+from stance.text.grounding import align
+from stance.extraction.pipeline import PointedStatement, candidate_windows, drop_unsupported, merge_statements, repoint
+from stance.text.sentences import quoted_spans, split_sentences
 
 ARTICLE = (
     "Council delays bus lane vote\n"
@@ -137,7 +137,7 @@ def test_window_context_reaches_back_to_the_speaker_of_a_long_quotation():
 
 
 def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_not_name():
-    from stance.attribution import speaker_for, stated_speaker
+    from stance.text.attribution import speaker_for, stated_speaker
 
     def first(text: str):
         return split_sentences(text)[0]
@@ -159,7 +159,7 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
 
 
 def test_a_person_named_after_a_role_is_the_canonical_actor():
-    from stance.actors import person_behind_role
+    from stance.text.actors import person_behind_role
 
     assert person_behind_role("Calloway Logistics spokeswoman Erin Bass") == "Erin Bass"
     assert person_behind_role("American Federation of Government Employees President J. David Cox") == "J. David Cox"

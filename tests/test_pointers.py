@@ -12,10 +12,10 @@ import pytest
 from fake_openai import FakeOpenAI, reply_json
 from pydantic import ValidationError
 
-from stance.attribution import quotation_continuations
+from stance.text.attribution import quotation_continuations
 from stance.config import Settings
-from stance.llm import connect
-from stance.pipeline import (
+from stance.model.client import connect
+from stance.extraction.pipeline import (
     PointedStatement,
     article_info,
     drop_unsupported,
@@ -23,10 +23,10 @@ from stance.pipeline import (
     join_continued_quotations,
     merge_statements,
 )
-from stance.prompts import PromptError, default_prompts_dir, load_prompt
-from stance.reported import reported_content, reports_denial
-from stance.schema import ModelAnswer, PointerAnswer, model_answer_for
-from stance.sentences import split_sentences
+from stance.extraction.prompts import PromptError, default_prompts_dir, load_prompt
+from stance.text.reported import reported_content, reports_denial
+from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for
+from stance.text.sentences import split_sentences
 
 
 def content(sentence: str) -> str:

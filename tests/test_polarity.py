@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from stance.pipeline import _evidence_for
-from stance.polarity import settle_stance
-from stance.schema import ModelAnswer, model_answer_for
-from stance.sentences import split_sentences
+from stance.extraction.pipeline import _evidence_for
+from stance.text.polarity import settle_stance
+from stance.extraction.answers import ModelAnswer, model_answer_for
+from stance.text.sentences import split_sentences
 
 
 def sentence(text: str):

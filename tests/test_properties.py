@@ -1,12 +1,12 @@
 """Property-based tests (hypothesis) of the offsets and merges every result depends on.
 
-* grounding (stance.grounding.align): an exact alignment slices the text to the
+* grounding (stance.text.grounding.align): an exact alignment slices the text to the
   quote, for arbitrary Unicode text; every alignment's span lies within the text
   and its quote is what the span holds;
-* sentence splitting (stance.sentences.split_sentences): each sentence's offsets
+* sentence splitting (stance.text.sentences.split_sentences): each sentence's offsets
   slice to its text, sentences are numbered in order and never overlap, and no
   visible character of the article is left out;
-* chunking and merging (stance.pipeline.chunk_sentences + merge_statements): the
+* chunking and merging (stance.extraction.pipeline.chunk_sentences + merge_statements): the
   chunks cover every sentence in order with a bounded overlap, and merging the
   chunks' answers never drops a stance, never duplicates one, never invents one.
 """
@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from stance.actors import canonicalise
-from stance.grounding import align
-from stance.pipeline import CLAIM_MERGE_SCORE, PointedStatement, chunk_sentences, merge_statements
-from stance.sentences import split_sentences
+from stance.text.actors import canonicalise
+from stance.text.grounding import align
+from stance.extraction.pipeline import CLAIM_MERGE_SCORE, PointedStatement, chunk_sentences, merge_statements
+from stance.text.sentences import split_sentences
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -162,7 +162,7 @@ def articles(draw: st.DrawFn) -> str:
 
 
 def similar(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"[^\w\s]", "", s.lower()).strip()  # noqa: E731 - as stance.pipeline compares
+    norm = lambda s: re.sub(r"[^\w\s]", "", s.lower()).strip()  # noqa: E731 - as stance.extraction.pipeline compares
     return norm(a) == norm(b) or fuzz.token_set_ratio(norm(a), norm(b)) >= CLAIM_MERGE_SCORE
 
 

@@ -19,8 +19,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from stance.cli import app
-from stance.report import (
+from stance.cli.app import app
+from stance.report.render import (
     ReportError,
     highlight_segments,
     json_for_script,
@@ -32,17 +32,7 @@ from stance.report import (
     stance_table,
     write_run_report,
 )
-from stance.schema import (
-    Actor,
-    ArticleInfo,
-    ArticleResult,
-    Claim,
-    Evidence,
-    PromptInfo,
-    Provenance,
-    Stance,
-    Usage,
-)
+from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance, Usage
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 
@@ -350,7 +340,7 @@ def test_edited_file_with_quotes_still_in_place_is_highlighted_with_a_note(tmp_p
 
 
 def test_html_article_is_read_again_the_way_extraction_read_it(tmp_path: Path) -> None:
-    from stance.loaders import Article, load_file
+    from stance.runs.inputs import Article, load_file
 
     body = " ".join(f"<p>Paragraph {i}: the minister said the <b>tax</b> will rise &amp; stay.</p>" for i in range(4))
     (tmp_path / "news").mkdir()

@@ -25,8 +25,8 @@ from test_chaos import clean_model
 from test_hostile import article_message
 from typer.testing import CliRunner
 
-from stance.cli import app
-from stance.export import TABLES
+from stance.cli.app import app
+from stance.corpus.export import TABLES
 
 MARKER = "sk-proj-SECRET-MARKER-4d9e1b7c2a"
 ECHOED = "bridge 1 "  # the article whose requests the endpoint answers with an error quoting the key
@@ -93,7 +93,7 @@ def test_the_key_never_appears_in_any_file_or_console_output(fake_openai: FakeOp
 
     # extract, as a user runs it: a batch into a run folder, and single files to stdout
     run = tmp_path / "run"
-    batch = subprocess.run([sys.executable, "-m", "stance.cli", "extract", *map(str, articles),
+    batch = subprocess.run([sys.executable, "-m", "stance", "extract", *map(str, articles),
                             str(tmp_path / "empty.txt"), "--out", str(run), *config],
                            env=env, capture_output=True, text=True, timeout=60)
     console += [batch.stdout, batch.stderr]

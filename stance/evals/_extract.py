@@ -26,9 +26,9 @@ def extract_and_score(
     """Run the extractor over the fixtures' articles, score, write metrics.json; returns (report, batch exit code).
 
     Mode ``codebook`` with no ``settings.codebook``: each fixture's gold claims
-    are its codebook (``stance.codebook.extract_fixtures_with_gold_codebooks``).
+    are its codebook (``stance.extraction.codebook.extract_fixtures_with_gold_codebooks``).
     """
-    from stance.codebook import extract_fixtures_with_gold_codebooks, run_codebook_batch
+    from stance.extraction.codebook import extract_fixtures_with_gold_codebooks, run_codebook_batch
     from stance.config import load_settings
 
     settings = settings or load_settings()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stance.schema import (
+from stance.results import (
     ActorType,
     Actor,
     ArticleInfo,
@@ -81,7 +81,7 @@ class Fixture(BaseModel):
     name: str
     text: str
     gold: GoldFile
-    sha256: str = Field(description="sha256 of the UTF-8 text (as stance.loaders computes an article's sha256)")
+    sha256: str = Field(description="sha256 of the UTF-8 text (as stance.runs.inputs computes an article's sha256)")
     words: int = Field(-1, description="whitespace-separated words of the text (computed when not given)")
     gold_sha256: str = Field("", description="sha256 of the gold labels as canonical JSON (computed when not given)")
 
@@ -146,7 +146,7 @@ def load_fixture(gold_path: str | Path) -> Fixture:
     except OSError as e:
         raise EvalError(f"{gold_path}: article file {gold.article!r} not found beside it") from e
     try:
-        # The text as the extractor reads it (stance.loaders): BOM dropped, newlines normalised to "\n".
+        # The text as the extractor reads it (stance.runs.inputs): BOM dropped, newlines normalised to "\n".
         text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as e:
         raise EvalError(f"{txt_path}: not UTF-8 ({e})") from e

@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from stance.schema import ArticleResult, StanceLabel
+from stance.results import ArticleResult, StanceLabel
 
 from ._fixtures import Fixture, find_all
 from ._options import ScoreOptions

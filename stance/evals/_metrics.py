@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel, Field
 
-from stance.schema import STANCE_LABELS
+from stance.results import STANCE_LABELS
 
 Metrics = dict[str, int | float | None]
 

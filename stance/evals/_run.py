@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stance.schema import ArticleResult
+from stance.results import ArticleResult
 
 from ._errors import EvalError
 from ._fixtures import Fixture

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from stance.schema import STANCE_LABELS, ArticleResult
+from stance.results import STANCE_LABELS, ArticleResult
 
 from stance._gc import gc_paused
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from stance import __version__
-from stance.actors import canonicalise
-from stance.attribution import (
+from stance._version import __version__
+from stance.text.actors import canonicalise
+from stance.text.attribution import (
     find_candidates,
     may_voice,
     names_a_speaker,
@@ -28,26 +28,14 @@ from stance.attribution import (
     speaker_for,
 )
 from stance.config import Settings
-from stance.grounding import span_evidence
-from stance.llm import ChatResult, LLMClient, LLMError
-from stance.polarity import settle_stance
-from stance.prompts import Prompt
-from stance.reported import report_of
-from stance.schema import (
-    ArticleInfo,
-    ArticleResult,
-    Claim,
-    Evidence,
-    MAX_STATEMENTS,
-    ModelStatement,
-    PointerAnswer,
-    PromptInfo,
-    Provenance,
-    Stance,
-    Usage,
-    model_answer_for,
-)
-from stance.sentences import Sentence, quoted_spans, split_sentences
+from stance.text.grounding import span_evidence
+from stance.model.client import ChatResult, LLMClient, LLMError
+from stance.text.polarity import settle_stance
+from stance.extraction.prompts import Prompt
+from stance.text.reported import report_of
+from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAnswer, model_answer_for
+from stance.results import ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance, Usage
+from stance.text.sentences import Sentence, quoted_spans, split_sentences
 
 CHARS_PER_TOKEN = 4.0
 OVERLAP_SENTENCES = 2
@@ -340,7 +328,7 @@ def extract_text(
 ) -> ArticleResult:
     """Extract one article. Raises ``ExtractionError`` with a kind and one-line message on failure."""
     if settings.codebook is not None:  # codebook mode (with --also-open, it runs this open mode too)
-        from stance.codebook import extract_codebook_text
+        from stance.extraction.codebook import extract_codebook_text
 
         return extract_codebook_text(text, article, llm=llm, prompt=prompt, settings=settings)
     started = time.monotonic()

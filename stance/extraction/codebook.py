@@ -9,7 +9,7 @@ The model answers in the same cheap way as open mode: per item a sentence
 number, an actor, a claim id and a stance (``CodebookAnswer``, bounded). Ids
 the codebook does not have are dropped; an actor who does not address a claim
 gets no stance. Evidence is the quotation in the sentence pointed at (or the
-sentence itself), exact by construction, as in ``stance.pipeline``.
+sentence itself), exact by construction, as in ``stance.extraction.pipeline``.
 
 The prompt identity recorded in provenance (and compared by batch resume)
 hashes the templates together with the codebook's canonical JSON, and the
@@ -34,31 +34,22 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
-from stance.actors import canonicalise
+from stance.text.actors import canonicalise
 from stance.config import Settings
-from stance.prompts import Prompt, PromptError, fence_text, load_prompt
-from stance.schema import (
-    MAX_NAME_CHARS,
-    Actor,
-    ArticleInfo,
-    ArticleResult,
-    Claim,
-    PromptInfo,
-    Stance,
-    StanceLabel,
-    Usage,
-)
-from stance.sentences import Sentence, number_sentences, split_sentences
+from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
+from stance.extraction.answers import MAX_NAME_CHARS
+from stance.results import Actor, ArticleInfo, ArticleResult, Claim, PromptInfo, Stance, StanceLabel, Usage
+from stance.text.sentences import Sentence, number_sentences, split_sentences
 
-if TYPE_CHECKING:  # stance.pipeline and stance.llm (openai: ~1 s to import) load only when an article is extracted
+if TYPE_CHECKING:  # stance.extraction.pipeline and stance.model.client (openai: ~1 s to import) load only when an article is extracted
     from rich.console import Console
 
-    from stance.llm import ChatResult, LLMClient
-    from stance.pipeline import Chunk
+    from stance.model.client import ChatResult, LLMClient
+    from stance.extraction.pipeline import Chunk
 
-    from stance.batch import RunSummary
+    from stance.runs.batch import RunSummary
     from stance.evals import Fixture
-    from stance.manifest import RunManifest
+    from stance.runs.manifest import RunManifest
 
 CODEBOOK_PROMPT = "codebook"  # prompts/codebook/
 CODEBOOK_SUFFIXES = (".yaml", ".yml", ".json", ".txt")
@@ -485,7 +476,7 @@ class CodebookPoint:
 
 def point_sentence(sentences: Sequence[Sentence], number: int, who: str, claim: str, *, headline: bool) -> Sentence | None:
     """The sentence a statement belongs to, near the number given (small models miscount; see the penalty)."""
-    from stance.pipeline import repoint
+    from stance.extraction.pipeline import repoint
 
     return repoint(sentences, number, who, claim, headline=headline, distance_penalty=POINTER_DISTANCE_PENALTY)
 
@@ -518,7 +509,7 @@ def merge_points(text: str, points: Sequence[CodebookPoint], codebook: Codebook)
     chunk and oppose in another) keeps both stances with their evidence;
     tables show such a cell as ``mixed``. Codebook claims nobody addressed are left out.
     """
-    from stance.pipeline import _evidence_for
+    from stance.extraction.pipeline import _evidence_for
 
     mapping, actors = canonicalise([p.who for p in points], text)
     by_id: dict[str, Claim] = {}
@@ -537,8 +528,8 @@ def merge_points(text: str, points: Sequence[CodebookPoint], codebook: Codebook)
 
 
 def _ask(chunks: list[Chunk], prompt: CodebookPrompt, llm: LLMClient, settings: Settings) -> list[ChatResult]:
-    from stance.llm import LLMError
-    from stance.pipeline import ExtractionError
+    from stance.model.client import LLMError
+    from stance.extraction.pipeline import ExtractionError
 
     def run_chunk(chunk: Chunk) -> ChatResult:
         note = ""
@@ -590,7 +581,7 @@ def combine_with_open(
 
 def _prompt_for(prompt: Prompt, settings: Settings) -> CodebookPrompt:
     """The given prompt if it is bound to the settings' codebook, else one loaded from the settings."""
-    from stance.pipeline import ExtractionError
+    from stance.extraction.pipeline import ExtractionError
 
     if (
         isinstance(prompt, CodebookPrompt) and prompt.codebook_path == str(settings.codebook)
@@ -606,12 +597,12 @@ def _prompt_for(prompt: Prompt, settings: Settings) -> CodebookPrompt:
 def extract_codebook_text(
     text: str, article: ArticleInfo, *, llm: LLMClient, prompt: Prompt, settings: Settings
 ) -> ArticleResult:
-    """Codebook extraction of one article (``stance.pipeline.extract_text`` sends it here when ``settings.codebook`` is set).
+    """Codebook extraction of one article (``stance.extraction.pipeline.extract_text`` sends it here when ``settings.codebook`` is set).
 
     ``prompt`` should be ``load_codebook_prompt(settings)`` (what batch runs
     pass); any other prompt is replaced by it. Raises ``ExtractionError``.
     """
-    from stance.pipeline import ExtractionError, chunk_sentences, extract_text, provenance_of
+    from stance.extraction.pipeline import ExtractionError, chunk_sentences, extract_text, provenance_of
 
     started = time.monotonic()
     cb_prompt = _prompt_for(prompt, settings)
@@ -657,7 +648,7 @@ def run_codebook_batch(
     inputs: Sequence[str | Path], out_dir: str | Path, settings: Settings, **options: Any
 ) -> RunSummary:
     """``run_batch`` with the codebook prompt of ``settings`` (resume and manifest keyed on the codebook)."""
-    from stance.batch import BatchError, run_batch
+    from stance.runs.batch import BatchError, run_batch
 
     try:
         prompt = batch_prompt(settings)
@@ -668,7 +659,7 @@ def run_codebook_batch(
 
 def _merge_manifests(manifests: list[RunManifest], prompt: PromptInfo) -> RunManifest:
     """One manifest for the per-fixture batches written into one run folder: counts and tokens summed."""
-    from stance.manifest import RunCounts, RunManifest
+    from stance.runs.manifest import RunCounts, RunManifest
 
     first, last = manifests[0], manifests[-1]
     counts = RunCounts()
@@ -712,8 +703,8 @@ def extract_fixtures_with_gold_codebooks(
     """
     from rich.console import Console
 
-    from stance.batch import BatchError, RunFolder, RunSummary, expected_model_name, print_summary, run_batch
-    from stance.loaders import Article, iter_articles, safe_file_name
+    from stance.runs.batch import BatchError, RunFolder, RunSummary, expected_model_name, print_summary, run_batch
+    from stance.runs.inputs import Article, iter_articles, safe_file_name
 
     out = Path(out_dir)
     plans: list[tuple[Path, CodebookPrompt, Settings]] = []
@@ -743,8 +734,8 @@ def extract_fixtures_with_gold_codebooks(
     with contextlib.ExitStack() as stack:
         llm = None
         if needs_model:  # one connection for all fixtures: the embedded server starts once
-            from stance.embedded import EmbeddedModelError
-            from stance.llm import LLMError, connect
+            from stance.model.embedded import EmbeddedModelError
+            from stance.model.client import LLMError, connect
 
             try:
                 llm = stack.enter_context(connect(settings))

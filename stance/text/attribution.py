@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from stance.sentences import Sentence
+from stance.text.sentences import Sentence
 
 # Verbs and phrases that attribute a statement or a position to someone.
 _CUE_WORDS = r"""

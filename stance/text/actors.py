@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from stance.schema import Actor
+from stance.results import Actor
 
 _TITLES = (
     "u.s. secretary of state", "secretary of state", "deputy foreign minister", "foreign minister",

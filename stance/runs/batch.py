@@ -57,15 +57,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from stance import __version__
+from stance._version import __version__
 from stance.config import Settings, load_settings
-from stance.loaders import Article, LoadFailure, LoadOptions, discover, iter_articles, safe_file_name
-from stance.manifest import Cost, FailureRecord, RunCounts, RunManifest
-from stance.prompts import Prompt, load_prompt
-from stance.schema import ArticleInfo, ArticleResult, PromptInfo, Usage
+from stance.runs.inputs import Article, LoadFailure, LoadOptions, discover, iter_articles, safe_file_name
+from stance.runs.manifest import Cost, FailureRecord, RunCounts, RunManifest
+from stance.extraction.prompts import Prompt, load_prompt
+from stance.results import ArticleInfo, ArticleResult, PromptInfo, Usage
 
 if TYPE_CHECKING:  # the model client (and openai, ~1 s to import) loads only when an article needs it
-    from stance.llm import LLMClient
+    from stance.model.client import LLMClient
 
 DEFAULT_REMOTE_WORKERS = 4
 # Errors that would fail every article the same way: stop the run, record nothing.
@@ -396,7 +396,7 @@ def expected_model_name(settings: Settings) -> str:
         if not settings.model:
             raise BatchError("a remote endpoint needs a model name: --model or STANCE_MODEL")
         return settings.model
-    from stance.embedded import EmbeddedModelError, resolve_model
+    from stance.model.embedded import EmbeddedModelError, resolve_model
 
     try:
         return resolve_model(settings.model, settings.cache_dir)[1]
@@ -514,7 +514,7 @@ class _Batch:
 
     def extract(self, article: Article) -> _Outcome:
         """Extract one article and write its outcome; never raises."""
-        from stance.pipeline import ExtractionError, extract_text
+        from stance.extraction.pipeline import ExtractionError, extract_text
 
         if self.stop.is_set() or self.llm is None:
             return _Outcome(article, "not_started")
@@ -759,7 +759,7 @@ def run_batch(
         raise BatchError(f"no article files (.txt, .md, .html, .json, .jsonl) found in {', '.join(map(str, paths))}")
     price_table = load_prices(prices) if isinstance(prices, (str, Path)) else prices
     if prompt is None:
-        from stance.prompts import PromptError
+        from stance.extraction.prompts import PromptError
 
         try:
             prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
@@ -777,8 +777,8 @@ def run_batch(
         stack.callback(folder.close)
 
         def open_client() -> LLMClient:
-            from stance.embedded import EmbeddedModelError
-            from stance.llm import LLMError, connect
+            from stance.model.embedded import EmbeddedModelError
+            from stance.model.client import LLMError, connect
 
             try:
                 return stack.enter_context(connect(settings))

@@ -3,12 +3,12 @@
 A run folder holds one ``ArticleResult`` per article. Analysts want the corpus
 view: who stands where on which claim, across all articles, with the evidence
 kept. This module builds that view (after cross-article canonicalisation, see
-``stance.canonical``) as plain tables, lists of dicts a notebook can hand to
+``stance.corpus.canonical``) as plain tables, lists of dicts a notebook can hand to
 pandas or polars, and writes them as CSV, JSONL, Parquet, xlsx, Markdown or
 GraphML. CSV, JSONL and Markdown need nothing beyond the standard library;
 Parquet, xlsx, GraphML and DataFrames need the ``export`` extra.
 
-    from stance.export import load_run, wide_table, to_pandas
+    from stance.corpus.export import load_run, wide_table, to_pandas
     run = load_run("runs/iran")
     df = to_pandas(wide_table(run))
 """
@@ -31,8 +31,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from stance._gc import gc_paused
-from stance.canonical import ACTORS_FILE, CLAIMS_FILE, Canon, CanonicalError, Method, canonicalize, write_mappings
-from stance.schema import ArticleResult, Claim, Stance
+from stance.corpus.canonical import ACTORS_FILE, CLAIMS_FILE, Canon, CanonicalError, Method, canonicalize, write_mappings
+from stance.results import ArticleResult, Claim, Stance
 
 TABLES: tuple[str, ...] = ("long", "wide", "actors", "claims", "network")
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "xlsx", "md", "graphml")

@@ -18,9 +18,9 @@ from typing import Any
 import jinja2
 from pydantic import ValidationError
 
-from stance.attribution import find_candidates, render_lines
-from stance.schema import AnswerShape, ModelAnswer, answer_shape_of
-from stance.sentences import split_sentences
+from stance.text.attribution import find_candidates, render_lines
+from stance.extraction.answers import AnswerShape, ModelAnswer, answer_shape_of
+from stance.text.sentences import split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
 
@@ -43,7 +43,7 @@ class PromptError(RuntimeError):
 
 def default_prompts_dir() -> Path:
     """``prompts/`` at the project root (the package's parent), or beside the working directory."""
-    here = Path(__file__).resolve().parent.parent / "prompts"
+    here = Path(__file__).resolve().parents[2] / "prompts"
     return here if here.is_dir() else Path.cwd() / "prompts"
 
 

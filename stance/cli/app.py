@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from stance import __version__
+from stance._version import __version__
 
 app = typer.Typer(
     name="stance",
@@ -60,8 +60,8 @@ AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook:
 
 def _codebook_prompt(settings):
     """The codebook prompt for a batch run (None in open mode); a bad codebook exits 2 with one line."""
-    from stance.codebook import CodebookError, batch_prompt
-    from stance.prompts import PromptError
+    from stance.extraction.codebook import CodebookError, batch_prompt
+    from stance.extraction.prompts import PromptError
 
     try:
         return batch_prompt(settings)
@@ -130,8 +130,8 @@ def extract(
     """
     import os
 
-    from stance.batch import BatchError, run_batch
-    from stance.loaders import LoadOptions
+    from stance.runs.batch import BatchError, run_batch
+    from stance.runs.inputs import LoadOptions
 
     settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None,
                          codebook=codebook, also_open=also_open or None)
@@ -169,13 +169,13 @@ def extract(
 
 def _extract_single(path: Path, settings, load_options) -> int:
     """One file, no run folder: the result as JSON on stdout, a summary on stderr; the exit status."""
-    from stance.cli_output import print_summary
-    from stance.embedded import EmbeddedModelError
-    from stance.extract import ArticleText, Failure, extract_texts
-    from stance.llm import LLMError
-    from stance.loaders import LoadFailure, iter_articles
-    from stance.pipeline import article_info
-    from stance.prompts import PromptError
+    from stance.cli.output import print_summary
+    from stance.model.embedded import EmbeddedModelError
+    from stance.extraction.api import ArticleText, Failure, extract_texts
+    from stance.model.client import LLMError
+    from stance.runs.inputs import LoadFailure, iter_articles
+    from stance.extraction.pipeline import article_info
+    from stance.extraction.prompts import PromptError
 
     items = list(iter_articles([path], load_options))
     if len(items) != 1:
@@ -265,7 +265,7 @@ def _write_eval_outputs(subject, as_markdown, as_json, write_html, *, markdown, 
     if html is not None:
         typer.echo(f"wrote {write_html(subject, html, fixtures_dir=fixtures)}")
     if plot is not None:
-        from stance.report import plot_eval_metrics
+        from stance.report.render import plot_eval_metrics
 
         typer.echo(f"wrote {plot_eval_metrics(subject, plot)}")
 
@@ -274,7 +274,7 @@ def _finish_eval(report, *, run: Path, fixtures: Path, baseline, max_drop, floor
     """Print, write the requested files, then gate; exits 1 on a regression."""
     from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown
 
-    from stance.report import write_eval_html
+    from stance.report.render import write_eval_html
 
     print_report(report, Console())
     typer.echo(f"wrote {run / 'metrics.json'}")
@@ -310,7 +310,7 @@ def eval_score(
     Exits 1 when --baseline/--min is given and the gate fails, 2 on bad input.
     """
     from stance.evals import EvalError, parse_mins, score_run
-    from stance.report import ReportError
+    from stance.report.render import ReportError
 
     opts = _eval_options(mode=mode, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
                          bootstrap_resamples=resamples, seed=seed)
@@ -353,9 +353,9 @@ def eval_run(
 
     Exits 1 when the gate fails (--baseline/--min), 2 on bad input or a failed run.
     """
-    from stance.batch import BatchError
+    from stance.runs.batch import BatchError
     from stance.evals import EvalError, extract_and_score, parse_mins
-    from stance.report import ReportError
+    from stance.report.render import ReportError
 
     settings = _settings(config, model=model, prompt=prompt, base_url=base_url, use_cache=False if no_cache else None,
                          codebook=codebook, also_open=also_open or None)
@@ -395,7 +395,7 @@ def eval_compare(
         print_comparison,
     )
 
-    from stance.report import ReportError, write_compare_html
+    from stance.report.render import ReportError, write_compare_html
 
     try:
         cmp = compare_runs(run_a, run_b, fixtures_dir=fixtures)
@@ -435,7 +435,7 @@ def export_command(
     RUN/actors.csv and RUN/claims.csv, where edits to the `canonical*` columns
     win on every later export.
     """
-    from stance.export import ExportError, export
+    from stance.corpus.export import ExportError, export
 
     try:
         report = export(
@@ -472,7 +472,7 @@ def report_command(
     max_claims: int = typer.Option(30, "--max-claims", min=1, help="Columns of the stance table (busiest claims)."),
 ) -> None:
     """Write a self-contained HTML report of a run: highlighted evidence, stance table, provenance."""
-    from stance.report import ReportError, load_run, plot_stance_table, render_run_html, write_html
+    from stance.report.render import ReportError, load_run, plot_stance_table, render_run_html, write_html
 
     try:
         data = load_run(run)

@@ -26,8 +26,8 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from stance.evals._render import fmt as _fmt_eval_metric
-from stance.loaders import Article, reload_article
-from stance.schema import Actor, ArticleInfo, ArticleResult, Evidence
+from stance.runs.inputs import Article, reload_article
+from stance.results import Actor, ArticleInfo, ArticleResult, Evidence
 
 if TYPE_CHECKING:  # stance.evals is imported where it is used: the run report does not need it
     from stance.evals import Comparison, EvalReport
@@ -121,7 +121,7 @@ class ArticleText:
 def load_article_text(article: ArticleInfo, run_dir: Path | str, evidence: Sequence[Evidence] = ()) -> ArticleText:
     """Read the article again the way extraction read it, and check it is the same text.
 
-    ``stance.loaders.reload_article`` repeats the decoding, HTML extraction and
+    ``stance.runs.inputs.reload_article`` repeats the decoding, HTML extraction and
     JSON record lookup, so offsets line up for every input format; a file whose
     id does not match (e.g. copied elsewhere) is read as plain UTF-8 text. The
     text is trusted when its sha256 matches ``article.sha256`` (of the text or
@@ -511,7 +511,7 @@ def render_run_html(run: RunData | Path | str, *, title: str | None = None,
     totals["grounding"] = totals["located"] / totals["evidence"] if totals["evidence"] else None
     models = Counter(r.provenance.model for r in run.results).most_common()
     prompts = Counter(f"{r.provenance.prompt.name} {r.provenance.prompt.hash}" for r in run.results).most_common()
-    template = _environment().get_template("report/run.html.j2")
+    template = _environment().get_template("run.html.j2")
     return template.render(
         title=title or f"stance report: {run.path.resolve().name}", version=_version(), run_path=str(run.path),
         totals=totals, models=models, prompts=prompts, articles=articles,
@@ -722,7 +722,7 @@ def render_eval_html(report: EvalReport, *, fixtures_dir: Path | str | None = No
         fixtures.append(FixtureView(i, f"fixture-{i}", score.name, score.status, score.failure,
                                     _fixture_summary(score), page.text_html(), note, rows))
     run = report.run
-    template = _environment().get_template("report/eval.html.j2")
+    template = _environment().get_template("eval.html.j2")
     return template.render(
         title=title or f"stance eval: {run.path if run else 'report'}", version=_version(), report=report,
         run=run, metrics=metrics, fixtures=fixtures, per_fixture=_per_fixture_rows(report),
@@ -836,7 +836,7 @@ def render_compare_html(cmp: Comparison, report_a: EvalReport | None = None,
                    if d else "")
         status = fa[name].status if fa[name].status == fb[name].status else f"{fa[name].status} / {fb[name].status}"
         fixtures.append(FixtureView(i, f"fixture-{i}", name, status, None, summary, page.text_html(), note, rows))
-    template = _environment().get_template("report/compare.html.j2")
+    template = _environment().get_template("compare.html.j2")
     return template.render(
         title=title or "stance eval compare", version=_version(), cmp=cmp, metrics=metrics, fixtures=fixtures,
         legend=OUTCOME_LEGEND["compare"], fixtures_dir=str(folder) if folder else None,

@@ -26,9 +26,9 @@ import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from stance.cache import ResponseCache, cache_key
+from stance.model.cache import ResponseCache, cache_key
 from stance.config import Settings
-from stance.schema import Usage
+from stance.results import Usage
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -362,7 +362,7 @@ def connect(settings: Settings, cache: ResponseCache | None = None) -> Iterator[
             endpoint_label=settings.public_endpoint, cache=cache,
         )
         return
-    from stance.embedded import EmbeddedServer, resolve_model
+    from stance.model.embedded import EmbeddedServer, resolve_model
 
     model_path, label = resolve_model(settings.model, settings.cache_dir)
     with EmbeddedServer(

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from stance.schema import PromptInfo, Usage
+from stance.results import PromptInfo, Usage
 
 RunStatus = Literal["running", "finished", "interrupted", "aborted"]
 

@@ -35,7 +35,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from stance.schema import ArticleResult
+from stance.results import ArticleResult
 
 Method = Literal["auto", "lexical", "embedding"]
 METHODS: tuple[str, ...] = ("auto", "lexical", "embedding")
@@ -281,7 +281,7 @@ def canonicalize(
 
 
 def _resolve_method(method: Method) -> str:
-    from stance import _embeddings
+    from stance.model import embeddings as _embeddings
 
     if method == "lexical":
         return "lexical"
@@ -605,7 +605,7 @@ def _leaders_lexical(norms: Sequence[str], threshold: float) -> list[int]:
 def _leaders_embedding(raw_texts: Sequence[str], norms: Sequence[str], threshold: float) -> list[int]:
     import numpy as np
 
-    from stance import _embeddings
+    from stance.model import embeddings as _embeddings
 
     try:
         vectors = _embeddings.embed(list(raw_texts))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stance.sentences import Sentence, quoted_spans
+from stance.text.sentences import Sentence, quoted_spans
 
 # The frame around the content: speech verbs.
 _FRAME_VERB = (

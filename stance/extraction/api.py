@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stance.config import Settings, load_settings
-from stance.llm import LLMClient, connect
-from stance.pipeline import ExtractionError, article_info, extract_text
-from stance.prompts import Prompt, load_prompt
-from stance.schema import ArticleInfo, ArticleResult
+from stance.model.client import LLMClient, connect
+from stance.extraction.pipeline import ExtractionError, article_info, extract_text
+from stance.extraction.prompts import Prompt, load_prompt
+from stance.results import ArticleInfo, ArticleResult
 
 
 @dataclass(frozen=True)

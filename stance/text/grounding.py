@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from stance.schema import Evidence
+from stance.results import Evidence
 
 _CHAR_MAP = {
     "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'",

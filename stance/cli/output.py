@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
-from stance.schema import ArticleResult
+from stance.results import ArticleResult
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -15,7 +15,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from stance.sentences import Sentence, quoted_spans
+from stance.text.sentences import Sentence, quoted_spans
 
 OWN_WORDS_SIMILARITY = 80.0  # token-set similarity (0-100) of the claim to its sentence or quotation
 
