@@ -95,3 +95,25 @@ class ArticleResult(BaseModel):
 
     def evidence(self) -> list[Evidence]:
         return [e for c in self.claims for s in c.stances for e in s.evidence]
+
+
+class FailureRecord(BaseModel):
+    """``RUN/failures/<safe id>.json``: an article that could not be loaded or extracted, and why.
+
+    The one failure record: the batch runner writes it, the single-article API
+    returns it, evals and reports read it. ``sha256``, ``model`` and
+    ``prompt_hash`` say what was tried, so a rerun retries an article whose
+    text (or the prompt, or the model) has changed.
+    """
+
+    article_id: str = Field(description="the article's id (file name, or file#record for JSON lines)")
+    path: str = Field("", description="the input file, as given")
+    kind: str = Field("", description="short machine-readable cause, e.g. invalid_output, timeout, bad_json")
+    message: str = Field("", description="one line a person can act on")
+    attempts: int = Field(0, description="model requests made for this article (0 when it never reached the model)")
+    raw_output: str | None = Field(None, description="the model's last answer, when it was invalid")
+    stage: Literal["load", "extract"] = Field("extract", description="whether reading the file or extracting failed")
+    sha256: str | None = Field(None, description="SHA-256 of the article text that was tried")
+    model: str | None = Field(None, description="the model that was asked")
+    prompt_hash: str | None = Field(None, description="hash of the prompt (and codebook) that was used")
+    time: str | None = Field(None, description="when it failed (UTC, ISO 8601)")

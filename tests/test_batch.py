@@ -29,7 +29,8 @@ from stance.cli.app import app
 from stance.config import Settings, load_settings
 from stance.model.client import connect
 from stance.runs.inputs import LoadOptions, safe_file_name
-from stance.runs.manifest import FailureRecord, RunManifest
+from stance.results import FailureRecord
+from stance.runs.manifest import RunManifest
 from stance.results import ArticleResult
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,22 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stance.results import ArticleResult
+from stance.results import ArticleResult, FailureRecord
 
 from ._errors import EvalError
 from ._fixtures import Fixture
-
-
-class FailureRecord(BaseModel):
-    """One ``failures/<id>.json``: an article the extractor gave up on."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    article_id: str
-    path: str = ""
-    kind: str = ""
-    message: str = ""
-    attempts: int | None = None
 
 
 class RunInfo(BaseModel):

@@ -60,9 +60,9 @@ from rich.table import Table
 from stance._version import __version__
 from stance.config import Settings, load_settings
 from stance.runs.inputs import Article, LoadFailure, LoadOptions, discover, iter_articles, safe_file_name
-from stance.runs.manifest import Cost, FailureRecord, RunCounts, RunManifest
+from stance.runs.manifest import Cost, RunCounts, RunManifest
 from stance.extraction.prompts import Prompt, load_prompt
-from stance.results import ArticleInfo, ArticleResult, PromptInfo, Usage
+from stance.results import ArticleInfo, ArticleResult, FailureRecord, PromptInfo, Usage
 
 if TYPE_CHECKING:  # the model client (and openai, ~1 s to import) loads only when an article needs it
     from stance.model.client import LLMClient

@@ -72,21 +72,3 @@ class RunManifest(BaseModel):
     cost: Cost | None = None
 
 
-class FailureRecord(BaseModel):
-    """``RUN/failures/<safe id>.json``: an article that could not be loaded or extracted, and why.
-
-    ``sha256``, ``model`` and ``prompt_hash`` say what was tried, so a rerun
-    retries an article whose text (or the prompt, or the model) has changed.
-    """
-
-    article_id: str
-    path: str
-    kind: str
-    message: str
-    attempts: int = 0
-    raw_output: str | None = None
-    stage: Literal["load", "extract"] = "extract"
-    sha256: str | None = None
-    model: str | None = None
-    prompt_hash: str | None = None
-    time: str | None = None
