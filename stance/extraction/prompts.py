@@ -9,6 +9,7 @@ result, so a changed template never hides behind an old name.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import json
 import re
 from dataclasses import dataclass
@@ -42,9 +43,14 @@ class PromptError(RuntimeError):
 
 
 def default_prompts_dir() -> Path:
-    """``prompts/`` at the project root (the package's parent), or beside the working directory."""
-    here = Path(__file__).resolve().parents[2] / "prompts"
-    return here if here.is_dir() else Path.cwd() / "prompts"
+    """The prompts that ship with stance, wherever it runs from (never the working directory).
+
+    A wheel carries the repository's ``prompts/`` as ``stance/prompts`` (package data); a
+    source checkout or editable install reads ``prompts/`` beside the package, where it is
+    kept. A user's own folder goes through ``Settings.prompts_dir`` instead.
+    """
+    packaged = Path(str(importlib.resources.files("stance") / "prompts"))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)
