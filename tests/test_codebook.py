@@ -437,6 +437,26 @@ def test_resume_and_cache_follow_the_codebook_content(fake_openai: FakeOpenAI, t
     assert fresh["counts"]["cached"] == 3 and fake_openai.count() == 6
 
 
+def test_run_batch_with_a_codebook_and_no_prompt_resumes(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """Bug: without ``prompt=``, resume compared the open prompt's hash with the codebook hash the results record."""
+    from stance.runs.batch import run_batch
+
+    fake_openai.responder = lambda body: reply_json(keyword_answer(body))
+    for i in range(3):
+        write(tmp_path / "in" / f"a{i}.txt", ARTICLE.replace("buses", f"buses on route {i}"))
+    settings = settings_for(fake_openai, tmp_path, write(tmp_path / "cb.yaml", CODEBOOK_YAML))
+
+    first = run_batch([tmp_path / "in"], tmp_path / "run", settings, quiet=True)
+    assert first.counts.done == 3 and first.manifest.prompt.name == "codebook" and fake_openai.count() == 3
+    recorded = {ArticleResult.model_validate_json(p.read_bytes()).provenance.prompt.hash
+                for p in (tmp_path / "run" / "results").glob("*.json")}
+    assert recorded == {first.manifest.prompt.hash}
+
+    again = run_batch([tmp_path / "in"], tmp_path / "run", settings, quiet=True)
+    assert (again.counts.skipped, again.counts.done) == (3, 0)
+    assert fake_openai.count() == 3
+
+
 # ---------------------------------------------------------------------------
 # Evals in codebook mode: each fixture's gold claims are its codebook
 # ---------------------------------------------------------------------------

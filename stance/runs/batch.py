@@ -758,12 +758,13 @@ def run_batch(
     if not files:
         raise BatchError(f"no article files (.txt, .md, .html, .json, .jsonl) found in {', '.join(map(str, paths))}")
     price_table = load_prices(prices) if isinstance(prices, (str, Path)) else prices
-    if prompt is None:
+    if prompt is None:  # the prompt the results will record: the codebook prompt in codebook mode
+        from stance.extraction.codebook import CodebookError, batch_prompt
         from stance.extraction.prompts import PromptError
 
         try:
-            prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
-        except PromptError as exc:
+            prompt = batch_prompt(settings) or load_prompt(settings.prompt_name, settings.prompts_dir)
+        except (CodebookError, PromptError) as exc:
             raise BatchError(str(exc)) from None
     folder = RunFolder(Path(out_dir))
     shown = None if quiet else (console or Console(stderr=True))
