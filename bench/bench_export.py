@@ -108,8 +108,9 @@ def build_run(run_dir: Path, n_articles: int = 10_000, claims_per_article: int =
 
 def run_one(run_dir: Path, table_name: str, fmt: str, out: Path) -> dict[str, float]:
     """Export one table in this process; phases timed separately."""
-    from stance.corpus import export as ex
-    from stance.corpus.canonical import write_mappings
+    import stance.corpus as ex
+    from stance._gc import gc_paused
+    from stance.corpus import write_mappings
 
     t_import = time.perf_counter()
     module = {"parquet": "pyarrow.parquet", "xlsx": "openpyxl", "graphml": "networkx"}.get(fmt)
@@ -120,7 +121,7 @@ def run_one(run_dir: Path, table_name: str, fmt: str, out: Path) -> dict[str, fl
     t0 = time.perf_counter()
     run = ex.load_run(run_dir, method="lexical")
     t1 = time.perf_counter()
-    with ex._no_gc():  # as ex.export() does
+    with gc_paused():  # as ex.export() does
         write_mappings(run_dir, run.canon)
         t2 = time.perf_counter()
         if fmt == "graphml":
@@ -129,7 +130,7 @@ def run_one(run_dir: Path, table_name: str, fmt: str, out: Path) -> dict[str, fl
             ex.write_graphml(graph, out)
             n = graph.number_of_edges()
         else:
-            rows = ex.table(run, table_name)
+            rows = ex.table_rows(run, table_name)
             t3 = time.perf_counter()
             ex.write_table(rows, out, fmt, ex.columns_of(table_name, rows))
             n = len(rows)

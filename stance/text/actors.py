@@ -12,15 +12,10 @@ import re
 from collections import Counter
 
 from stance.results import Actor
+from stance.text.names import strip_titles, tidy_name
 
-_TITLES = (
-    "u.s. secretary of state", "secretary of state", "deputy foreign minister", "foreign minister",
-    "prime minister", "vice president", "president", "secretary", "minister", "senator", "sen.",
-    "representative", "rep.", "governor", "gov.", "mayor", "council member", "councilmember",
-    "spokesperson", "spokesman", "spokeswoman", "chairman", "chairwoman", "chair", "ceo",
-    "attorney general", "judge", "general", "gen.", "dr.", "mr.", "mrs.", "ms.", "prof.", "coach",
-    "state department spokesperson", "russian president", "u.s.", "former", "then-",
-)
+__all__ = ["canonicalise", "guess_type", "person_behind_role", "strip_titles", "tidy_name"]
+
 _ORG_WORDS = {
     "department", "ministry", "council", "committee", "inc", "inc.", "corp", "corp.", "company", "association",
     "union", "institute", "university", "agency", "commission", "authority", "party", "chamber", "foundation",
@@ -43,30 +38,6 @@ _COUNTRIES = {
     "eu", "european union", "canada", "mexico", "turkey", "saudi arabia", "qatar", "oman",
 }
 _NAME_TOKEN = r"[A-Z][\w’'.-]+"
-
-
-def tidy_name(name: str) -> str:
-    """Undo grammar-constrained spacing artefacts ("U. S." -> "U.S.") and stray whitespace."""
-    name = re.sub(r"\b([A-Z])\. (?=[A-Z]\b)", r"\1.", re.sub(r"\s+", " ", name)).strip()
-    return re.sub(r"\b([A-Z])\.([A-Z])$", r"\1.\2.", name)
-
-
-def strip_titles(name: str) -> str:
-    cleaned = tidy_name(name).strip(",;:")
-    if cleaned.endswith(".") and not re.search(r"\b[A-Z]\.$", cleaned):
-        cleaned = cleaned[:-1]
-    lowered = cleaned.lower()
-    changed = True
-    while changed:
-        changed = False
-        for title in sorted(_TITLES, key=len, reverse=True):
-            if lowered.startswith(title + " ") and len(cleaned) > len(title) + 1:
-                cleaned = cleaned[len(title) + 1:].strip()
-                lowered = cleaned.lower()
-                changed = True
-    if lowered.startswith("the ") and len(cleaned.split()) > 1:
-        cleaned = cleaned[4:]
-    return cleaned
 
 
 # The last word of a role that can stand right before a person's name
