@@ -29,7 +29,7 @@ from ._render import (
     report_markdown,
     violations_text,
 )
-from ._run import FailureRecord, RunData, RunInfo, link_run, load_run
+from ._run import RunInfo, link_run, read_scored_run
 from ._score import METRICS_FILE, EvalReport, FixtureScore, load_report, score_results, score_run, write_report
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "Counts",
     "EvalError",
     "EvalReport",
-    "FailureRecord",
     "Fixture",
     "FixtureDiff",
     "FixtureMatch",
@@ -56,7 +55,6 @@ __all__ = [
     "MetricDiff",
     "PairChange",
     "PairRef",
-    "RunData",
     "RunInfo",
     "ScoreOptions",
     "actor_match",
@@ -74,7 +72,7 @@ __all__ = [
     "load_fixture",
     "load_fixtures",
     "load_report",
-    "load_run",
+    "read_scored_run",
     "match_fixture",
     "name_tokens",
     "paired_bootstrap_diff",

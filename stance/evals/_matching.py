@@ -49,6 +49,9 @@ ClaimRule = Literal["evidence", "paraphrase", "codebook"]
 _ACTOR_SCORE: dict[str, float] = {"name": 1.0, "alias": 0.9, "surname": 0.8, "tokens": 0.7}
 
 
+# The scorer's own name normaliser, on purpose: it shares no code with what it scores
+# (stance.text.names), so a change to the extractor's name rules cannot also move the
+# yardstick it is measured with.
 _POSSESSIVE = re.compile(r"['’]s\b")
 _DROP = re.compile(r"['’.]")
 _WORD = re.compile(r"[^\W_]+")

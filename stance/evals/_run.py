@@ -8,14 +8,13 @@ sha256 of the article bytes. File names in ``results/`` are never parsed.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from stance.results import ArticleResult, FailureRecord
+from stance.runs.reader import RunContents, RunFolderError, read_run
 
 from ._errors import EvalError
 from ._fixtures import Fixture
@@ -37,48 +36,24 @@ class RunInfo(BaseModel):
     )
 
 
-class RunData(BaseModel):
-    path: str
-    manifest: dict[str, Any] = Field(default_factory=dict)
-    results: list[ArticleResult] = Field(default_factory=list)
-    failures: list[FailureRecord] = Field(default_factory=list)
+def read_scored_run(run_dir: str | Path) -> RunContents:
+    """Read a run folder with the one run reader; a file it could not read stops scoring.
 
-
-def _read_json(path: Path) -> Any:
+    A report may list a bad file and an export may skip it, but a score that
+    silently left an article out would be wrong, so evals refuse the run.
+    """
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise EvalError(f"{path}: cannot read: {e.strerror or e}") from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise EvalError(f"{path}: not valid JSON ({e})") from e
-
-
-def load_run(run_dir: str | Path) -> RunData:
-    """Read ``manifest.json`` (optional), ``results/*.json`` and ``failures/*.json``."""
-    d = Path(run_dir)
-    if not d.is_dir():
-        raise EvalError(f"{d}: run folder not found")
-    if not (d / "results").is_dir() and not (d / "failures").is_dir():
-        raise EvalError(f"{d}: not a run folder (no results/ or failures/ inside)")
-    manifest: dict[str, Any] = {}
-    if (d / "manifest.json").is_file():
-        m = _read_json(d / "manifest.json")
-        manifest = m if isinstance(m, dict) else {}
-    results = []
-    for p in sorted((d / "results").glob("*.json")):
-        try:
-            results.append(ArticleResult.model_validate(_read_json(p)))
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise EvalError(f"{p}: not a valid ArticleResult ({where}: {first['msg']})") from e
-    failures = []
-    for p in sorted((d / "failures").glob("*.json")):
-        try:
-            failures.append(FailureRecord.model_validate(_read_json(p)))
-        except ValidationError as e:
-            raise EvalError(f"{p}: not a valid failure record (needs article_id)") from e
-    return RunData(path=str(d), manifest=manifest, results=results, failures=failures)
+        run = read_run(run_dir)
+    except RunFolderError as e:
+        raise EvalError(str(e)) from e
+    for name, why in run.invalid:
+        path = run.path / name
+        if name.startswith("results/"):
+            raise EvalError(f"{path}: not a valid ArticleResult ({why})")
+        if name.startswith("failures/"):
+            raise EvalError(f"{path}: not a valid failure record ({why})")
+        raise EvalError(f"{path}: not valid JSON ({why})")
+    return run
 
 
 def _most_common(values: list[str | None]) -> str | None:
@@ -86,9 +61,9 @@ def _most_common(values: list[str | None]) -> str | None:
     return Counter(vals).most_common(1)[0][0] if vals else None
 
 
-def run_info(run: RunData) -> tuple[RunInfo, list[str]]:
+def run_info(run: RunContents) -> tuple[RunInfo, list[str]]:
     """Model and prompt of a run, from manifest.json first, else from the results; plus warnings."""
-    m = run.manifest
+    m = run.manifest or {}
     prompt = m.get("prompt")
     p_name = prompt.get("name") if isinstance(prompt, dict) else (prompt if isinstance(prompt, str) else None)
     p_hash = prompt.get("hash") if isinstance(prompt, dict) else m.get("prompt_hash")
@@ -101,7 +76,7 @@ def run_info(run: RunData) -> tuple[RunInfo, list[str]]:
         if len(values) > 1:
             warnings.append(f"results mix {len(values)} {label}: {sorted(map(str, values))}")
     info = RunInfo(
-        path=run.path,
+        path=str(run.path),
         model=m.get("model") if isinstance(m.get("model"), str) else _most_common([p.model for p in provs]),
         endpoint=m.get("endpoint") if isinstance(m.get("endpoint"), str) else _most_common([p.endpoint for p in provs]),
         prompt_name=p_name if isinstance(p_name, str) else _most_common([p.prompt.name for p in provs]),
@@ -131,7 +106,7 @@ class Linked(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-def link_run(fixtures: list[Fixture], run: RunData) -> Linked:
+def link_run(fixtures: list[Fixture], run: RunContents) -> Linked:
     """Assign each result and failure to the fixture it extracted (see module doc for the rule)."""
     by_sha = {f.sha256: f for f in fixtures}
     out = Linked()

@@ -10,24 +10,22 @@ can see what the numbers are made of.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from stance.results import STANCE_LABELS, ArticleResult
-
 from stance._gc import gc_paused
+from stance.files import write_atomic
+from stance.results import STANCE_LABELS, ArticleResult, FailureRecord
 
 from ._errors import EvalError
 from ._fixtures import Fixture, fixtures_digest, load_fixtures
 from ._matching import FixtureMatch, MatchedPair, PairRef, match_fixture
 from ._metrics import CI_KEYS, Counts, Metrics, bootstrap_ci, compute_metrics, macro, pool
 from ._options import Mode, ScoreOptions
-from ._run import FailureRecord, RunInfo, link_run, load_run, run_info
+from ._run import RunInfo, link_run, read_scored_run, run_info
 
 REPORT_VERSION = 1
 METRICS_FILE = "metrics.json"
@@ -206,19 +204,8 @@ def _score(
 
 
 def write_report(report: EvalReport, path: str | Path) -> Path:
-    """Write a report as JSON atomically (a reader never sees half a file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(report.model_dump_json(indent=2))
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write a report as indented JSON, atomically (a reader never sees half a file)."""
+    return write_atomic(path, report.model_dump_json(indent=2) + "\n")
 
 
 def score_run(
@@ -234,7 +221,7 @@ def score_run(
     ``RUN/failures/*.json`` and ``RUN/manifest.json``; makes no model calls.
     """
     fixtures = load_fixtures(fixtures_dir)
-    run = load_run(run_dir)
+    run = read_scored_run(run_dir)
     linked = link_run(fixtures, run)
     report = score_results(fixtures, linked.results, linked.failures, options)
     info, run_warnings = run_info(run)
