@@ -21,49 +21,65 @@ ACTOR_TYPES: tuple[str, ...] = ("person", "organization", "government", "country
 
 
 class Actor(BaseModel):
-    name: str
-    type: ActorType = "other"
-    role: str | None = None
-    aliases: list[str] = Field(default_factory=list)
+    """Someone who takes a side in the article: a person, an organisation, a government, ..."""
+
+    name: str = Field(description="the actor's canonical name in this article; every stance's `actor` is one of these")
+    type: ActorType = Field("other", description="person, organization, government, country, group or other")
+    role: str | None = Field(None, description="the role the article gives the actor (e.g. 'spokeswoman'), if any")
+    aliases: list[str] = Field(default_factory=list, description="other forms of the name used in the article")
 
 
 class Evidence(BaseModel):
     """A quote located in the article: ``text[start:end] == quote`` when alignment is exact."""
 
-    quote: str
-    start: int | None = None
-    end: int | None = None
-    alignment: Alignment = "none"
+    quote: str = Field(description="the words in the article that show the stance")
+    start: int | None = Field(None, description="character offset (Python str index) where the quote starts; "
+                                                "null when alignment is none")
+    end: int | None = Field(None, description="character offset just past the quote's end; null when alignment is none")
+    alignment: Alignment = Field("none", description="how the quote was found: exact (text[start:end] == quote), "
+                                                     "normalized or fuzzy (the best-matching span), none (not found)")
 
 
 class Stance(BaseModel):
-    actor: str
-    stance: StanceLabel
-    evidence: list[Evidence] = Field(default_factory=list)
+    """One actor's side on one claim, with the quotes that show it."""
+
+    actor: str = Field(description="the actor's name, equal to one `actors[].name`")
+    stance: StanceLabel = Field(description="support, oppose or neutral; an actor who does not address a claim has "
+                                            "no stance on it")
+    evidence: list[Evidence] = Field(default_factory=list, description="quotes from the article that show the stance")
 
 
 class Claim(BaseModel):
-    id: str
-    text: str
-    stances: list[Stance] = Field(default_factory=list)
-    codebook_id: str | None = None
+    """A proposition actors take sides on, with every stance the article reports on it."""
+
+    id: str = Field(description="the claim's id within this article (c1, c2, ...)")
+    text: str = Field(description="the claim as one declarative sentence")
+    stances: list[Stance] = Field(default_factory=list, description="who supports, opposes or is neutral on it")
+    codebook_id: str | None = Field(None, description="the codebook claim's id in codebook mode; null in open mode")
 
 
 class ArticleInfo(BaseModel):
-    id: str
-    path: str
-    sha256: str
-    title: str
+    """Which article this is, and the exact text that was read."""
+
+    id: str = Field(description="the article's id: the file name, or file#record for JSON lines")
+    path: str = Field(description="the input file, as given")
+    sha256: str = Field(description="SHA-256 of the article text as the tool read it (offsets index this text)")
+    title: str = Field(description="the article's title: the title field, else its first non-empty line")
 
 
 class PromptInfo(BaseModel):
-    name: str
-    hash: str
+    """The prompt used: its name and a hash of its sources, so a changed template never hides behind an old name."""
+
+    name: str = Field(description="the prompt folder's name, e.g. extract")
+    hash: str = Field(description="hash of the prompt's system.j2, user.j2 and examples.json; in codebook "
+                                  "mode also of the codebook")
 
 
 class Usage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    """Tokens the model read and wrote."""
+
+    prompt_tokens: int = Field(0, description="tokens sent to the model")
+    completion_tokens: int = Field(0, description="tokens the model wrote")
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -73,27 +89,34 @@ class Usage(BaseModel):
 
 
 class Provenance(BaseModel):
-    model: str
-    endpoint: str
-    prompt: PromptInfo
-    params: dict[str, Any] = Field(default_factory=dict)
-    usage: Usage = Field(default_factory=Usage)
-    attempts: int = 1
-    seconds: float = 0.0
-    cached: bool = False
-    stance_version: str = ""
+    """How the result was made: model, endpoint, prompt, parameters and cost; never a secret."""
+
+    model: str = Field(description="the model's name")
+    endpoint: str = Field(description="embedded, or the base URL without credentials")
+    prompt: PromptInfo = Field(description="the prompt's name and hash")
+    params: dict[str, Any] = Field(default_factory=dict, description="sampling parameters sent, e.g. temperature, "
+                                                                     "max_tokens")
+    usage: Usage = Field(default_factory=Usage, description="tokens used for this article, all requests together")
+    attempts: int = Field(1, description="the most requests one model answer needed (1: no retry)")
+    seconds: float = Field(0.0, description="wall time spent on this article")
+    cached: bool = Field(False, description="whether every answer came from the response cache")
+    stance_version: str = Field("", description="the stance version that wrote the result")
 
 
 class ArticleResult(BaseModel):
-    article: ArticleInfo
-    actors: list[Actor] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
-    provenance: Provenance
+    """``RUN/results/<safe id>.json``: everything extracted from one article (docs/result-format.md)."""
+
+    article: ArticleInfo = Field(description="which article, and a hash of the text read")
+    actors: list[Actor] = Field(default_factory=list, description="everyone with a stance, once each")
+    claims: list[Claim] = Field(default_factory=list, description="the claims, each with its stances and evidence")
+    provenance: Provenance = Field(description="model, prompt, parameters, tokens and time")
 
     def stance_count(self) -> int:
+        """Stances over all claims."""
         return sum(len(c.stances) for c in self.claims)
 
     def evidence(self) -> list[Evidence]:
+        """Every evidence quote, claim by claim."""
         return [e for c in self.claims for s in c.stances for e in s.evidence]
 
 
