@@ -20,12 +20,12 @@ import typer
 from typer.testing import CliRunner
 
 from stance.cli.app import app
-from stance.report.render import (
+from stance.report import (
     ReportError,
     highlight_segments,
     json_for_script,
     load_article_text,
-    load_run,
+    open_run,
     plot_stance_table,
     render_run_html,
     resolve_article_path,
@@ -388,30 +388,55 @@ def test_stance_table_lines_up_codebook_claims_across_articles(tmp_path: Path) -
         ], codebook=cb)
         for i, (name, text) in enumerate(texts.items())
     ]
-    table = stance_table(results)
-    assert table.claims_by_codebook and [c.key for c in table.claims] == ["codebook:T1", "codebook:T2"]
+    run = write_run(tmp_path / "run", results)
+    table = stance_table(open_run(run))
+    assert table.claims_by_codebook and [c.id for c in table.claims] == ["T1", "T2"]  # the export's claim ids
     assert table.actors == ["Alice", "Bob", "Carol"]
-    assert table.cell("Alice", "codebook:T1").symbol() == "+3"
-    bob = table.cell("Bob", "codebook:T1")
+    assert table.cell("Alice", "T1").symbol() == "+3"
+    bob = table.cell("Bob", "T1")  # support in one article, oppose in two: mixed
     assert (bob.label, bob.symbol(), round(bob.score, 3)) == ("mixed", "\u00b13", round(-1 / 3, 3))
-    assert table.cell("Carol", "codebook:T1") is None
-    cut = stance_table(results, max_actors=1, max_claims=1)
-    assert (cut.actors, [c.label for c in cut.claims], cut.total_actors, cut.total_claims) == (["Alice"], ["C1"], 3, 2)
-    html = render_run_html(write_run(tmp_path / "run", results), max_actors=1, max_claims=1)
+    assert table.cell("Carol", "T1") is None
+    cut = stance_table(open_run(run), max_actors=1, max_claims=1)
+    assert (cut.actors, [c.id for c in cut.claims], cut.total_actors, cut.total_claims) == (["Alice"], ["T1"], 3, 2)
+    html = render_run_html(run, max_actors=1, max_claims=1)
     assert "Showing the 1 of 3 actors and 1 of 2 claims" in html
-    assert 'class="cell st-support" title="Alice \u2014 C1: 3 support">+3</td>' in html
+    assert 'class="cell st-support" title="Alice \u2014 T1: 3 support">+3</td>' in html
+
+
+def test_stance_table_is_the_exports_wide_table(tmp_path: Path) -> None:
+    """Same canonical actors, claim ids and cell labels as `stance export -t wide`; support + neutral is not mixed."""
+    from stance.corpus import load_run, wide_table
+
+    texts = {f"b{i}.txt": f"Title {i}\nSecretary Ann Lee said yes. Bob Ray said no." for i in range(2)}
+    results = [
+        make_result(name, text, [
+            ("Secretary Ann Lee" if i else "Ann Lee", "c1", "The city should raise taxes." if i else
+             "The city should raise taxes", "neutral" if i else "support", ["Ann Lee said yes"]),
+            ("Bob Ray", "c1", "The city should raise taxes." if i else "The city should raise taxes",
+             "oppose" if i else "support", ["Bob Ray said no"]),
+        ])
+        for i, (name, text) in enumerate(texts.items())
+    ]
+    run = write_run(tmp_path / "run", results)
+    table = stance_table(open_run(run))
+    wide = {row["actor"]: row for row in wide_table(load_run(run))}
+    assert [c.id for c in table.claims] == ["C0001"] and set(table.actors) == set(wide) == {"Ann Lee", "Bob Ray"}
+    for actor in table.actors:
+        assert table.cell(actor, "C0001").label == wide[actor]["C0001"]
+    assert table.cell("Ann Lee", "C0001").label == "support"  # support and neutral: not mixed
+    assert table.cell("Bob Ray", "C0001").label == "mixed"
 
 
 def test_bad_run_folders_give_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="run folder not found"):
-        load_run(tmp_path / "nope")
+        open_run(tmp_path / "nope")
     with pytest.raises(ReportError, match="not a run folder"):
-        load_run(tmp_path)
+        open_run(tmp_path)
     run, _ = council_run(tmp_path)
     (run / "results" / "broken.json").write_text('{"article": 1}', encoding="utf-8")
-    data = load_run(run)
-    assert len(data.results) == 1 and [name for name, _ in data.invalid] == ["broken.json"]
-    assert "<code>broken.json</code>" in render_run_html(data)
+    data = open_run(run)
+    assert len(data.results) == 1 and [name for name, _ in data.invalid] == ["results/broken.json"]
+    assert "<code>results/broken.json</code>" in render_run_html(data)
 
 
 # --- CLI ------------------------------------------------------------------------
@@ -490,7 +515,7 @@ def gold_run(run: Path, copies: int = 1) -> Path:
 
 def test_every_gold_evidence_quote_of_the_dev_fixtures_is_highlighted(tmp_path: Path) -> None:
     run = gold_run(tmp_path / "run")
-    data = load_run(run)
+    data = open_run(run)
     page = parse(render_run_html(data))
     ev = page_data(page)["ev"]
     assert len(ev) == sum(len(r.evidence()) for r in data.results) > 100
@@ -507,5 +532,5 @@ def test_report_of_a_100_article_run_is_small_and_fast(tmp_path: Path) -> None:
     out = write_run_report(run, tmp_path / "report.html")
     seconds = time.perf_counter() - started
     size = out.stat().st_size
-    assert len(load_run(run).results) == 108
+    assert len(open_run(run).results) == 108
     assert size < 5_000_000 and seconds < 10, (size, seconds)

@@ -17,7 +17,7 @@ from stance.evals import (
     score_results,
     score_run,
 )
-from stance.report.render import plot_eval_metrics, render_compare_html, render_eval_html, write_eval_html
+from stance.report import plot_eval_metrics, render_compare_html, render_eval_html, write_eval_html
 from stance.results import ArticleResult, Claim, Evidence, Stance
 from test_report import highlighted_text, page_data, parse, write_run  # tests/ is on sys.path
 

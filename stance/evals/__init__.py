@@ -23,6 +23,7 @@ from ._options import ScoreOptions
 from ._render import (
     comparison_json,
     comparison_markdown,
+    fmt_metric,
     print_comparison,
     print_report,
     report_json,
@@ -61,6 +62,7 @@ __all__ = [
     "bootstrap_ci",
     "check_gate",
     "extract_and_score",
+    "fmt_metric",
     "compare_reports",
     "compare_runs",
     "comparison_json",

@@ -29,7 +29,7 @@ _SHORT = {
 }
 
 
-def fmt(metric: str, value: float | None, signed: bool = False) -> str:
+def fmt_metric(metric: str, value: float | None, signed: bool = False) -> str:
     """One metric value as text: counts as integers, seconds and tokens with one decimal, rates with three."""
     if value is None:
         return "–"
@@ -44,7 +44,7 @@ def fmt(metric: str, value: float | None, signed: bool = False) -> str:
 
 
 def _ci(metric: str, ci: Sequence[float] | None, signed: bool = False) -> str:
-    return f"[{fmt(metric, ci[0], signed)}, {fmt(metric, ci[1], signed)}]" if ci else ""
+    return f"[{fmt_metric(metric, ci[0], signed)}, {fmt_metric(metric, ci[1], signed)}]" if ci else ""
 
 
 def _provenance(report: EvalReport) -> str:
@@ -78,7 +78,7 @@ def report_renderable(report: EvalReport) -> Group:
         overall.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
     o = report.overall
     for k in METRIC_DOCS:
-        overall.add_row(k, fmt(k, o.micro.get(k)), _ci(k, o.ci.get(k)), "" if k in COUNT_KEYS else fmt(k, o.macro.get(k)))
+        overall.add_row(k, fmt_metric(k, o.micro.get(k)), _ci(k, o.ci.get(k)), "" if k in COUNT_KEYS else fmt_metric(k, o.macro.get(k)))
     per = Table(title="Per fixture (acc: stance accuracy, grnd: grounding rate)", title_justify="left",
                 box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     per.add_column("fixture", overflow="fold", min_width=12)
@@ -88,7 +88,7 @@ def report_renderable(report: EvalReport) -> Group:
         per.add_column(col, justify="right", no_wrap=True)
     for f in report.fixtures:
         per.add_row(f.name, f.status, str(f.counts.n_gold), str(f.counts.n_pred), str(f.counts.tp),
-                    *(fmt(k, f.metrics.get(k)) for k in cols))
+                    *(fmt_metric(k, f.metrics.get(k)) for k in cols))
     parts: list = [Text(_provenance(report), style="dim"), overall, per]
     for line in report.not_scored:
         parts.append(Text(f"not scored: {line}", style="yellow"))
@@ -108,13 +108,13 @@ def report_markdown(report: EvalReport) -> str:
     lines = ["## Eval report", "", _md_escape(_provenance(report)), "",
              f"| metric | micro | {level} | macro |", "|---|---:|---:|---:|"]
     for k in METRIC_DOCS:
-        lines.append(f"| {k} | {fmt(k, o.micro.get(k))} | {_ci(k, o.ci.get(k))} | "
-                     f"{'' if k in COUNT_KEYS else fmt(k, o.macro.get(k))} |")
+        lines.append(f"| {k} | {fmt_metric(k, o.micro.get(k))} | {_ci(k, o.ci.get(k))} | "
+                     f"{'' if k in COUNT_KEYS else fmt_metric(k, o.macro.get(k))} |")
     lines += ["", "### Per fixture", "",
               "| fixture | status | gold | pred | tp | " + " | ".join(_SHORT[k] for k in _PER_FIXTURE) + " |",
               "|---|---|---:|---:|---:|" + "---:|" * len(_PER_FIXTURE)]
     for f in report.fixtures:
-        vals = " | ".join(fmt(k, f.metrics.get(k)) for k in _PER_FIXTURE)
+        vals = " | ".join(fmt_metric(k, f.metrics.get(k)) for k in _PER_FIXTURE)
         lines.append(f"| {_md_escape(f.name)} | {f.status} | {f.counts.n_gold} | {f.counts.n_pred} | {f.counts.tp} | {vals} |")
     if report.not_scored or report.warnings:
         lines.append("")
@@ -142,7 +142,7 @@ def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
         t.add_column(col, justify="left" if col in ("metric", "") else "right", no_wrap=True)
     style = {"better": "green", "worse": "red", "unclear": "yellow", "same": "dim", "changed": "dim"}
     for m in cmp.metrics:
-        t.add_row(m.metric, fmt(m.metric, m.a), fmt(m.metric, m.b), fmt(m.metric, m.diff, True),
+        t.add_row(m.metric, fmt_metric(m.metric, m.a), fmt_metric(m.metric, m.b), fmt_metric(m.metric, m.diff, True),
                   _ci(m.metric, m.ci, True), Text(m.verdict, style=style[m.verdict]))
     per = Table(title=f"Per fixture (pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}",
                 title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
@@ -150,7 +150,7 @@ def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
     for col in ("A", "B", "B − A", ""):
         per.add_column(col, justify="left" if col == "" else "right", no_wrap=True)
     for f in cmp.per_fixture:
-        per.add_row(f.name, fmt("pair_f1", f.a), fmt("pair_f1", f.b), fmt("pair_f1", f.diff, True),
+        per.add_row(f.name, fmt_metric("pair_f1", f.a), fmt_metric("pair_f1", f.b), fmt_metric("pair_f1", f.diff, True),
                     Text(f.outcome, style={"win": "green", "loss": "red", "tie": "dim"}[f.outcome]))
     parts: list = [t, per]
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
@@ -184,13 +184,13 @@ def comparison_markdown(cmp: Comparison, max_examples: int = 10) -> str:
              f"- {len(cmp.fixtures)} shared fixtures; differences are B − A, intervals from a paired bootstrap", "",
              f"| metric | A | B | B − A | {level} | |", "|---|---:|---:|---:|---:|---|"]
     for m in cmp.metrics:
-        lines.append(f"| {m.metric} | {fmt(m.metric, m.a)} | {fmt(m.metric, m.b)} | {fmt(m.metric, m.diff, True)} | "
+        lines.append(f"| {m.metric} | {fmt_metric(m.metric, m.a)} | {fmt_metric(m.metric, m.b)} | {fmt_metric(m.metric, m.diff, True)} | "
                      f"{_ci(m.metric, m.ci, True)} | {m.verdict} |")
     lines += ["", f"### Per fixture (pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}", "",
               "| fixture | A | B | B − A | |", "|---|---:|---:|---:|---|"]
     for f in cmp.per_fixture:
-        lines.append(f"| {_md_escape(f.name)} | {fmt('pair_f1', f.a)} | {fmt('pair_f1', f.b)} | "
-                     f"{fmt('pair_f1', f.diff, True)} | {f.outcome} |")
+        lines.append(f"| {_md_escape(f.name)} | {fmt_metric('pair_f1', f.a)} | {fmt_metric('pair_f1', f.b)} | "
+                     f"{fmt_metric('pair_f1', f.diff, True)} | {f.outcome} |")
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
                          ("Pairs lost (A matches, B does not)", cmp.lost)):
         if items:
