@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from test_export import DEV, P, make_result, make_run  # tests/ is on sys.path
 
-from stance.model import embeddings as _embeddings
 import stance.corpus as ex
 from stance.corpus import canon, claim_merge
+from stance.model import embeddings as _embeddings
 from stance.text.names import name_key, person_key
-from test_export import DEV, P, make_result, make_run  # tests/ is on sys.path
 
 
 def actor_of(run: ex.Run) -> dict[tuple[str, str], str]:

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 import stance.corpus as ex
-from stance.corpus.tables import LONG_COLUMNS, NETWORK_COLUMNS
 from stance.cli.app import app
+from stance.corpus.tables import LONG_COLUMNS, NETWORK_COLUMNS
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"

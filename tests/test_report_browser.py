@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_report import COUNCIL, SCRIPT_ARTICLE, council_run, script_run  # tests/ is on sys.path
 
 from stance.report import write_run_report
-from test_report import COUNCIL, SCRIPT_ARTICLE, council_run, script_run  # tests/ is on sys.path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
@@ -133,9 +133,10 @@ def test_article_with_script_runs_nothing(browser: webdriver.Chrome, tmp_path: P
 
 
 def test_eval_report_click_shows_missed_gold_pair(browser: webdriver.Chrome, tmp_path: Path) -> None:
-    from stance.evals import gold_as_result, load_fixture, score_results
-    from stance.report import write_eval_html
     from test_report_eval import DEV, NAMES, OPTIONS, degraded
+
+    from stance.evals import load_fixture, score_results
+    from stance.report import write_eval_html
 
     if not (DEV / f"{NAMES[0]}.gold.json").is_file():
         pytest.skip(f"dev fixtures not found at {DEV}")

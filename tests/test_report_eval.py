@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_report import highlighted_text, page_data, parse, write_run  # tests/ is on sys.path
 
 from stance.evals import (
     EvalReport,
@@ -19,7 +20,6 @@ from stance.evals import (
 )
 from stance.report import plot_eval_metrics, render_compare_html, render_eval_html, write_eval_html
 from stance.results import ArticleResult, Claim, Evidence, Stance
-from test_report import highlighted_text, page_data, parse, write_run  # tests/ is on sys.path
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 NAMES = ("blinken-iran-no-agreement", "russia-ctbt-deratification")

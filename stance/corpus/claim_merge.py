@@ -107,11 +107,12 @@ def canonicalize_claims(
     # Codebook claims line up by codebook id; open claims by text similarity.
     groups: dict[str, list[ClaimKey]] = {}
     for key in keys:
-        if codebook[key]:
-            groups.setdefault("cb:" + codebook[key], []).append(key)
+        code = codebook[key]
+        if code:
+            groups.setdefault("cb:" + code, []).append(key)
     open_keys = [k for k in keys if not codebook[k]]
     for members in cluster_texts(open_keys, texts, method=method, threshold=threshold):
-        groups["open:%d" % len(groups)] = members
+        groups[f"open:{len(groups)}"] = members
 
     old_auto = {(r["article_id"], r["claim_id"]): r["auto_id"] for r in old_rows if r["auto_id"]}
     taken: set[str] = set()
@@ -131,7 +132,7 @@ def canonicalize_claims(
         if votes:  # keep the id this cluster had on the last export, so user edits still point right
             cid = max(votes, key=lambda c: (votes[c], c))
         else:
-            cid = "C%04d" % next_no
+            cid = f"C{next_no:04d}"
             next_no += 1
         taken.add(cid)
         numbered.append((cid, members))
@@ -201,7 +202,7 @@ def cluster_texts(
         assignment = _leaders_lexical(order, threshold)
     position = {key: i for i, key in enumerate(keys)}
     groups: dict[int, list[ClaimKey]] = defaultdict(list)
-    for norm, leader in zip(order, assignment):
+    for norm, leader in zip(order, assignment, strict=True):
         groups[leader].extend(by_norm[norm])
     ordered = [sorted(members, key=position.__getitem__) for members in groups.values()]
     return sorted(ordered, key=lambda members: position[members[0]])  # numbered by first appearance

@@ -13,6 +13,7 @@ from pathlib import Path
 from stance.corpus.canon import ACTOR_COLUMNS, ACTORS_FILE, CLAIM_COLUMNS, CLAIMS_FILE, Canon, CanonicalError
 from stance.files import atomic_path
 
+
 def _read_csv(path: Path, columns: list[str]) -> list[dict[str, str]]:
     if not path.exists():
         return []

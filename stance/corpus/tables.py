@@ -14,7 +14,7 @@ import itertools
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from stance.corpus.canon import Canon, ExportError
@@ -146,8 +146,8 @@ def wide_table(run: CanonicalRun) -> list[dict[str, Any]]:
     for actor in sorted(per_actor, key=lambda a: (-len(per_actor[a]), a.casefold(), a)):
         row: dict[str, Any] = {"actor": actor}
         for cid in claim_ids:
-            by_label = per_actor[actor].get(cid)
-            s, o, n = (len(by_label[k]) for k in STANCES) if by_label else (0, 0, 0)
+            found = per_actor[actor].get(cid)
+            s, o, n = (len(found[k]) for k in STANCES) if found else (0, 0, 0)
             row[cid] = cell_label(s, o, n)
             row[f"{cid} support"] = s
             row[f"{cid} oppose"] = o
@@ -238,8 +238,8 @@ def network_edges(run: CanonicalRun) -> list[dict[str, Any]]:
     conflict: dict[tuple[str, str], list[str]] = defaultdict(list)
     for cid in sorted(polar, key=claim_sort_key):
         sup, opp = sorted(polar[cid]["support"]), sorted(polar[cid]["oppose"])
-        agree = itertools.chain(itertools.combinations(sup, 2), itertools.combinations(opp, 2))
-        clash = ((a, b) if a < b else (b, a) for a in sup for b in opp if a != b)
+        agree: Iterable[tuple[str, str]] = itertools.chain(itertools.combinations(sup, 2), itertools.combinations(opp, 2))
+        clash: Iterable[tuple[str, str]] = ((a, b) if a < b else (b, a) for a in sup for b in opp if a != b)
         if not polar[cid]["support"].isdisjoint(polar[cid]["oppose"]):
             # Someone holds both sides here: a pair may turn up twice but counts once per claim.
             agree, clash = set(agree), set(clash)
@@ -333,7 +333,7 @@ def to_pandas(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = No
 def claim_sort_key(cid: str) -> tuple[int, str]:
     """C0002 before C0010 (numerically), then codebook ids A-Z."""
     m = re.fullmatch(r"C(\d+)", cid)
-    return (0, "%012d" % int(m.group(1))) if m else (1, cid)
+    return (0, f"{int(m.group(1)):012d}") if m else (1, cid)
 
 
 def require_module(module: str, purpose: str) -> Any:

@@ -93,9 +93,9 @@ def _write_parquet(rows: Sequence[dict[str, Any]], path: Path, columns: list[str
 
     columns_data: list[list[Any]] = [[] for _ in columns]
     for values in _values(rows, columns):
-        for column, value in zip(columns_data, values):
+        for column, value in zip(columns_data, values, strict=True):
             column.append(value)
-    pq.write_table(pa.table(dict(zip(columns, columns_data))), str(path))
+    pq.write_table(pa.table(dict(zip(columns, columns_data, strict=True))), str(path))
 
 
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -161,7 +161,7 @@ def resolve_format(table_name: str, fmt: str | None, out: Path | None) -> str:
     if fmt is not None and fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     from_suffix = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
-    if fmt and from_suffix and fmt != from_suffix:
+    if fmt and from_suffix and out is not None and fmt != from_suffix:
         raise ExportError(f"--format {fmt} does not match the file name {out.name}; change one of them")
     if fmt is None and out is not None and from_suffix is None:
         raise ExportError(f"cannot tell the format from {out.name}; pass --format ({', '.join(FORMATS)})")

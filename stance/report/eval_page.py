@@ -10,8 +10,16 @@ from typing import Any
 from markupsafe import Markup
 
 from stance.evals import CI_KEYS, METRIC_DOCS, Comparison, EvalError, EvalReport, fmt_metric, load_report, score_run
-from stance.report.html import ReportError, Span, environment, find_quote, highlight_html, json_for_script, stance_version, write_html
-
+from stance.report.html import (
+    ReportError,
+    Span,
+    environment,
+    find_quote,
+    highlight_html,
+    json_for_script,
+    stance_version,
+    write_html,
+)
 
 COUNT_METRICS = ("tp", "fp", "fn", "n_pred", "n_gold")
 OUTCOME_LEGEND = {
@@ -174,7 +182,7 @@ def render_eval_html(report: EvalReport, *, fixtures_dir: Path | str | None = No
     o = report.overall
     metrics = [{
         "key": k, "doc": METRIC_DOCS[k], "micro": fmt_metric(k, o.micro.get(k)),
-        "ci": (f"[{fmt_metric(k, o.ci[k][0])}, {fmt_metric(k, o.ci[k][1])}]" if o.ci.get(k) else ""),
+        "ci": _interval(k, o.ci.get(k)),
         "macro": "" if k in COUNT_METRICS else fmt_metric(k, o.macro.get(k)),
         "bar": _ci_bar(o.micro.get(k), o.ci.get(k), centred=False) if k in CI_KEYS else None,
     } for k in METRIC_DOCS]
@@ -194,6 +202,10 @@ def render_eval_html(report: EvalReport, *, fixtures_dir: Path | str | None = No
         legend=OUTCOME_LEGEND["eval"], fixtures_dir=str(folder) if folder else None,
         level=f"{report.options.confidence:.0%}", data_json=json_for_script(page.data),
     )
+
+
+def _interval(metric: str, ci: tuple[float, float] | None) -> str:
+    return f"[{fmt_metric(metric, ci[0])}, {fmt_metric(metric, ci[1])}]" if ci else ""
 
 
 def _per_fixture_rows(report: Any) -> list[dict[str, Any]]:
@@ -247,7 +259,7 @@ def _compare_fixture_rows(fa: Any, fb: Any, page: _PairPage) -> list[PairRow]:
             outcome, tag = "lost", "lost"
         else:
             outcome, tag = "missed", "missed by both"
-        cells = [page.cell(ref, "gold", outcome, f"gold \u00b7 {tag}")]
+        cells: list[PairCell | None] = [page.cell(ref, "gold", outcome, f"gold \u00b7 {tag}")]
         for side, m in (("a", ma), ("b", mb)):
             cells.append(page.cell(m.pred, side, outcome, f"{side.upper()} \u00b7 {tag}") if m else None)
         rows.append(PairRow(outcome, tag, cells))

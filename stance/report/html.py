@@ -37,7 +37,7 @@ def highlight_segments(length: int, spans: Iterable[tuple[int, int, str]]) -> li
     spans = [(s, e, i) for s, e, i in spans if 0 <= s < e <= length]
     bounds = sorted({0, length, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     pieces = []
-    for lo, hi in zip(bounds, bounds[1:]):
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
         ids = [i for s, e, i in spans if s <= lo and hi <= e]
         pieces.append((lo, hi, ids))
     return pieces

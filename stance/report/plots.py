@@ -15,7 +15,6 @@ from stance.report.html import ReportError
 from stance.report.run_page import open_run
 from stance.report.stance_table import stance_table
 
-
 PLOT_FORMATS = (".png", ".svg", ".pdf")
 
 
@@ -100,7 +99,7 @@ def plot_eval_metrics(result: EvalReport | Comparison, out: Path | str) -> Path:
     if isinstance(result, Comparison):
         by_key = {m.metric: m for m in result.metrics}
         colour = {"better": "#2e7d32", "worse": "#c62828", "same": "#888888", "unclear": "#888888"}
-        for yi, k in zip(y, keys):
+        for yi, k in zip(y, keys, strict=True):
             m = by_key[k]
             if m.diff is None:
                 continue
@@ -113,9 +112,10 @@ def plot_eval_metrics(result: EvalReport | Comparison, out: Path | str) -> Path:
         micro, ci = result.overall.micro, result.overall.ci
         values = [micro.get(k) for k in keys]
         ax.barh(y, [v or 0.0 for v in values], color="#8fa9d6")
-        for yi, k, v in zip(y, keys, values):
-            if v is not None and ci.get(k):
-                lo, hi = ci[k]
+        for yi, k, v in zip(y, keys, values, strict=True):
+            bounds = ci.get(k)
+            if v is not None and bounds:
+                lo, hi = bounds
                 ax.errorbar(v, yi, xerr=[[v - lo], [hi - v]], fmt="none", color="#1a3f80", capsize=3)
             ax.text(0.01, yi, fmt_metric(k, v), va="center", fontsize=7)
         ax.set_xlim(0, 1)

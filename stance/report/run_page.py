@@ -42,7 +42,7 @@ def render_run_html(run: Run | Path | str, *, title: str | None = None,
     texts = texts or {}
     articles = [build_article_view(r, i, run.path, texts.get(r.article.id), data)
                 for i, r in enumerate(run.results, 1)]
-    totals = {
+    totals: dict[str, Any] = {
         "articles": len(articles),
         "actors": sum(a.counts.actors for a in articles),
         "claims": sum(a.counts.claims for a in articles),
