@@ -46,8 +46,10 @@ from fake_openai import FakeOpenAI, delay, reply_json  # noqa: E402
 from stance.runs.batch import run_batch  # noqa: E402
 from stance.config import Settings  # noqa: E402
 from stance.model.client import connect  # noqa: E402
+from stance.extraction.api import extract_text  # noqa: E402
+from stance.extraction.article import article_info  # noqa: E402
 from stance.extraction.prompts import load_prompt  # noqa: E402
-from stance.results import ModelAnswer  # noqa: E402
+from stance.extraction.answers import ModelAnswer  # noqa: E402
 from stance.text.sentences import number_sentences, split_sentences  # noqa: E402
 
 
@@ -125,12 +127,10 @@ def zero_latency_costs(server: Server, settings: Settings, inputs: Path, tmp: Pa
 
     Layers, each including the one before: bare HTTP (http.client POST of the
     same body), an openai client call, LLMClient.complete_json (schema,
-    parsing, validation), pipeline.extract_text (sentences, prompt, grounding,
+    parsing, validation), extract_text (sentences, prompt, grounding,
     merging). Measured in interleaved rounds, best of ``REPEATS`` each, so that
     other work on a shared machine disturbs them alike.
     """
-    from stance.extraction.pipeline import article_info, extract_text
-
     prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
     texts = [article_text(i) for i in range(n)]
     messages = [prompt.messages(number_sentences(split_sentences(t))) for t in texts]
@@ -249,7 +249,7 @@ def main() -> None:
         f"{layers['client'] - layers['http']:.2f} ms | | |",
         f"| … of which LLMClient.complete_json around it (schema, parse, validate) | "
         f"{layers['complete_json'] - layers['client']:.2f} ms | | |",
-        f"| … of which pipeline.extract_text around that (sentences, prompt, grounding) | "
+        f"| … of which extract_text around that (sentences, prompt, grounding) | "
         f"{layers['extract_text'] - layers['complete_json']:.2f} ms | | |",
         f"| … of which the batch around that (loading, resume check, atomic writes, events) | "
         f"{zero[1] - layers['extract_text']:.2f} ms | | |",

@@ -19,15 +19,17 @@ import time
 from pathlib import Path
 
 from stance.config import Settings, load_settings
-from stance.extraction.api import Failure, extract_many, read_text_file
+from stance.extraction.api import extract_many, read_text_file
+from stance.extraction.open_mode import OpenMode
 from stance.model.client import LLMClient, connect
 from stance.extraction.prompts import load_prompt
+from stance.results import FailureRecord
 
 
 def statements_digest(results: list) -> str:
     rows = []
     for result in results:
-        if isinstance(result, Failure):
+        if isinstance(result, FailureRecord):
             rows.append(["failed", result.article_id, result.kind])
             continue
         for claim in result.claims:
@@ -73,11 +75,11 @@ def main() -> None:
         started = time.monotonic()
         with connect(settings) as llm:
             ready = time.monotonic()
-            results = list(extract_many(articles, llm, prompt, settings))
+            results = list(extract_many(articles, llm, OpenMode(prompt, settings.window_candidates), settings))
         done = time.monotonic()
-        completion = sum(r.provenance.usage.completion_tokens for r in results if not isinstance(r, Failure))
-        prompt_tokens = sum(r.provenance.usage.prompt_tokens for r in results if not isinstance(r, Failure))
-        stances = sum(len(c.stances) for r in results if not isinstance(r, Failure) for c in r.claims)
+        completion = sum(r.provenance.usage.completion_tokens for r in results if not isinstance(r, FailureRecord))
+        prompt_tokens = sum(r.provenance.usage.prompt_tokens for r in results if not isinstance(r, FailureRecord))
+        stances = sum(len(c.stances) for r in results if not isinstance(r, FailureRecord) for c in r.claims)
         digest = statements_digest(results)
         first_digest = first_digest or digest
         row = {

@@ -24,7 +24,10 @@ from typer.testing import CliRunner
 
 import fake_openai
 from fake_openai import FakeOpenAI, delay, reply, reply_json, status
-from stance.runs.batch import BatchError, RunFolder, load_prices, run_batch
+from stance.files import temp_path
+from stance.runs.batch import BatchError, run_batch
+from stance.runs.folder import RunFolder
+from stance.runs.prices import ModelPrice, load_prices
 from stance.cli.app import app
 from stance.config import Settings, load_settings
 from stance.model.client import connect
@@ -379,7 +382,6 @@ def test_api_key_is_never_written(fake: FakeOpenAI, tmp_path: Path, monkeypatch:
 
 
 def load_prices_dict() -> Any:
-    from stance.runs.batch import ModelPrice
 
     return ModelPrice(prompt_per_1k=0.5, completion_per_1k=1.5)
 
@@ -421,12 +423,14 @@ def test_run_with_an_open_client_and_progress_output(fake: FakeOpenAI, tmp_path:
 
 def test_leftover_temp_files_are_removed_and_the_folder_is_locked(fake: FakeOpenAI, tmp_path: Path) -> None:
     write_articles(tmp_path / "in", 3)
-    leftover = tmp_path / "run" / "results" / ".a000.txt.json.abc123"
+    leftover = temp_path(tmp_path / "run" / "results" / "a000.txt.json")  # what a killed write_atomic leaves
+    other = tmp_path / "run" / ".manifest.json.99999-12345.tmp"  # another (killed) process's
     leftover.parent.mkdir(parents=True)
     leftover.write_text('{"half": ')
+    other.write_text('{"half": ')
     settings = make_settings(fake, tmp_path)
     run_batch([tmp_path / "in"], tmp_path / "run", settings, quiet=True)
-    assert not leftover.exists() and len(results_of(tmp_path / "run")) == 3
+    assert not leftover.exists() and not other.exists() and len(results_of(tmp_path / "run")) == 3
 
     holder = RunFolder(tmp_path / "run")
     holder.open()

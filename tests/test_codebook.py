@@ -1,4 +1,4 @@
-"""Codebook mode (stance.extraction.codebook): codebook files, the bounded answer, prompt identity, and the flow
+"""Codebook mode (stance.extraction.codebook, codebook_mode): codebook files, the bounded answer, prompt identity, and the flow
 through the real openai client against the fake server: single articles, --also-open, long chunked
 documents, batch resume and the response cache, and codebook-mode evals on the dev fixtures."""
 
@@ -14,19 +14,13 @@ from fake_openai import FakeOpenAI, reply_json
 from typer.testing import CliRunner
 
 from stance.cli.app import app
-from stance.extraction.codebook import (
-    Codebook,
-    CodebookError,
-    CodebookPrompt,
-    answer_model,
-    gold_codebook,
-    load_codebook,
-    load_codebook_prompt,
-    write_codebook,
-)
+from stance.evals._extract import gold_codebook
+from stance.extraction.api import extract_text
+from stance.extraction.article import Article, article_info
+from stance.extraction.codebook import Codebook, CodebookError, load_codebook, write_codebook
+from stance.extraction.codebook_mode import CodebookPrompt, answer_model, load_codebook_prompt
 from stance.config import Settings
 from stance.model.client import connect
-from stance.extraction.pipeline import article_info, extract_text
 from stance.extraction.prompts import default_prompts_dir, load_prompt
 from stance.results import ArticleResult
 from stance.text.sentences import split_sentences
@@ -379,7 +373,7 @@ def test_long_document_keeps_each_chunks_stances_and_conflicts(fake_openai: Fake
 
 
 def test_long_document_in_a_batch_run_is_mixed_in_the_wide_table(fake_openai: FakeOpenAI, tmp_path: Path, monkeypatch) -> None:
-    from stance.corpus.export import wide_table
+    from stance.corpus import load_run, wide_table
 
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
     fake_openai.responder = lambda body: reply_json(keyword_answer(body))
@@ -390,7 +384,7 @@ def test_long_document_in_a_batch_run_is_mixed_in_the_wide_table(fake_openai: Fa
                                       str(write(tmp_path / "cb.yaml", CODEBOOK_YAML)), "--base-url",
                                       fake_openai.base_url, "--model", "fake-model", "--quiet"])
     assert result.exit_code == 0, result.output
-    rows = {row["actor"]: row for row in wide_table(run)}
+    rows = {row["actor"]: row for row in wide_table(load_run(run))}
     assert rows["Maria Lopez"]["tax"] == "mixed"  # support in short.txt and early in long.txt, oppose late in long.txt
     assert (rows["Maria Lopez"]["tax support"], rows["Maria Lopez"]["tax oppose"]) == (2, 1)
     assert rows["Tom Reed"]["tax"] == "oppose" and rows["Tom Reed"]["bridge"] == "support"
@@ -542,12 +536,12 @@ SHORT = (
 @pytest.mark.embedded
 def test_embedded_model_codes_a_two_claim_codebook(tmp_path: Path) -> None:
     pytest.importorskip("xllamacpp")
-    from stance.extraction.api import ArticleText, extract_texts
+    from stance.extraction.api import extract_texts
 
     book = write(tmp_path / "cb.yaml", "- id: lanes\n  text: The city should build the new bike lanes.\n"
                                        "- id: shops\n  text: The bike lanes will hurt small shops.\n")
     settings = Settings(use_cache=False, cache_dir=Path.home() / ".cache" / "stance", max_tokens=400, codebook=book)
-    (result,) = extract_texts([ArticleText(info=article_info(SHORT, "short.txt", "short.txt"), text=SHORT)], settings)
+    (result,) = extract_texts([Article.from_text(SHORT, "short.txt")], settings)
     assert isinstance(result, ArticleResult), f"extraction failed: {result}"
     assert result.provenance.endpoint == "embedded" and result.provenance.prompt.name == "codebook"
     assert result.claims, "the model found no stance on two claims the article is about"

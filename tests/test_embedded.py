@@ -8,8 +8,8 @@ import pytest
 
 from stance.config import Settings
 from stance.model.embedded import EmbeddedModelError, resolve_model
-from stance.extraction.api import ArticleText, extract_texts
-from stance.extraction.pipeline import article_info
+from stance.extraction.api import extract_texts
+from stance.extraction.article import Article
 
 SHORT = (
     "Council delays vote on bike lanes\n"
@@ -30,7 +30,7 @@ def test_unknown_embedded_model_is_a_clear_error(tmp_path):
 def test_embedded_model_extracts_a_grounded_result(tmp_path):
     pytest.importorskip("xllamacpp")
     settings = Settings(use_cache=False, cache_dir=Path.home() / ".cache" / "stance", max_tokens=400)
-    article = ArticleText(info=article_info(SHORT, "short.txt", "short.txt"), text=SHORT)
+    article = Article.from_text(SHORT, "short.txt")
     (result,) = extract_texts([article], settings)
     assert not hasattr(result, "kind"), f"extraction failed: {result}"
     assert result.provenance.endpoint == "embedded"

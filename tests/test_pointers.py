@@ -15,14 +15,10 @@ from pydantic import ValidationError
 from stance.text.attribution import quotation_continuations
 from stance.config import Settings
 from stance.model.client import connect
-from stance.extraction.pipeline import (
-    PointedStatement,
-    article_info,
-    drop_unsupported,
-    extract_text,
-    join_continued_quotations,
-    merge_statements,
-)
+from stance.extraction.api import extract_text
+from stance.extraction.article import article_info
+from stance.extraction.merging import PointedStatement
+from stance.extraction.open_mode import drop_unsupported, join_continued_quotations, merge_statements
 from stance.extraction.prompts import PromptError, default_prompts_dir, load_prompt
 from stance.text.reported import reported_content, reports_denial
 from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for

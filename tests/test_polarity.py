@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from stance.extraction.pipeline import _evidence_for
+from stance.extraction.merging import evidence_for
 from stance.text.polarity import settle_stance
 from stance.extraction.answers import ModelAnswer, model_answer_for
 from stance.text.sentences import split_sentences
@@ -77,11 +77,11 @@ def test_evidence_is_the_sentence_when_its_quotation_is_about_something_else() -
     text = ("The Kremlin noted U.S. nuclear tests at the end of October that used chemicals to "
             "\"validate new predictive explosion models\" for detecting blasts elsewhere.")
     s = sentence(text)
-    assert _evidence_for(text, s, "The United States carried out nuclear tests in October.").quote == text
-    assert _evidence_for(text, s, "The tests validate new predictive explosion models.").quote == (
+    assert evidence_for(text, s, "The United States carried out nuclear tests in October.").quote == text
+    assert evidence_for(text, s, "The tests validate new predictive explosion models.").quote == (
         "validate new predictive explosion models"
     )
     attributed = "“It will push traffic onto side streets,” he said."
-    assert _evidence_for(attributed, sentence(attributed), "The lanes will cut commutes.").quote == (
+    assert evidence_for(attributed, sentence(attributed), "The lanes will cut commutes.").quote == (
         "It will push traffic onto side streets"
     )

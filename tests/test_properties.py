@@ -6,7 +6,7 @@
 * sentence splitting (stance.text.sentences.split_sentences): each sentence's offsets
   slice to its text, sentences are numbered in order and never overlap, and no
   visible character of the article is left out;
-* chunking and merging (stance.extraction.pipeline.chunk_sentences + merge_statements): the
+* chunking and merging (stance.extraction.codebook_mode.chunk_sentences + open_mode.merge_statements): the
   chunks cover every sentence in order with a bounded overlap, and merging the
   chunks' answers never drops a stance, never duplicates one, never invents one.
 """
@@ -21,7 +21,9 @@ from rapidfuzz import fuzz
 
 from stance.text.actors import canonicalise
 from stance.text.grounding import align
-from stance.extraction.pipeline import CLAIM_MERGE_SCORE, PointedStatement, chunk_sentences, merge_statements
+from stance.extraction.codebook_mode import chunk_sentences
+from stance.extraction.merging import PointedStatement
+from stance.extraction.open_mode import CLAIM_MERGE_SCORE, merge_statements
 from stance.text.sentences import split_sentences
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -162,7 +164,7 @@ def articles(draw: st.DrawFn) -> str:
 
 
 def similar(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"[^\w\s]", "", s.lower()).strip()  # noqa: E731 - as stance.extraction.pipeline compares
+    norm = lambda s: re.sub(r"[^\w\s]", "", s.lower()).strip()  # noqa: E731 - as stance.extraction.open_mode compares
     return norm(a) == norm(b) or fuzz.token_set_ratio(norm(a), norm(b)) >= CLAIM_MERGE_SCORE
 
 
@@ -176,7 +178,7 @@ def test_chunk_merge_never_drops_duplicates_or_invents_a_stance(text: str, data:
     event(f"{'several chunks' if len(chunks) > 1 else 'one chunk'}")
 
     # the chunks cover every sentence, in order, each repeating at most `overlap` of the previous one
-    numbers = [[s.n for s in chunk.sentences] for chunk in chunks]
+    numbers = [[s.n for s in chunk] for chunk in chunks]
     assert sorted({n for ns in numbers for n in ns}) == [s.n for s in sentences]
     for previous, current in zip(numbers, numbers[1:]):
         assert current == list(range(current[0], current[0] + len(current)))
@@ -192,10 +194,10 @@ def test_chunk_merge_never_drops_duplicates_or_invents_a_stance(text: str, data:
         PointedStatement(sentence=s, who=who, claim=claim, stance=label)
         for chunk in chunks
         for index, who, claim, label in planned
-        for s in chunk.sentences
+        for s in chunk
         if s.n == sentences[index].n
     ]
-    reported.sort(key=lambda p: p.sentence.n)  # as extract_text does
+    reported.sort(key=lambda p: p.sentence.n)  # as open mode does
     _, claims = merge_statements(text, reported)
     mapping, _ = canonicalise([who for _, who, _, _ in planned], text)
 

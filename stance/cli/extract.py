@@ -11,12 +11,19 @@ import typer
 from rich.console import Console
 
 from stance.cli.options import (
-    AlsoOpenOpt, BaseUrlOpt, CodebookOpt, ConfigOpt, ModelOpt, NoCacheOpt, PromptOpt, err_console, settings_from,
+    AlsoOpenOpt,
+    BaseUrlOpt,
+    CodebookOpt,
+    ConfigOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PromptOpt,
+    err_console,
+    settings_from,
 )
 
 if TYPE_CHECKING:
     from stance.config import Settings
-    from stance.extraction.prompts import Prompt
     from stance.results import ArticleResult
     from stance.runs.inputs import LoadOptions
 
@@ -73,7 +80,7 @@ def extract(
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None)
-    run_prompt = _codebook_prompt(settings)
+    _check_mode(settings)
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
         err_console.print(f"[red]error:[/red] not found: {', '.join(missing)}", highlight=False)
@@ -91,7 +98,7 @@ def extract(
     try:
         summary = run_batch(
             inputs, out, settings, workers=workers, retry_failed=retry_failed, force=force, quiet=quiet,
-            load_options=load_options, prices=prices, console=err_console, prompt=run_prompt,
+            load_options=load_options, prices=prices, console=err_console,
         )
     except BatchError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
@@ -105,13 +112,14 @@ def extract(
     raise typer.Exit(summary.exit_code)
 
 
-def _codebook_prompt(settings: Settings) -> Prompt | None:
-    """The codebook prompt for a batch run (None in open mode); a bad codebook exits 2 with one line."""
-    from stance.extraction.codebook import CodebookError, batch_prompt
+def _check_mode(settings: Settings) -> None:
+    """Load the mode (codebook, prompt) the run will use; a bad codebook or prompt exits 2 with one line."""
+    from stance.extraction.codebook import CodebookError
+    from stance.extraction.modes import load_mode
     from stance.extraction.prompts import PromptError
 
     try:
-        return batch_prompt(settings)
+        load_mode(settings)
     except (CodebookError, PromptError) as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
@@ -119,11 +127,11 @@ def _codebook_prompt(settings: Settings) -> Prompt | None:
 
 def _extract_single(path: Path, settings: Settings, load_options: LoadOptions) -> int:
     """One file, no run folder: the result as JSON on stdout, a summary on stderr; the exit status."""
-    from stance.extraction.api import ArticleText, Failure, extract_texts
-    from stance.extraction.pipeline import article_info
+    from stance.extraction.api import extract_texts
     from stance.extraction.prompts import PromptError
     from stance.model.client import LLMError
     from stance.model.embedded import EmbeddedModelError
+    from stance.results import FailureRecord
     from stance.runs.inputs import LoadFailure, iter_articles
 
     items = list(iter_articles([path], load_options))
@@ -135,12 +143,11 @@ def _extract_single(path: Path, settings: Settings, load_options: LoadOptions) -
         err_console.print(f"[red]failed[/red] {item.path}: {item.kind}: {item.message}", highlight=False)
         return 1
     try:
-        (outcome,) = extract_texts([ArticleText(info=article_info(item.text, item.id, item.path, item.title),
-                                                text=item.text)], settings)
+        (outcome,) = extract_texts([item], settings)
     except (LLMError, EmbeddedModelError, PromptError) as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
-    if isinstance(outcome, Failure):
+    if isinstance(outcome, FailureRecord):
         err_console.print(f"[red]failed[/red] {outcome.path}: {outcome.kind}: {outcome.message}", highlight=False)
         return 1
     sys.stdout.write(outcome.model_dump_json(indent=2) + "\n")

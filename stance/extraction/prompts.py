@@ -19,8 +19,8 @@ from typing import Any
 import jinja2
 from pydantic import ValidationError
 
-from stance.text.attribution import find_candidates, render_lines
 from stance.extraction.answers import AnswerShape, ModelAnswer, answer_shape_of
+from stance.text.attribution import find_candidates, render_lines
 from stance.text.sentences import split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")

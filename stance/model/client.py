@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from stance.model.cache import ResponseCache, cache_key
+from stance.model.errors import LLMError
 from stance.config import Settings
 from stance.results import Usage
 
@@ -38,17 +39,6 @@ def _schema_of(answer_model: type[BaseModel]) -> dict[str, Any]:
     return answer_model.model_json_schema()
 
 _TRANSIENT_STATUS = {408, 409, 429, 500, 502, 503, 504}
-
-
-class LLMError(RuntimeError):
-    """A model call that failed for good; ``kind`` is short and machine-readable."""
-
-    def __init__(self, kind: str, message: str, *, attempts: int = 0, raw_output: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.attempts = attempts
-        self.raw_output = raw_output
 
 
 class GarbledResponse(Exception):

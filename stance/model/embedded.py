@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from stance.files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,8 @@ def assemble_model(model: PackagedModel, cache_dir: Path) -> Path:
     target = cache_dir / "models" / f"{model.key}.gguf"
     if target.is_file() and (not model.size or target.stat().st_size == model.size):
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp{os.getpid()}")
     digest = hashlib.sha256()
-    try:
+    with atomic_path(target) as tmp:  # removed if a part is missing or the checksum is wrong
         with tmp.open("wb") as out:
             for part in _part_files(model):
                 with part.open("rb") as fh:
@@ -96,9 +95,6 @@ def assemble_model(model: PackagedModel, cache_dir: Path) -> Path:
                 f"assembled model {model.key} has SHA-256 {digest.hexdigest()}, expected {model.sha256}; "
                 "reinstall the model packages"
             )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 

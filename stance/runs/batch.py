@@ -30,21 +30,17 @@ with nothing left to do never starts the embedded model.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import threading
 import time
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -55,17 +51,31 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from stance._version import __version__
 from stance.config import Settings, load_settings
+from stance.extraction.article import ExtractionError, Mode, extract_with
+from stance.extraction.codebook import Codebook, CodebookError
+from stance.extraction.modes import load_mode
+from stance.extraction.prompts import PromptError
+from stance.model.embedded import EmbeddedModelError, resolve_model
+from stance.model.errors import LLMError
+from stance.results import ArticleResult, FailureRecord, Usage
+from stance.runs.errors import BatchError
+from stance.runs.events import EventLog, SecretScrubber, utc_now
+from stance.runs.folder import RunFolder
 from stance.runs.inputs import Article, LoadFailure, LoadOptions, discover, iter_articles, safe_file_name
-from stance.runs.manifest import Cost, RunCounts, RunManifest
-from stance.extraction.prompts import Prompt, load_prompt
-from stance.results import ArticleInfo, ArticleResult, FailureRecord, PromptInfo, Usage
+from stance.runs.manifest import RunCounts, RunManifest
+from stance.runs.prices import ModelPrice, estimate_cost, load_prices
+from stance.runs.summary import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RunSummary, print_run_summary
 
-if TYPE_CHECKING:  # the model client (and openai, ~1 s to import) loads only when an article needs it
+if TYPE_CHECKING:  # the model client (and openai, ~0.4 s to import) loads only when an article needs it
     from stance.model.client import LLMClient
+
+__all__ = [
+    "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "FATAL_KINDS", "TRANSIENT_KINDS", "BatchError",
+    "RunSummary", "default_workers", "expected_model_name", "public_config", "run_batch",
+]
 
 DEFAULT_REMOTE_WORKERS = 4
 # Errors that would fail every article the same way: stop the run, record nothing.
@@ -73,301 +83,7 @@ FATAL_KINDS = frozenset({"auth", "config", "not_found"})
 # Endpoint trouble, not the article's: retried on every rerun (no answer was paid for).
 # Other failures (e.g. invalid_output, after re-asks that cost tokens) wait for --retry-failed.
 TRANSIENT_KINDS = frozenset({"connection", "timeout", "rate_limited", "http_error", "garbled_response"})
-EVENTS_FSYNC_S = 0.5
 MANIFEST_EVERY_S = 1.0
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class BatchError(RuntimeError):
-    """A problem with the run as a whole (inputs, run folder, prices file): exit status 2."""
-
-
-# ---------------------------------------------------------------------------
-# Prices
-# ---------------------------------------------------------------------------
-
-
-class ModelPrice(BaseModel):
-    prompt_per_1k: float = Field(ge=0)
-    completion_per_1k: float = Field(ge=0)
-
-
-def load_prices(path: str | Path) -> dict[str, ModelPrice]:
-    """A prices table ``{model: {prompt_per_1k, completion_per_1k}}`` from TOML or JSON.
-
-    TOML may also nest the models under ``[prices]``. A ``"*"`` entry prices
-    any model not listed.
-    """
-    file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise BatchError(f"cannot read prices file {file}: {(exc.strerror or str(exc)).lower()}") from None
-    try:
-        if file.suffix.lower() == ".toml":
-            data: Any = tomllib.loads(raw.decode("utf-8"))
-            data = data.get("prices", data)
-        else:
-            data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BatchError(f"prices file {file} does not parse: {exc}") from None
-    if not isinstance(data, dict) or not data:
-        raise BatchError(f"prices file {file}: expected {{model: {{prompt_per_1k, completion_per_1k}}}}")
-    prices: dict[str, ModelPrice] = {}
-    for model, entry in data.items():
-        try:
-            prices[str(model)] = ModelPrice.model_validate(entry)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "entry"
-            raise BatchError(f"prices file {file}: model {model!r}: {where}: {err['msg']}") from None
-    return prices
-
-
-def estimate_cost(prices: dict[str, ModelPrice], model: str, usage: Usage, cached: Usage) -> Cost | None:
-    """The cost of ``usage`` for ``model`` (None if the table has no price for it)."""
-    price = prices.get(model) or prices.get("*")
-    if price is None:
-        return None
-
-    def of(u: Usage) -> tuple[float, float]:
-        return u.prompt_tokens / 1000 * price.prompt_per_1k, u.completion_tokens / 1000 * price.completion_per_1k
-
-    prompt_cost, completion_cost = of(usage)
-    return Cost(
-        model=model, prompt_per_1k=price.prompt_per_1k, completion_per_1k=price.completion_per_1k,
-        prompt=round(prompt_cost, 6), completion=round(completion_cost, 6),
-        total=round(prompt_cost + completion_cost, 6), saved_by_cache=round(sum(of(cached)), 6),
-    )
-
-
-# ---------------------------------------------------------------------------
-# Run folder
-# ---------------------------------------------------------------------------
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-class _Scrubber:
-    """Removes the API key from anything written, as a second line of defence."""
-
-    def __init__(self, secret: str | None) -> None:
-        self.secret = secret if secret and len(secret) >= 6 else None
-
-    def __call__(self, value: Any) -> Any:
-        if self.secret is None:
-            return value
-        if isinstance(value, str):
-            return value.replace(self.secret, "***")
-        if isinstance(value, dict):
-            return {k: self(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self(v) for v in value]
-        return value
-
-
-class EventLog:
-    """``events.jsonl``: one JSON object per line, appended with a single write each."""
-
-    def __init__(self, path: Path, scrub: Callable[[Any], Any]) -> None:
-        self._scrub = scrub
-        self._lock = threading.Lock()
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._last_sync = time.monotonic()
-        size = os.fstat(self._fd).st_size
-        if size:  # a power cut may have left half a line: start ours on a fresh one
-            with open(path, "rb") as fh:
-                fh.seek(size - 1)
-                if fh.read(1) != b"\n":
-                    os.write(self._fd, b"\n")
-
-    def write(self, event: str, article_id: str | None = None, **details: Any) -> None:
-        record = {"time": _now(), "event": event, "article_id": article_id, "details": self._scrub(details)}
-        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-        with self._lock:
-            if self._fd < 0:
-                return  # closed: an abandoned worker finishing late
-            os.write(self._fd, data)  # O_APPEND: one write, one whole line
-            if time.monotonic() - self._last_sync >= EVENTS_FSYNC_S:
-                os.fsync(self._fd)
-                self._last_sync = time.monotonic()
-
-    def close(self) -> None:
-        with self._lock:
-            if self._fd >= 0:
-                os.fsync(self._fd)
-                os.close(self._fd)
-                self._fd = -1
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temp file beside ``path`` and rename it over ``path``.
-
-    Like ``cli_output.write_json`` (same ``.NAME.*`` temp names, removed by the
-    next run if a kill leaves one) but for bytes pydantic has already
-    serialised, which is several times faster than ``json.dump`` with indent.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _json_bytes(model: BaseModel) -> bytes:
-    return model.model_dump_json(indent=2).encode("utf-8") + b"\n"
-
-
-class RunFolder:
-    """Reads and writes one run folder; every write is atomic."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.results = path / "results"
-        self.failures = path / "failures"
-        self.manifest = path / "manifest.json"
-        self.events = path / "events.jsonl"
-        self._lock_fd: int | None = None
-
-    def open(self) -> None:
-        """Create the folder, take the run lock and remove temp files a killed run left behind."""
-        if self.path.exists() and not self.path.is_dir():
-            raise BatchError(f"--out {self.path} exists and is not a folder")
-        try:
-            self.results.mkdir(parents=True, exist_ok=True)
-            self.failures.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BatchError(f"cannot create run folder {self.path}: {(exc.strerror or str(exc)).lower()}") from None
-        self._take_lock()
-        for folder in (self.path, self.results, self.failures):
-            for leftover in folder.glob(".*.json.*"):  # temp files of write_atomic / write_json
-                leftover.unlink(missing_ok=True)
-
-    def _take_lock(self) -> None:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no lock
-            return
-        fd = os.open(self.path / ".lock", os.O_WRONLY | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise BatchError(f"another stance run is using {self.path}; wait for it or choose another --out") from None
-        self._lock_fd = fd  # released by close() or when the process dies, kill -9 included
-
-    def close(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    def names(self) -> tuple[set[str], set[str]]:
-        """File stems present in results/ and failures/."""
-        return ({p.stem for p in self.results.glob("*.json")}, {p.stem for p in self.failures.glob("*.json")})
-
-    def read_result(self, name: str) -> ArticleResult | None:
-        try:
-            return ArticleResult.model_validate_json((self.results / f"{name}.json").read_bytes())
-        except (OSError, ValueError):  # unreadable or corrupt: treat as not done
-            return None
-
-    def read_failure(self, name: str) -> FailureRecord | None:
-        try:
-            return FailureRecord.model_validate_json((self.failures / f"{name}.json").read_bytes())
-        except (OSError, ValueError):
-            return None
-
-    def write_result(self, name: str, result: ArticleResult) -> None:
-        write_atomic(self.results / f"{name}.json", _json_bytes(result))
-        (self.failures / f"{name}.json").unlink(missing_ok=True)
-
-    def write_failure(self, name: str, record: FailureRecord) -> None:
-        write_atomic(self.failures / f"{name}.json", _json_bytes(record))
-        (self.results / f"{name}.json").unlink(missing_ok=True)
-
-    def write_manifest(self, manifest: RunManifest) -> None:
-        write_atomic(self.manifest, _json_bytes(manifest))
-
-
-# ---------------------------------------------------------------------------
-# Summary
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class RunSummary:
-    """What one invocation did; ``manifest`` is what was written to ``manifest.json``."""
-
-    out_dir: Path
-    manifest: RunManifest
-    failures: list[FailureRecord] = field(default_factory=list)  # sorted by article id, kept ones included
-    abandoned: int = 0  # articles still running when a second Ctrl-C gave up on them
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> RunCounts:
-        return self.manifest.counts
-
-    @property
-    def interrupted(self) -> bool:
-        return self.manifest.interrupted
-
-    @property
-    def exit_code(self) -> int:
-        """0 all done; 1 some articles failed; 2 aborted (configuration); 130 interrupted."""
-        if self.manifest.status == "aborted":
-            return EXIT_USAGE
-        if self.manifest.interrupted:
-            return EXIT_INTERRUPTED
-        return EXIT_FAILED if self.counts.failed else EXIT_OK
-
-
-def print_summary(summary: RunSummary, console: Console, max_failures: int = 10) -> None:
-    """The end-of-run table: counts, failures by kind, requests, tokens, cost, time."""
-    m, c = summary.manifest, summary.counts
-    table = Table(title=f"stance extract → {summary.out_dir}", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("articles", str(c.total))
-    table.add_row("done", f"{c.done}" + (f" ({c.cached} from cache)" if c.cached else ""))
-    table.add_row("skipped (done earlier)", str(c.skipped))
-    failed = f"{c.failed}" + (f" ({c.kept_failed} kept from an earlier run)" if c.kept_failed else "")
-    table.add_row("failed", f"[red]{failed}[/red]" if c.failed else failed)
-    if c.pending or m.files_unread:
-        unread = f" (+ {m.files_unread} files not read yet)" if m.files_unread else ""
-        table.add_row("not finished", f"[yellow]{c.pending}{unread}[/yellow]")
-    if m.failures_by_kind:
-        table.add_row("failures by kind", ", ".join(f"{k} {n}" for k, n in m.failures_by_kind.items()))
-    table.add_row("requests", f"{m.requests} ({m.retries} retries, {m.cache_hits} cache hits)")
-    table.add_row("tokens", f"{m.usage.prompt_tokens:,} prompt + {m.usage.completion_tokens:,} completion")
-    if m.cost is not None:
-        table.add_row("cost (estimate)", f"{m.cost.total:.4f}" + (f" (saved {m.cost.saved_by_cache:.4f} by cache)"
-                                                                   if m.cost.saved_by_cache else ""))
-    rate = f", {c.done / m.seconds:.1f} articles/s" if m.seconds > 0 and c.done else ""
-    table.add_row("time", f"{m.seconds:.1f} s{rate}")
-    console.print(table)
-    for record in summary.failures[:max_failures]:
-        console.print(f"[red]failed[/red] {record.article_id}: {record.kind}: {record.message}", highlight=False)
-    if len(summary.failures) > max_failures:
-        console.print(f"… and {len(summary.failures) - max_failures} more in {summary.out_dir / 'failures'}")
-    for note in summary.notes:
-        console.print(note, highlight=False)
-    if m.status == "aborted":
-        console.print(f"[red]stopped:[/red] {m.error}", highlight=False)
-    elif m.interrupted:
-        console.print("[yellow]interrupted[/yellow]: run the same command again to resume.")
-    elif c.kept_failed:
-        console.print("rerun with --retry-failed to try the failed articles again.")
 
 
 # ---------------------------------------------------------------------------
@@ -396,8 +112,6 @@ def expected_model_name(settings: Settings) -> str:
         if not settings.model:
             raise BatchError("a remote endpoint needs a model name: --model or STANCE_MODEL")
         return settings.model
-    from stance.model.embedded import EmbeddedModelError, resolve_model
-
     try:
         return resolve_model(settings.model, settings.cache_dir)[1]
     except EmbeddedModelError as exc:
@@ -410,22 +124,23 @@ class _Batch:
     def __init__(
         self, inputs: list[Path], folder: RunFolder, settings: Settings, *, workers: int, retry_failed: bool,
         force: bool, load_options: LoadOptions, prices: dict[str, ModelPrice] | None, console: Console | None,
-        llm: LLMClient | None, prompt: Prompt,
+        llm: LLMClient | None, mode: Mode,
     ) -> None:
         self.inputs, self.folder, self.settings = inputs, folder, settings
         self.workers, self.retry_failed, self.force = workers, retry_failed, force
         self.load_options, self.prices, self.console = load_options, prices, console
-        self.llm, self.prompt = llm, prompt
+        self.llm, self.mode = llm, mode
+        self.prompt = mode.prompt_info  # what results record and resume compares
         self.model = llm.model_name if llm is not None else expected_model_name(settings)
         self.endpoint = llm.endpoint_label if llm is not None else settings.public_endpoint
-        self.scrub = _Scrubber(settings.api_key.get_secret_value() if settings.api_key else None)
+        self.scrub = SecretScrubber(settings.api_key.get_secret_value() if settings.api_key else None)
         self.counts = RunCounts()
         self.usage, self.cached_usage = Usage(), Usage()
         self.failures: list[FailureRecord] = []
         self.stop, self.abandon = threading.Event(), threading.Event()
         self.reached = threading.Event()  # the endpoint has answered at least once in this run
         self.fatal: str | None = None
-        self.started_at, self.started = time.monotonic(), _now()
+        self.started_at, self.started = time.monotonic(), utc_now()
         self.stats_start = (0, 0, 0)
         self.files = 0
         self.paths_seen: set[str] = set()
@@ -444,14 +159,14 @@ class _Batch:
             interrupted=status == "interrupted",
             error=self.fatal,
             started=self.started,
-            finished=None if status == "running" else _now(),
+            finished=None if status == "running" else utc_now(),
             seconds=round(time.monotonic() - self.started_at, 3),
             inputs=[str(p) for p in self.inputs],
             files=self.files,
             files_unread=max(0, self.files - len(self.paths_seen)) if status != "finished" else 0,
             model=self.model,
             endpoint=self.endpoint,
-            prompt=PromptInfo(name=self.prompt.name, hash=self.prompt.hash),
+            prompt=self.prompt,
             workers=self.workers,
             options={
                 "retry_failed": self.retry_failed, "force": self.force, "use_cache": self.settings.use_cache,
@@ -514,14 +229,11 @@ class _Batch:
 
     def extract(self, article: Article) -> _Outcome:
         """Extract one article and write its outcome; never raises."""
-        from stance.extraction.pipeline import ExtractionError, extract_text
-
         if self.stop.is_set() or self.llm is None:
             return _Outcome(article, "not_started")
         name = safe_file_name(article.id)
-        info = ArticleInfo(id=article.id, path=article.path, sha256=article.sha256, title=article.title)
         try:
-            result = extract_text(article.text, info, llm=self.llm, prompt=self.prompt, settings=self.settings)
+            result = extract_with(self.mode, article.text, article.info, llm=self.llm, settings=self.settings)
         except ExtractionError as exc:
             kind, message, attempts, raw = exc.kind, exc.message, exc.attempts, exc.raw_output
         except Exception as exc:  # a bug in one article's processing must not end the run
@@ -550,7 +262,7 @@ class _Batch:
         return FailureRecord.model_validate(self.scrub(dict(
             article_id=article.id, path=article.path, kind=kind, message=message, attempts=attempts,
             raw_output=raw, stage="extract", sha256=article.sha256, model=self.model,
-            prompt_hash=self.prompt.hash, time=_now(),
+            prompt_hash=self.prompt.hash, time=utc_now(),
         )))
 
     def _record_failure(self, name: str, record: FailureRecord) -> None:
@@ -680,7 +392,7 @@ class _Batch:
     def _load_failed(self, item: LoadFailure) -> None:
         record = FailureRecord.model_validate(self.scrub(dict(
             article_id=item.id, path=item.path, kind=item.kind, message=item.message, attempts=0,
-            raw_output=None, stage="load", time=_now(),
+            raw_output=None, stage="load", time=utc_now(),
         )))
         self._record_failure(safe_file_name(item.id), record)
         self.failures.append(record)
@@ -734,7 +446,7 @@ def run_batch(
     prices: dict[str, ModelPrice] | str | Path | None = None,
     console: Console | None = None,
     llm: LLMClient | None = None,
-    prompt: Prompt | None = None,
+    codebook: Codebook | None = None,
 ) -> RunSummary:
     """Extract every article under ``inputs`` into the run folder ``out_dir``; resumable.
 
@@ -744,6 +456,9 @@ def run_batch(
     summary table (printed to ``console``, default stderr). Raises
     ``BatchError`` for problems with the run as a whole; article problems end
     in failure records. ``summary.exit_code`` is the CLI's exit status.
+
+    The mode comes from ``settings`` (``settings.codebook``: codebook mode),
+    or ``codebook``, a codebook built in memory, which wins over the file.
     """
     settings = settings or load_settings()
     paths = [Path(p) for p in inputs]
@@ -758,28 +473,23 @@ def run_batch(
     if not files:
         raise BatchError(f"no article files (.txt, .md, .html, .json, .jsonl) found in {', '.join(map(str, paths))}")
     price_table = load_prices(prices) if isinstance(prices, (str, Path)) else prices
-    if prompt is None:  # the prompt the results will record: the codebook prompt in codebook mode
-        from stance.extraction.codebook import CodebookError, batch_prompt
-        from stance.extraction.prompts import PromptError
-
-        try:
-            prompt = batch_prompt(settings) or load_prompt(settings.prompt_name, settings.prompts_dir)
-        except (CodebookError, PromptError) as exc:
-            raise BatchError(str(exc)) from None
+    try:  # the mode, and so the prompt identity results record and resume compares, comes from here only
+        mode = load_mode(settings, codebook=codebook)
+    except (CodebookError, PromptError) as exc:
+        raise BatchError(str(exc)) from None
     folder = RunFolder(Path(out_dir))
     shown = None if quiet else (console or Console(stderr=True))
     batch = _Batch(  # may raise BatchError (the model name): before the folder is locked
         paths, folder, settings, workers=workers or default_workers(settings), retry_failed=retry_failed,
         force=force, load_options=load_options or LoadOptions(), prices=price_table, console=shown, llm=llm,
-        prompt=prompt,
+        mode=mode,
     )
     folder.open()
     with contextlib.ExitStack() as stack:
         stack.callback(folder.close)
 
         def open_client() -> LLMClient:
-            from stance.model.embedded import EmbeddedModelError
-            from stance.model.client import LLMError, connect
+            from stance.model.client import connect  # openai (~0.4 s to import): only when an article needs it
 
             try:
                 return stack.enter_context(connect(settings))
@@ -798,5 +508,6 @@ def run_batch(
             stack.enter_context(progress)
         summary = batch.run(open_client, progress, files)
     if shown is not None:
-        print_summary(summary, shown)
+        print_run_summary(summary, shown)
     return summary
+

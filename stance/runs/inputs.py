@@ -36,6 +36,8 @@ from pathlib import Path
 
 import charset_normalizer
 
+from stance.extraction.article import Article
+
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
 
 FAILURE_KINDS: tuple[str, ...] = (
@@ -59,18 +61,6 @@ MIN_HTML_TEXT_CHARS = 100
 # Decoded text with more C0/C1 control characters than this is binary.
 MAX_CONTROL_FRACTION = 0.05
 TITLE_MAX_CHARS = 200
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article ready for extraction; evidence offsets index into ``text``."""
-
-    id: str
-    path: str
-    title: str
-    text: str
-    sha256: str
-    encoding: str = "utf-8"  # how the bytes were decoded ("json" for JSON records' strings)
 
 
 @dataclass(frozen=True)

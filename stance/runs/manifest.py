@@ -1,4 +1,4 @@
-"""The shape of ``RUN/manifest.json`` and of one failure record, written by the batch runner.
+"""The shape of ``RUN/manifest.json``, written by the batch runner, and how several batches' manifests combine.
 
 The manifest says how a run folder came to be (configuration without secrets,
 model, endpoint, prompt name and hash), how far it got (counts that add up)
@@ -71,4 +71,31 @@ class RunManifest(BaseModel):
     cache_hits: int = 0
     cost: Cost | None = None
 
+
+def combine_manifests(manifests: list[RunManifest], prompt: PromptInfo, options: dict[str, Any]) -> RunManifest:
+    """One manifest for several batches written into one run folder: counts, tokens and time summed.
+
+    ``prompt`` and ``options`` (added to the last batch's) describe the whole.
+    """
+    first, last = manifests[0], manifests[-1]
+    counts = RunCounts()
+    kinds: dict[str, int] = {}
+    for m in manifests:
+        for name in RunCounts.model_fields:
+            setattr(counts, name, getattr(counts, name) + getattr(m.counts, name))
+        for kind, n in m.failures_by_kind.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+    status = next((s for s in ("aborted", "interrupted") if any(m.status == s for m in manifests)), "finished")
+    return RunManifest(
+        stance_version=first.stance_version, status=status, interrupted=status == "interrupted",  # type: ignore[arg-type]
+        error=next((m.error for m in manifests if m.error), None), started=first.started, finished=last.finished,
+        seconds=round(sum(m.seconds for m in manifests), 3), inputs=[i for m in manifests for i in m.inputs],
+        files=sum(m.files for m in manifests), files_unread=sum(m.files_unread for m in manifests),
+        model=last.model, endpoint=last.endpoint, prompt=prompt, workers=last.workers,
+        options={**last.options, **options}, config=last.config,
+        counts=counts, failures_by_kind=dict(sorted(kinds.items())),
+        usage=sum((m.usage for m in manifests), Usage()), cached_usage=sum((m.cached_usage for m in manifests), Usage()),
+        requests=sum(m.requests for m in manifests), retries=sum(m.retries for m in manifests),
+        cache_hits=sum(m.cache_hits for m in manifests),
+    )
 

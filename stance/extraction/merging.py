@@ -1,0 +1,127 @@
+"""The one stance merge: statements pointed at sentences become actors and claims with exact evidence.
+
+Open mode, codebook mode and codebook-with-open all end here. What differs is
+only how statements group into claims (``ClaimIndex``: by similar wording in
+open mode, by codebook id in codebook mode); actor names, evidence and the
+rule "no stance dropped, none duplicated" are the same for every mode.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from stance.results import Actor, Claim, Evidence, Stance
+from stance.text.actors import canonicalise
+from stance.text.grounding import span_evidence
+from stance.text.sentences import Sentence, quoted_spans
+
+QUOTE_RELEVANCE = 50.0  # partial similarity (0-100) a quotation needs to the claim to be its evidence
+ATTRIBUTION_WORDS = 8  # words outside the quotations beyond which a sentence says more than who spoke
+
+
+@dataclass(frozen=True)
+class PointedStatement:
+    """A model statement resolved to a sentence of the article (``codebook_id``: the codebook claim, if any)."""
+
+    sentence: Sentence
+    who: str
+    claim: str
+    stance: str
+    codebook_id: str | None = None
+
+
+class ClaimIndex(Protocol):
+    """How a mode groups statements into claims."""
+
+    def claim_for(self, statement: PointedStatement) -> Claim:
+        """The claim ``statement`` is about, created on first use."""
+        ...
+
+    def claims(self) -> list[Claim]:
+        """The claims in the order results list them."""
+        ...
+
+
+def norm_claim(claim: str) -> str:
+    """A claim's wording without case and punctuation, for comparing claims."""
+    return re.sub(r"[^\w\s]", "", claim.lower()).strip()
+
+
+def evidence_for(text: str, sentence: Sentence, claim: str) -> Evidence:
+    """The quotation that carries the claim, else the whole sentence.
+
+    A quotation that does not resemble the claim is still the evidence when the
+    rest of the sentence is only the attribution ("..., he said."), but not when
+    the sentence makes its point outside the quotation and quotes something else.
+    """
+    spans = quoted_spans(sentence)
+    if not spans:
+        return span_evidence(text, sentence.start, sentence.end)
+    relevance, start, end = max((fuzz.partial_ratio(claim.lower(), text[a:b].lower()), a, b) for a, b in spans)
+    outside = text[sentence.start:sentence.end]
+    for a, b in sorted(spans, reverse=True):
+        outside = outside[: a - sentence.start] + outside[b - sentence.start:]
+    if relevance < QUOTE_RELEVANCE and len(outside.split()) > ATTRIBUTION_WORDS:
+        return span_evidence(text, sentence.start, sentence.end)
+    return span_evidence(text, start, end)
+
+
+def add_stance(stances: list[Stance], actor: str, label: str, evidence: Iterable[Evidence]) -> None:
+    """One stance per (actor, label): a repeat only adds evidence whose span is not there yet."""
+    existing = next((s for s in stances if s.actor == actor and s.stance == label), None)
+    if existing is None:
+        stances.append(Stance(actor=actor, stance=label, evidence=list(evidence)))  # type: ignore[arg-type]
+        return
+    for item in evidence:
+        if all((e.start, e.end) != (item.start, item.end) for e in existing.evidence):
+            existing.evidence.append(item)
+
+
+def used_actors(actors: list[Actor], claims: Sequence[Claim]) -> list[Actor]:
+    """The actors some stance names, in their order."""
+    used = {s.actor for c in claims for s in c.stances}
+    return [a for a in actors if a.name in used]
+
+
+def merge_stances(text: str, statements: Sequence[PointedStatement], index: ClaimIndex) -> tuple[list[Actor], list[Claim]]:
+    """Canonical actors (named in the order given), then stances added in sentence order, grouped by ``index``."""
+    mapping, actors = canonicalise([s.who for s in statements], text)
+    for st in sorted(statements, key=lambda s: s.sentence.n):
+        actor = mapping.get(st.who.strip(), st.who.strip())
+        claim = index.claim_for(st)
+        add_stance(claim.stances, actor, st.stance, [evidence_for(text, st.sentence, st.claim)])
+    claims = index.claims()
+    return used_actors(actors, claims), claims
+
+
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    candidate, n = wanted, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{wanted}-{n}", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def combine_with_open(
+    text: str, merged: tuple[list[Actor], list[Claim]], opened: tuple[list[Actor], list[Claim]]
+) -> tuple[list[Actor], list[Claim]]:
+    """Codebook claims first, then the open ones (ids ``open-c1``, ...), with actor names made consistent."""
+    actors, claims = merged
+    open_actors, open_claims = opened
+    names = [a.name for a in actors] + [a.name for a in open_actors]
+    names += [alias for a in [*actors, *open_actors] for alias in a.aliases]
+    mapping, all_actors = canonicalise(names, text)
+    taken = {c.id.casefold() for c in claims}
+    renamed = [c.model_copy(update={"id": _unique_id(f"open-{c.id}", taken)}, deep=True) for c in open_claims]
+    combined: list[Claim] = []
+    for claim in [*(c.model_copy(deep=True) for c in claims), *renamed]:
+        stances: list[Stance] = []
+        for st in claim.stances:
+            add_stance(stances, mapping.get(st.actor, st.actor), st.stance, st.evidence)
+        combined.append(claim.model_copy(update={"stances": stances}))
+    return used_actors(all_actors, combined), combined

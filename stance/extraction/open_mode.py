@@ -1,0 +1,261 @@
+"""Open mode: the model finds the claims itself, a few candidate sentences per request.
+
+The model answers with sentence numbers (and, with the ``extract`` prompt, a
+claim in its own words; with ``extract-pointers`` the claim is what the
+sentence reports). Evidence is the quotation inside that sentence (or the
+sentence), located by construction, so grounding is exact. What a small
+model made up is dropped before the merge (``drop_unsupported``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz
+
+from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAnswer, model_answer_for
+from stance.extraction.article import Request, SplitArticle
+from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
+from stance.extraction.pointing import POINTER_TRUST, repoint
+from stance.extraction.prompts import Prompt
+from stance.results import Actor, Claim, PromptInfo
+from stance.text.attribution import (
+    find_candidates,
+    may_voice,
+    names_a_speaker,
+    quotation_continuations,
+    render_lines,
+    speaker_for,
+)
+from stance.text.polarity import settle_stance
+from stance.text.reported import report_of
+from stance.text.sentences import Sentence
+
+CLAIM_MERGE_SCORE = 88.0
+CONTEXT_SENTENCES = 2
+MIN_CLAIM_SUPPORT = 40.0  # token-set similarity (0-100) between a claim and its sentence and neighbours
+
+
+# ---------------------------------------------------------------------------
+# Windows: a few candidate sentences per request
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A few candidate sentences for one request, with the sentences around them as context."""
+
+    context: list[Sentence]  # preceding sentences, shown unnumbered (who "he" is)
+    sentences: list[Sentence]
+    candidates: set[int]
+
+
+def candidate_windows(
+    sentences: list[Sentence], candidates: set[int], per_window: int, context: int = CONTEXT_SENTENCES
+) -> list[Window]:
+    """Consecutive runs of sentences holding at most ``per_window`` candidates; none without a candidate.
+
+    Small requests keep a small model on task and let parallel slots share an
+    article; the shared system prompt and examples stay in the server's prompt
+    cache, so each request only pays for its own few sentences.
+    """
+    windows: list[Window] = []
+    current: list[Sentence] = []
+    count = 0
+    for sentence in sentences:
+        if sentence.n in candidates and count == per_window:
+            windows.append(_window(sentences, current, candidates, context))
+            current, count = [], 0
+        if sentence.n in candidates:
+            count += 1
+        if count or sentence.n in candidates:
+            current.append(sentence)
+    if count:
+        windows.append(_window(sentences, current, candidates, context))
+    return windows
+
+
+def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[int], context: int) -> Window:
+    # trailing non-candidates add nothing
+    while run and run[-1].n not in candidates:
+        run = run[:-1]
+    first = run[0].n - 1  # index of the run's first sentence
+    before = [s for s in all_sentences[max(0, first - context):first] if s.n != 1]
+    if not any(names_a_speaker(s) for s in [*before, run[0]]):
+        # a quotation that started earlier: show who was speaking ("..., she said" needs a "she")
+        speaker = next((s for s in reversed(all_sentences[1:max(0, first - context)]) if names_a_speaker(s)), None)
+        if speaker is not None:
+            before = [speaker, *before]
+    return Window(context=before, sentences=run, candidates={s.n for s in run if s.n in candidates})
+
+
+# ---------------------------------------------------------------------------
+# Answers to statements
+# ---------------------------------------------------------------------------
+
+
+def point_statements(
+    sentences: Sequence[Sentence], statements: Sequence[ModelStatement], *, headline: bool
+) -> list[PointedStatement]:
+    """Resolve one window's answer to sentences; a pointer's claim is what its sentence reports."""
+    pointed: list[PointedStatement] = []
+    seen: set[tuple[int, str, str]] = set()
+    for st in statements:
+        if st.claim is None:  # a pointer: trust its number, only mend one outside the window's sentences
+            sentence = repoint(sentences, st.s, st.who, "", headline=headline, distance_penalty=POINTER_TRUST)
+        else:
+            sentence = repoint(sentences, st.s, st.who, st.claim, headline=headline)
+        if sentence is None:
+            continue  # a number far outside this window: nothing to ground it on
+        if st.claim is None:
+            report = report_of(sentence)
+            claim = report.content
+            model_stance = "oppose" if report.denied else st.stance  # the claim is what the speaker denied
+        else:
+            claim, model_stance = st.claim.strip(), st.stance
+        who = speaker_for(st.who.strip(), sentence)
+        key = (sentence.n, who.lower(), norm_claim(claim))
+        if key in seen:
+            continue
+        seen.add(key)
+        stance = settle_stance(claim, model_stance, sentence)
+        pointed.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
+    return pointed
+
+
+def drop_unsupported(
+    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], continued: set[int]
+) -> list[PointedStatement]:
+    """Drop what a small model made up: example claims echoed back, claims with no words from their sentence,
+    and narration credited to an actor (a sentence that neither quotes, names nor refers to its speaker).
+    ``continued``: the sentences that begin inside a quotation (``attribution.quotation_continuations``).
+    """
+    by_number = {s.n: s for s in sentences}
+    kept: list[PointedStatement] = []
+    for st in statements:
+        if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued):
+            continue
+        near = " ".join(
+            by_number[n].text for n in (st.sentence.n - 1, st.sentence.n, st.sentence.n + 1) if n in by_number
+        )
+        overlap = fuzz.token_set_ratio(norm_claim(st.claim), norm_claim(near))
+        if norm_claim(st.claim) in example_claims and overlap < 80:
+            continue
+        if overlap < MIN_CLAIM_SUPPORT:
+            continue
+        kept.append(st)
+    return kept
+
+
+def join_continued_quotations(statements: list[PointedStatement], continued: set[int]) -> list[PointedStatement]:
+    """A quotation that runs on into the next sentence is one statement: the later sentence joins the claim of the
+    one before (same speaker, same stance), so its words become more evidence, not a claim of their own.
+
+    For pointer answers, whose claims are sentence contents; statements sorted by sentence.
+    """
+    joined: list[PointedStatement] = []
+    for st in statements:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and st.sentence.n in continued
+            and st.sentence.n - before.sentence.n == 1
+            and (st.who, st.stance) == (before.who, before.stance)
+        ):
+            st = PointedStatement(sentence=st.sentence, who=st.who, claim=before.claim, stance=st.stance)
+        joined.append(st)
+    return joined
+
+
+@dataclass
+class SimilarClaims:
+    """Open mode's claims: statements whose wording matches (``CLAIM_MERGE_SCORE``) are one claim, ids c1, c2, ..."""
+
+    _claims: list[Claim] = field(default_factory=list)
+    _keys: list[str] = field(default_factory=list)
+
+    def claim_for(self, statement: PointedStatement) -> Claim:
+        key = norm_claim(statement.claim)
+        index = next(
+            (i for i, k in enumerate(self._keys) if k == key or fuzz.token_set_ratio(k, key) >= CLAIM_MERGE_SCORE),
+            None,
+        )
+        if index is None:
+            self._claims.append(Claim(id=f"c{len(self._claims) + 1}", text=statement.claim.strip()))
+            self._keys.append(key)
+            index = len(self._claims) - 1
+        return self._claims[index]
+
+    def claims(self) -> list[Claim]:
+        return self._claims
+
+
+def merge_statements(text: str, statements: Sequence[PointedStatement]) -> tuple[list[Actor], list[Claim]]:
+    """Canonical actors, then claims grouping equal propositions; no stance dropped, none duplicated."""
+    return merge_stances(text, statements, SimilarClaims())
+
+
+# ---------------------------------------------------------------------------
+# The mode
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenPlan:
+    """One article's windows and what their answers need to become claims."""
+
+    article: SplitArticle
+    windows: list[Window]
+    requests: list[Request]
+    candidates: set[int]
+    continued: set[int]
+    mode: OpenMode
+
+    def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
+        statements: list[PointedStatement] = []
+        for request, answer in zip(self.requests, answers):
+            pointed = point_statements(request.sentences, answer.items(), headline=self.article.headline)  # type: ignore[attr-defined]
+            statements.extend(drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued))
+        statements.sort(key=lambda s: s.sentence.n)
+        if self.mode.prompt.answer_shape is PointerAnswer:
+            statements = join_continued_quotations(statements, self.continued)
+        return merge_statements(self.article.text, statements)
+
+    def params(self, response_format: str) -> dict[str, object]:
+        return {"windows": len(self.windows), "candidate_sentences": len(self.candidates),
+                "response_format": response_format}
+
+
+class OpenMode:
+    """Open extraction with one prompt folder; ``window_candidates`` candidate sentences per request."""
+
+    def __init__(self, prompt: Prompt, window_candidates: int) -> None:
+        self.prompt = prompt
+        self.window_candidates = window_candidates
+        self.example_claims = {  # a small model echoing an example back is not a claim of the article
+            norm_claim(st.claim)
+            for ex in prompt.examples
+            for st in prompt.answer_shape.model_validate(ex["answer"]).items()
+            if st.claim is not None
+        }
+
+    @property
+    def prompt_info(self) -> PromptInfo:
+        return PromptInfo(name=self.prompt.name, hash=self.prompt.hash)
+
+    def plan(self, article: SplitArticle) -> OpenPlan:
+        sentences, headline = article.sentences, article.headline
+        candidates = find_candidates(sentences, headline=headline)
+        windows = candidate_windows(sentences, candidates, self.window_candidates)
+        headline_text = sentences[0].text if headline else None
+        requests = []
+        for window in windows:
+            lines = render_lines([*window.context, *window.sentences], window.candidates, headline_text)
+            answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2), self.prompt.answer_shape)
+            cited = [s for s in window.sentences if s.n in window.candidates]
+            requests.append(Request(messages=self.prompt.messages(lines), answer_model=answer_model, sentences=cited))
+        continued = quotation_continuations(sentences, headline=headline)
+        return OpenPlan(article=article, windows=windows, requests=requests, candidates=candidates,
+                        continued=continued, mode=self)
