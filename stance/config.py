@@ -24,28 +24,37 @@ DEFAULT_CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"
 class Settings(BaseModel):
     """Everything that decides how an article is extracted."""
 
-    base_url: str | None = None  # None = embedded model
-    api_key: SecretStr | None = None
-    model: str | None = None  # remote model name, or embedded model key / GGUF path
-    prompt: str | None = None  # None = the default for the model: see ``prompt_name``
-    prompts_dir: Path | None = None
-    temperature: float = 0.0
-    seed: int = 0
-    max_tokens: int = 1200
-    timeout_s: float = 600.0
-    max_retries: int = 4  # transport retries (429, 5xx, timeouts, connection errors)
-    max_reasks: int = 2  # re-asks after invalid output
-    retry_initial_wait: float = 1.0  # seconds; backoff doubles from here, with jitter
-    chunk_tokens: int = 1400  # article tokens per chunk (estimated; codebook mode)
-    window_candidates: int = 8  # candidate sentences per model request (open mode)
-    cache_dir: Path = DEFAULT_CACHE_DIR
-    use_cache: bool = True
-    codebook: Path | None = None  # codebook mode (stance.extraction.codebook): the claims of interest
-    also_open: bool = False  # with a codebook: run open extraction too and return both
-    # embedded server
-    threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
-    parallel: int = 2
-    context: int = 8192
+    base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint (--base-url, $OPENAI_BASE_URL); none = the embedded model")
+    api_key: SecretStr | None = Field(
+        None, description="API key for the endpoint ($OPENAI_API_KEY); never written to results, logs or caches")
+    model: str | None = Field(
+        None, description="remote model name, or embedded model key or .gguf path (--model, $STANCE_MODEL, $OPENAI_MODEL)")
+    prompt: str | None = Field(
+        None, description="prompt folder under prompts/ (--prompt, $STANCE_PROMPT); none = the model's default")
+    prompts_dir: Path | None = Field(
+        None, description="folder holding prompt folders ($STANCE_PROMPTS_DIR); none = the prompts shipped with stance")
+    temperature: float = Field(0.0, description="sampling temperature sent with every request")
+    seed: int = Field(0, description="sampling seed sent with every request")
+    max_tokens: int = Field(1200, description="most tokens in one answer")
+    timeout_s: float = Field(600.0, description="seconds to wait for one answer")
+    max_retries: int = Field(4, description="transport retries per request (429, 5xx, timeouts, connection errors)")
+    max_reasks: int = Field(2, description="re-asks after an invalid answer, with the validation error shown")
+    retry_initial_wait: float = Field(1.0, description="seconds before the first retry; doubles each time, with jitter")
+    chunk_tokens: int = Field(1400, description="article tokens per request in codebook mode (estimated)")
+    window_candidates: int = Field(8, description="candidate sentences per request in open mode")
+    cache_dir: Path = Field(
+        DEFAULT_CACHE_DIR, description="response cache and assembled models ($STANCE_CACHE_DIR)")
+    use_cache: bool = Field(True, description="read and write the response cache (--no-cache turns it off)")
+    codebook: Path | None = Field(
+        None, description="codebook file: codebook mode, stances on these claims only (--codebook); "
+                          "a codebook built in memory is the codebook= argument of run_batch and extract_text")
+    also_open: bool = Field(False, description="with a codebook: also run open extraction and return both (--also-open)")
+    threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1),
+                         description="embedded model: CPU threads ($STANCE_THREADS; default all cores)")
+    parallel: int = Field(2, description="requests of one article in flight at once; the embedded server's slots "
+                                         "($STANCE_PARALLEL)")
+    context: int = Field(8192, description="embedded model: the server's context size in tokens")
 
     @property
     def is_embedded(self) -> bool:
