@@ -54,7 +54,7 @@ class Settings(BaseModel):
                          description="embedded model: CPU threads ($STANCE_THREADS; default all cores)")
     parallel: int = Field(2, description="requests of one article in flight at once; the embedded server's slots "
                                          "($STANCE_PARALLEL)")
-    context: int = Field(8192, description="embedded model: the server's context size in tokens")
+    context: int = Field(8192, description="embedded model: context tokens per parallel slot")
 
     @property
     def is_embedded(self) -> bool:
