@@ -42,8 +42,8 @@ _EXPORTS: dict[str, str] = {
     "load_codebook": "stance.extraction.codebook",
     # run folders
     "run_batch": "stance.runs.batch",
-    "BatchError": "stance.runs.batch",
-    "RunSummary": "stance.runs.batch",
+    "BatchError": "stance.runs.errors",
+    "RunSummary": "stance.runs.summary",
     "LoadOptions": "stance.runs.inputs",
     # a run as typed objects and tables
     "Run": "stance.corpus",
@@ -61,7 +61,14 @@ _EXPORTS: dict[str, str] = {
     "FailureRecord": "stance.results",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [  # the same names as _EXPORTS, spelled out for linters and type checkers
+    "__version__",
+    "Settings", "load_settings", "Article", "extract_file", "extract_text", "extract_texts",
+    "ExtractionError", "PromptError", "Codebook", "CodebookClaim", "CodebookExamples", "CodebookError",
+    "load_codebook", "run_batch", "BatchError", "RunSummary", "LoadOptions", "Run", "load_run",
+    "ArticleResult", "ArticleInfo", "Actor", "Claim", "Stance", "Evidence", "Provenance", "PromptInfo",
+    "Usage", "FailureRecord",
+]
 
 if TYPE_CHECKING:
     from stance.config import Settings, load_settings
@@ -71,10 +78,21 @@ if TYPE_CHECKING:
     from stance.extraction.codebook import Codebook, CodebookClaim, CodebookError, CodebookExamples, load_codebook
     from stance.extraction.prompts import PromptError
     from stance.results import (
-        Actor, ArticleInfo, ArticleResult, Claim, Evidence, FailureRecord, PromptInfo, Provenance, Stance, Usage,
+        Actor,
+        ArticleInfo,
+        ArticleResult,
+        Claim,
+        Evidence,
+        FailureRecord,
+        PromptInfo,
+        Provenance,
+        Stance,
+        Usage,
     )
-    from stance.runs.batch import BatchError, RunSummary, run_batch
+    from stance.runs.batch import run_batch
+    from stance.runs.errors import BatchError
     from stance.runs.inputs import LoadOptions
+    from stance.runs.summary import RunSummary
 
 
 def __getattr__(name: str) -> Any:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from fake_openai import FakeOpenAI, reply_json
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,6 +128,7 @@ def test_import_stance_is_cheap_and_every_public_name_resolves() -> None:
 
     with pytest.raises(AttributeError):
         stance.no_such_name  # noqa: B018
+    assert set(stance.__all__) == {"__version__", *stance._EXPORTS}  # spelled out twice: they must agree
     assert {"extract_file", "extract_texts", "run_batch", "load_run", "Settings", "Codebook", "CodebookClaim",
             "ArticleResult", "FailureRecord", "ExtractionError"} <= set(stance.__all__) <= set(dir(stance))
 

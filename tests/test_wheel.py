@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from fake_openai import FakeOpenAI, reply_json
+
 from stance.results import ArticleResult
 
 pytestmark = pytest.mark.wheel

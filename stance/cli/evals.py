@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, Union
 
 import typer
 from rich.console import Console
 
 from stance.cli.options import (
-    AlsoOpenOpt, BaseUrlOpt, CodebookOpt, ConfigOpt, ModelOpt, NoCacheOpt, PromptOpt, settings_from,
+    AlsoOpenOpt,
+    BaseUrlOpt,
+    CodebookOpt,
+    ConfigOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PromptOpt,
+    settings_from,
 )
 
 if TYPE_CHECKING:
@@ -78,7 +85,7 @@ def _write_eval_outputs(
     if html is not None:
         typer.echo(f"wrote {write_html(subject, html, fixtures_dir=fixtures)}")
     if plot is not None:
-        from stance.report.render import plot_eval_metrics
+        from stance.report import plot_eval_metrics
 
         typer.echo(f"wrote {plot_eval_metrics(subject, plot)}")
 
@@ -90,8 +97,7 @@ def _finish_eval(
 ) -> None:
     """Print, write the requested files, then gate; exits 1 on a regression."""
     from stance.evals import DEFAULT_MAX_DROP, check_gate, print_report, report_json, report_markdown
-
-    from stance.report.render import write_eval_html
+    from stance.report import write_eval_html
 
     print_report(report, Console())
     typer.echo(f"wrote {run / 'metrics.json'}")
@@ -127,7 +133,7 @@ def eval_score(
     Exits 1 when --baseline/--min is given and the gate fails, 2 on bad input.
     """
     from stance.evals import EvalError, parse_mins, score_run
-    from stance.report.render import ReportError
+    from stance.report import ReportError
 
     opts = _eval_options(mode=mode, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
                          bootstrap_resamples=resamples, seed=seed)
@@ -170,9 +176,9 @@ def eval_run(
 
     Exits 1 when the gate fails (--baseline/--min), 2 on bad input or a failed run.
     """
-    from stance.runs.batch import BatchError
     from stance.evals import EvalError, extract_and_score, parse_mins
-    from stance.report.render import ReportError
+    from stance.report import ReportError
+    from stance.runs.batch import BatchError
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None)
@@ -208,11 +214,15 @@ def eval_compare(
 ) -> None:
     """Compare two runs: each metric for A and B, B - A with its paired-bootstrap interval, per-fixture wins."""
     from stance.evals import (
-        DEFAULT_MAX_DROP, EvalError, compare_runs, comparison_json, comparison_markdown, comparison_regressions,
+        DEFAULT_MAX_DROP,
+        EvalError,
+        compare_runs,
+        comparison_json,
+        comparison_markdown,
+        comparison_regressions,
         print_comparison,
     )
-
-    from stance.report.render import ReportError, write_compare_html
+    from stance.report import ReportError, write_compare_html
 
     try:
         cmp = compare_runs(run_a, run_b, fixtures_dir=fixtures)

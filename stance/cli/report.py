@@ -16,10 +16,10 @@ def report_command(
     max_claims: int = typer.Option(30, "--max-claims", min=1, help="Columns of the stance table (busiest claims)."),
 ) -> None:
     """Write a self-contained HTML report of a run: highlighted evidence, stance table, provenance."""
-    from stance.report.render import ReportError, load_run, plot_stance_table, render_run_html, write_html
+    from stance.report import ReportError, open_run, plot_stance_table, render_run_html, write_html
 
     try:
-        data = load_run(run)
+        data = open_run(run)
         target = write_html(render_run_html(data, title=title, max_actors=max_actors, max_claims=max_claims),
                             out if out is not None else run / "report.html")
         typer.echo(f"wrote {target} ({len(data.results)} articles, {target.stat().st_size / 1024:.0f} KiB)")
