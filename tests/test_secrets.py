@@ -26,7 +26,7 @@ from test_hostile import article_message
 from typer.testing import CliRunner
 
 from stance.cli.app import app
-from stance.corpus.export import TABLES
+from stance.corpus import TABLES
 
 MARKER = "sk-proj-SECRET-MARKER-4d9e1b7c2a"
 ECHOED = "bridge 1 "  # the article whose requests the endpoint answers with an error quoting the key
