@@ -43,13 +43,13 @@ sys.path.insert(0, str(REPO / "tests"))  # fake_openai lives beside the tests
 import fake_openai  # noqa: E402
 from fake_openai import FakeOpenAI, delay, reply_json  # noqa: E402
 
-from stance.runs.batch import run_batch  # noqa: E402
 from stance.config import Settings  # noqa: E402
-from stance.model.client import connect  # noqa: E402
+from stance.extraction.answers import ModelAnswer  # noqa: E402
 from stance.extraction.api import extract_text  # noqa: E402
 from stance.extraction.article import article_info  # noqa: E402
 from stance.extraction.prompts import load_prompt  # noqa: E402
-from stance.extraction.answers import ModelAnswer  # noqa: E402
+from stance.model.client import connect  # noqa: E402
+from stance.runs.batch import run_batch  # noqa: E402
 from stance.text.sentences import number_sentences, split_sentences  # noqa: E402
 
 

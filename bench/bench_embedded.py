@@ -21,8 +21,8 @@ from pathlib import Path
 from stance.config import Settings, load_settings
 from stance.extraction.api import extract_many, read_text_file
 from stance.extraction.open_mode import OpenMode
-from stance.model.client import LLMClient, connect
 from stance.extraction.prompts import load_prompt
+from stance.model.client import LLMClient, connect
 from stance.results import FailureRecord
 
 

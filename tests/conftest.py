@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from fake_openai import FakeOpenAI  # tests/ is on sys.path (rootdir conftest, no __init__.py)
-
 
 # --- fake OpenAI-compatible server (tests/fake_openai.py) -------------------
 

@@ -18,23 +18,22 @@ import time
 from pathlib import Path
 from typing import Any
 
+import fake_openai
 import pytest
+from fake_openai import FakeOpenAI, delay, reply, reply_json, status
 from rich.console import Console
 from typer.testing import CliRunner
 
-import fake_openai
-from fake_openai import FakeOpenAI, delay, reply, reply_json, status
-from stance.files import temp_path
-from stance.runs.batch import BatchError, run_batch
-from stance.runs.folder import RunFolder
-from stance.runs.prices import ModelPrice, load_prices
 from stance.cli.app import app
 from stance.config import Settings, load_settings
+from stance.files import temp_path
 from stance.model.client import connect
+from stance.results import ArticleResult, FailureRecord
+from stance.runs.batch import BatchError, run_batch
+from stance.runs.folder import RunFolder
 from stance.runs.inputs import LoadOptions, safe_file_name
-from stance.results import FailureRecord
 from stance.runs.manifest import RunManifest
-from stance.results import ArticleResult
+from stance.runs.prices import ModelPrice, load_prices
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = "sk-test-MARKER-7f3a9c1e5b"

@@ -55,10 +55,10 @@ from test_batch import (
 )
 from test_hostile import article_message
 
-from stance.runs.batch import TRANSIENT_KINDS, run_batch
 from stance.model.cache import cache_key
-from stance.runs.manifest import RunManifest
 from stance.results import ArticleResult
+from stance.runs.batch import TRANSIENT_KINDS, run_batch
+from stance.runs.manifest import RunManifest
 
 SEED = 20240607
 FAULT_RATE = 0.30

@@ -14,14 +14,14 @@ from fake_openai import FakeOpenAI, reply_json
 from typer.testing import CliRunner
 
 from stance.cli.app import app
+from stance.config import Settings
 from stance.evals._extract import gold_codebook
 from stance.extraction.api import extract_text
 from stance.extraction.article import Article, article_info
 from stance.extraction.codebook import Codebook, CodebookError, load_codebook, write_codebook
 from stance.extraction.codebook_mode import CodebookPrompt, answer_model, load_codebook_prompt
-from stance.config import Settings
-from stance.model.client import connect
 from stance.extraction.prompts import default_prompts_dir, load_prompt
+from stance.model.client import connect
 from stance.results import ArticleResult
 from stance.text.sentences import split_sentences
 
@@ -449,6 +449,31 @@ def test_run_batch_with_a_codebook_and_no_prompt_resumes(fake_openai: FakeOpenAI
     again = run_batch([tmp_path / "in"], tmp_path / "run", settings, quiet=True)
     assert (again.counts.skipped, again.counts.done) == (3, 0)
     assert fake_openai.count() == 3
+
+
+def test_a_codebook_built_in_memory_is_the_same_codebook_as_its_file(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    from stance.extraction.api import extract_file, extract_texts
+    from stance.extraction.codebook import CodebookClaim
+    from stance.results import FailureRecord
+    from stance.runs.batch import run_batch
+
+    fake_openai.responder = lambda body: reply_json(keyword_answer(body))
+    write(tmp_path / "in" / "a.txt", ARTICLE)
+    from_file = settings_for(fake_openai, tmp_path, write(tmp_path / "cb.yaml", CODEBOOK_YAML))
+    first = run_batch([tmp_path / "in"], tmp_path / "run", from_file, quiet=True)
+    assert first.counts.done == 1
+
+    in_memory = Codebook(claims=[CodebookClaim(id=c.id, text=c.text, description=c.description, examples=c.examples)
+                                 for c in load_codebook(tmp_path / "cb.yaml").claims])
+    plain = settings_for(fake_openai, tmp_path, None)
+    again = run_batch([tmp_path / "in"], tmp_path / "run", plain, quiet=True, codebook=in_memory)
+    assert again.manifest.prompt == first.manifest.prompt and again.counts.skipped == 1  # same content, same identity
+
+    result = extract_file(tmp_path / "in" / "a.txt", plain, codebook=in_memory)
+    assert [c.codebook_id for c in result.claims] == ["tax", "bridge"] and result.provenance.cached
+    (failure,) = extract_texts([Article.from_text(" \n", "blank.txt")], plain, codebook=in_memory)
+    assert isinstance(failure, FailureRecord)  # the one failure record, as batch runs write it
+    assert (failure.article_id, failure.kind, failure.prompt_hash) == ("blank.txt", "empty", first.manifest.prompt.hash)
 
 
 # ---------------------------------------------------------------------------

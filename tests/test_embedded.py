@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from stance.config import Settings
-from stance.model.embedded import EmbeddedModelError, resolve_model
 from stance.extraction.api import extract_texts
 from stance.extraction.article import Article
+from stance.model.embedded import EmbeddedModelError, resolve_model
 
 SHORT = (
     "Council delays vote on bike lanes\n"

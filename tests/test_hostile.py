@@ -30,9 +30,9 @@ from typing import Any
 from fake_openai import CHAT_PATH, FakeOpenAI, reply_json
 from test_batch import answer_for, failures_of, make_settings, manifest_of, results_of
 
-from stance.runs.batch import run_batch
 from stance.extraction.prompts import fence_text, load_prompt
 from stance.results import ArticleResult
+from stance.runs.batch import run_batch
 
 INJECTED_ACTOR = "Joe Biden"
 INJECTED_CLAIM = "The harbour budget is a fraud"

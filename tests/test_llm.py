@@ -19,10 +19,10 @@ from fake_openai import (
     truncated,
 )
 
-from stance.model.cache import ResponseCache
 from stance.config import Settings
-from stance.model.client import LLMClient, LLMError, connect
 from stance.extraction.answers import ModelAnswer
+from stance.model.cache import ResponseCache
+from stance.model.client import LLMClient, LLMError, connect
 
 GOOD = {"statements": [{"s": 1, "who": "Dana Ortiz", "claim": "Bus lanes cut commute times.", "stance": "support"}]}
 MESSAGES = [{"role": "system", "content": "You find claims."}, {"role": "user", "content": "[1] Text."}]

@@ -202,7 +202,7 @@ def test_binary_without_nul_bytes(tmp_path: Path) -> None:
 
 def test_mixed_utf8_and_latin1_is_an_encoding_failure(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
-    path.write_bytes("Le café est fermé. ".encode("utf-8") * 3 + "Où est Zoë ? Très bien.".encode("latin-1"))
+    path.write_bytes("Le café est fermé. ".encode() * 3 + "Où est Zoë ? Très bien.".encode("latin-1"))
     message = failure(path, "encoding").message
     assert message == "file mixes UTF-8 with another encoding (invalid UTF-8 at byte 64); convert it to UTF-8"
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from stance.text.actors import canonicalise, guess_type, tidy_name
-from stance.text.attribution import find_candidates, render_lines
-from stance.text.grounding import align
 from stance.extraction.merging import PointedStatement
 from stance.extraction.open_mode import candidate_windows, drop_unsupported, merge_statements
 from stance.extraction.pointing import repoint
+from stance.text.actors import canonicalise, guess_type, tidy_name
+from stance.text.attribution import find_candidates, render_lines
+from stance.text.grounding import align
 from stance.text.sentences import quoted_spans, split_sentences
 
 ARTICLE = (

@@ -12,16 +12,16 @@ import pytest
 from fake_openai import FakeOpenAI, reply_json
 from pydantic import ValidationError
 
-from stance.text.attribution import quotation_continuations
 from stance.config import Settings
-from stance.model.client import connect
+from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for
 from stance.extraction.api import extract_text
 from stance.extraction.article import article_info
 from stance.extraction.merging import PointedStatement
 from stance.extraction.open_mode import drop_unsupported, join_continued_quotations, merge_statements
 from stance.extraction.prompts import PromptError, default_prompts_dir, load_prompt
+from stance.model.client import connect
+from stance.text.attribution import quotation_continuations
 from stance.text.reported import reported_content, reports_denial
-from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for
 from stance.text.sentences import split_sentences
 
 

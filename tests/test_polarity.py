@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from stance.extraction.answers import ModelAnswer, model_answer_for
 from stance.extraction.merging import evidence_for
 from stance.text.polarity import settle_stance
-from stance.extraction.answers import ModelAnswer, model_answer_for
 from stance.text.sentences import split_sentences
 
 

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from stance.text.actors import canonicalise
-from stance.text.grounding import align
 from stance.extraction.codebook_mode import chunk_sentences
 from stance.extraction.merging import PointedStatement
 from stance.extraction.open_mode import CLAIM_MERGE_SCORE, merge_statements
+from stance.text.actors import canonicalise
+from stance.text.grounding import align
 from stance.text.sentences import split_sentences
 
 PROPERTIES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -180,7 +180,7 @@ def test_chunk_merge_never_drops_duplicates_or_invents_a_stance(text: str, data:
     # the chunks cover every sentence, in order, each repeating at most `overlap` of the previous one
     numbers = [[s.n for s in chunk] for chunk in chunks]
     assert sorted({n for ns in numbers for n in ns}) == [s.n for s in sentences]
-    for previous, current in zip(numbers, numbers[1:]):
+    for previous, current in zip(numbers, numbers[1:], strict=False):
         assert current == list(range(current[0], current[0] + len(current)))
         repeated = [n for n in current if n in previous]
         assert len(repeated) <= overlap and repeated == current[: len(repeated)]

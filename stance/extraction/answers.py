@@ -72,7 +72,7 @@ class _RowAnswer(BaseModel):
         return ".".join(str(p) for p in loc)
 
     def items(self) -> list[ModelStatement]:
-        return [ModelStatement(**dict(zip(self.row_fields, row))) for row in self.statements]
+        return [ModelStatement(**dict(zip(self.row_fields, row, strict=False))) for row in self.statements]
 
 
 class ModelAnswer(_RowAnswer):
@@ -103,10 +103,11 @@ def answer_shape_of(answer: Any) -> AnswerShape:
 @functools.cache
 def model_answer_for(max_items: int, shape: AnswerShape = ModelAnswer) -> AnswerShape:
     """The answer model with a tighter bound on items: a few candidate sentences never need 24 statements."""
-    return create_model(  # type: ignore[call-overload]
+    rows: Any = shape.model_fields["statements"].annotation
+    return create_model(
         f"{shape.__name__}{max_items}",
         __base__=shape,
-        statements=(shape.model_fields["statements"].annotation, Field(default_factory=list, max_length=max_items)),
+        statements=(rows, Field(default_factory=list, max_length=max_items)),
     )
 
 

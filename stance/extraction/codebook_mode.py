@@ -97,7 +97,7 @@ def answer_model(ids: tuple[str, ...]) -> type[CodebookAnswer]:
     return create_model(
         "CodebookAnswer",
         __base__=CodebookAnswer,
-        statements=(list[statement], Field(default_factory=list, max_length=max_statements(len(ids)))),  # type: ignore[valid-type]
+        statements=(list[statement], Field(default_factory=list, max_length=max_statements(len(ids)))),
     )
 
 
@@ -210,7 +210,7 @@ def load_codebook_prompt(settings: Settings, codebook: Codebook | None = None) -
         base.system_template.render()
         _render_user(base.user_template, codebook, "[1] (test)", "")
     except jinja2.TemplateError as exc:  # e.g. a variable the templates do not get
-        raise PromptError(f"prompt {base.name!r} does not render: {one_line(exc)}") from None
+        raise PromptError(f"prompt {base.name!r} does not render: {one_line(str(exc))}") from None
     return CodebookPrompt(
         name=base.name + (f"+{open_prompt.name}" if open_prompt is not None else ""),
         folder=base.folder,
@@ -314,7 +314,7 @@ class CodebookPlan:
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
         points: list[PointedStatement] = []
-        for chunk, answer in zip(self.chunks, answers):
+        for chunk, answer in zip(self.chunks, answers[:len(self.chunks)], strict=True):  # the open plan's come after
             points.extend(point_statements(chunk, answer.statements, self.codebook,  # type: ignore[attr-defined]
                                            headline=self.article.headline))
         merged = merge_stances(self.article.text, points, CodebookClaims(self.codebook))

@@ -75,7 +75,7 @@ def add_stance(stances: list[Stance], actor: str, label: str, evidence: Iterable
     """One stance per (actor, label): a repeat only adds evidence whose span is not there yet."""
     existing = next((s for s in stances if s.actor == actor and s.stance == label), None)
     if existing is None:
-        stances.append(Stance(actor=actor, stance=label, evidence=list(evidence)))  # type: ignore[arg-type]
+        stances.append(Stance(actor=actor, stance=label, evidence=list(evidence)))
         return
     for item in evidence:
         if all((e.start, e.end) != (item.start, item.end) for e in existing.evidence):

@@ -215,7 +215,7 @@ class OpenPlan:
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
         statements: list[PointedStatement] = []
-        for request, answer in zip(self.requests, answers):
+        for request, answer in zip(self.requests, answers, strict=True):
             pointed = point_statements(request.sentences, answer.items(), headline=self.article.headline)  # type: ignore[attr-defined]
             statements.extend(drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued))
         statements.sort(key=lambda s: s.sentence.n)

@@ -26,9 +26,10 @@ import openai
 from pydantic import BaseModel, ValidationError
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from stance.model.cache import ResponseCache, cache_key
-from stance.model.errors import LLMError
 from stance.config import Settings
+from stance.model.cache import ResponseCache, cache_key
+from stance.model.embedded import EmbeddedServer, resolve_model
+from stance.model.errors import LLMError
 from stance.results import Usage
 
 T = TypeVar("T", bound=BaseModel)
@@ -352,8 +353,6 @@ def connect(settings: Settings, cache: ResponseCache | None = None) -> Iterator[
             endpoint_label=settings.public_endpoint, cache=cache,
         )
         return
-    from stance.model.embedded import EmbeddedServer, resolve_model
-
     model_path, label = resolve_model(settings.model, settings.cache_dir)
     with EmbeddedServer(
         model_path, threads=settings.threads, parallel=settings.parallel, context=settings.context

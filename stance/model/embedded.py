@@ -142,8 +142,9 @@ class EmbeddedServer:
         params.warmup = False
         params.verbosity = -1
         params.cache_prompt = True
-        self._server = xllamacpp.Server(params)
-        self.base_url = f"{self._server.listening_address.rstrip('/')}/v1"
+        server = xllamacpp.Server(params)
+        self._server = server
+        self.base_url = f"{server.listening_address.rstrip('/')}/v1"
         return self
 
     def stop(self) -> None:

@@ -155,7 +155,7 @@ class _Batch:
         kinds = Counter(f.kind for f in self.failures)
         return RunManifest(
             stance_version=__version__,
-            status=status,  # type: ignore[arg-type]
+            status=status,
             interrupted=status == "interrupted",
             error=self.fatal,
             started=self.started,

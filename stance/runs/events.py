@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ EVENTS_FSYNC_S = 0.5
 
 def utc_now() -> str:
     """Now, as UTC ISO 8601 with milliseconds and a ``Z``: the times in events, failures and manifests."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class SecretScrubber:

@@ -87,7 +87,7 @@ def combine_manifests(manifests: list[RunManifest], prompt: PromptInfo, options:
             kinds[kind] = kinds.get(kind, 0) + n
     status = next((s for s in ("aborted", "interrupted") if any(m.status == s for m in manifests)), "finished")
     return RunManifest(
-        stance_version=first.stance_version, status=status, interrupted=status == "interrupted",  # type: ignore[arg-type]
+        stance_version=first.stance_version, status=status, interrupted=status == "interrupted",
         error=next((m.error for m in manifests if m.error), None), started=first.started, finished=last.finished,
         seconds=round(sum(m.seconds for m in manifests), 3), inputs=[i for m in manifests for i in m.inputs],
         files=sum(m.files for m in manifests), files_unread=sum(m.files_unread for m in manifests),
