@@ -15,8 +15,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stance.results import (
-    ActorType,
     Actor,
+    ActorType,
     ArticleInfo,
     ArticleResult,
     Claim,
