@@ -114,7 +114,7 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
         va, vb = ma[k], mb[k]
         d = vb - va if va is not None and vb is not None else None
         ci = cis.get(k)
-        metrics.append(MetricDiff(metric=k, a=va, b=vb, diff=d, ci=ci, verdict=_verdict(k, d, ci)))  # type: ignore[arg-type]
+        metrics.append(MetricDiff(metric=k, a=va, b=vb, diff=d, ci=ci, verdict=_verdict(k, d, ci)))
 
     per_fixture, gained, lost, fixed, broken = [], [], [], [], []
     for n in common:
@@ -122,7 +122,7 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
         xv, yv = x or 0.0, y or 0.0
         outcome = "win" if yv > xv + 1e-12 else "loss" if yv < xv - 1e-12 else "tie"
         d = yv - xv if x is not None or y is not None else None
-        per_fixture.append(FixtureDiff(name=n, a=x, b=y, diff=d, outcome=outcome))  # type: ignore[arg-type]
+        per_fixture.append(FixtureDiff(name=n, a=x, b=y, diff=d, outcome=outcome))
         key = lambda p: (p.claim_id, p.actor)  # noqa: E731
         ma_pairs = {key(m.gold): m for m in fa[n].matched}
         mb_pairs = {key(m.gold): m for m in fb[n].matched}

@@ -307,15 +307,16 @@ def match_fixture(fixture: Fixture, result: ArticleResult | None, options: Score
     order = sorted(range(len(pred)), key=lambda i: (-(pred[i].edges[0][0] if pred[i].edges else 0.0), i))
     pairing = max_bipartite_matching([[e[1] for e in p.edges] for p in pred], order)
 
-    matched, spurious = [], []
+    matched: list[MatchedPair] = []
+    spurious: list[PairRef] = []
     for i, p in enumerate(pred):
-        j = pairing.get(i)
-        if j is None:
+        got = pairing.get(i)
+        if got is None:
             spurious.append(p.ref)
             continue
-        e = next(e for e in p.edges if e[1] == j)  # its edge to the gold pair it got
+        e = next(e for e in p.edges if e[1] == got)  # its edge to the gold pair it got
         matched.append(MatchedPair(
-            gold=gold[j].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4)))
+            gold=gold[got].ref, pred=p.ref, actor_rule=e[2], claim_rule=e[3], overlap_chars=e[4], similarity=round(e[5], 4)))
     taken = set(pairing.values())
     matched.sort(key=lambda m: (m.gold.claim_id, m.gold.actor))
 

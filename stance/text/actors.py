@@ -135,7 +135,7 @@ def canonicalise(surface_names: list[str], text: str) -> tuple[dict[str, str], l
     for surface, canonical in list(mapping.items()):
         if surface != tidy_name(surface):
             continue
-        actor = actors.setdefault(canonical, Actor(name=canonical, type=guess_type(canonical)))  # type: ignore[arg-type]
+        actor = actors.setdefault(canonical, Actor(name=canonical, type=guess_type(canonical)))
         if surface != canonical and surface not in actor.aliases:
             actor.aliases.append(surface)
     return mapping, list(actors.values())
