@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need into .venv, then run the whole test suite.
+# Install everything the tests need into .venv, check the code, then run the whole test suite.
 # Usage: bash scripts/test.sh [pytest args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,9 @@ fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[embedded,export,report,test]'
+# Code checks (config in pyproject.toml): layers only point down, no import cycle, lint, types.
+.venv/bin/lint-imports --no-cache
+.venv/bin/python scripts/import_cycles.py
+.venv/bin/ruff check stance tests bench scripts
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"
