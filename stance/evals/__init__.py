@@ -14,7 +14,7 @@ Matching rules and metric keys: docs/evals.md.
 
 from ._compare import Comparison, FixtureDiff, MetricDiff, PairChange, compare_reports, compare_runs
 from ._errors import EvalError
-from ._extract import extract_and_score
+from ._extract import extract_and_score, extract_fixtures_with_gold_codebooks, gold_codebook
 from ._fixtures import Fixture, GoldActor, GoldClaim, GoldFile, GoldStance, gold_as_result, load_fixture, load_fixtures
 from ._gate import DEFAULT_GATE_METRICS, DEFAULT_MAX_DROP, GateViolation, check_gate, comparison_regressions, parse_mins
 from ._matching import FixtureMatch, MatchedPair, PairRef, actor_match, match_fixture, name_tokens
@@ -62,6 +62,8 @@ __all__ = [
     "bootstrap_ci",
     "check_gate",
     "extract_and_score",
+    "extract_fixtures_with_gold_codebooks",
+    "gold_codebook",
     "fmt_metric",
     "compare_reports",
     "compare_runs",
