@@ -155,67 +155,59 @@ def wide_table(run: CanonicalRun) -> list[dict[str, Any]]:
     return rows
 
 
+def _tally(run: CanonicalRun, by_actor: bool) -> tuple[dict[str, set[str]], Counter[str], dict[str, Counter[str]]]:
+    """Per actor (or per claim): the articles it is in, how many claims (or actors) it meets, and its stance counts."""
+    canon = run.canon
+    articles: dict[str, set[str]] = defaultdict(set)
+    for (aid, _), key in (canon.actor_of if by_actor else canon.claim_of).items():
+        articles[key].add(aid)
+    partners: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for (actor, cid), by_label in run.positions.items():
+        key = actor if by_actor else cid
+        partners[key] += 1
+        for label, arts in by_label.items():
+            counts[key][label] += len(arts)
+    return articles, partners, counts
+
+
+def _stance_counts(c: Counter[str]) -> dict[str, int]:
+    return {"stances": sum(c.values()), "support": c["support"], "oppose": c["oppose"], "neutral": c["neutral"]}
+
+
 def actors_table(run: CanonicalRun) -> list[dict[str, Any]]:
     """Canonical actors with their aliases (surface forms across articles) and counts."""
     canon = run.canon
-    articles: dict[str, set[str]] = defaultdict(set)
-    for (aid, _surface), actor in canon.actor_of.items():
-        articles[actor].add(aid)
-    claims: Counter[str] = Counter()
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for (actor, _cid), by_label in run.positions.items():
-        claims[actor] += 1
-        for label, arts in by_label.items():
-            counts[actor][label] += len(arts)
-    rows = []
-    for actor in sorted(articles, key=lambda a: (a.casefold(), a)):
-        c = counts[actor]
-        rows.append(
-            {
-                "actor": actor,
-                "type": canon.actor_type.get(actor, "other"),
-                "aliases": "; ".join(canon.actor_aliases.get(actor, [])),
-                "articles": len(articles[actor]),
-                "claims": claims[actor],
-                "stances": sum(c.values()),
-                "support": c["support"],
-                "oppose": c["oppose"],
-                "neutral": c["neutral"],
-            }
-        )
-    return rows
+    articles, claims, counts = _tally(run, by_actor=True)
+    return [
+        {
+            "actor": actor,
+            "type": canon.actor_type.get(actor, "other"),
+            "aliases": "; ".join(canon.actor_aliases.get(actor, [])),
+            "articles": len(articles[actor]),
+            "claims": claims[actor],
+            **_stance_counts(counts[actor]),
+        }
+        for actor in sorted(articles, key=lambda a: (a.casefold(), a))
+    ]
 
 
 def claims_table(run: CanonicalRun) -> list[dict[str, Any]]:
     """Canonical claims with their paraphrases across articles and counts."""
     canon = run.canon
-    articles: dict[str, set[str]] = defaultdict(set)
-    for (aid, _claim_id), cid in canon.claim_of.items():
-        articles[cid].add(aid)
-    actors: Counter[str] = Counter()
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for (_actor, cid), by_label in run.positions.items():
-        actors[cid] += 1
-        for label, arts in by_label.items():
-            counts[cid][label] += len(arts)
-    rows = []
-    for cid in sorted(articles, key=claim_sort_key):
-        c = counts[cid]
-        rows.append(
-            {
-                "claim_id": cid,
-                "text": canon.claim_text[cid],
-                "codebook_id": canon.claim_codebook.get(cid),
-                "paraphrases": " | ".join(canon.claim_paraphrases.get(cid, [])),
-                "articles": len(articles[cid]),
-                "actors": actors[cid],
-                "stances": sum(c.values()),
-                "support": c["support"],
-                "oppose": c["oppose"],
-                "neutral": c["neutral"],
-            }
-        )
-    return rows
+    articles, actors, counts = _tally(run, by_actor=False)
+    return [
+        {
+            "claim_id": cid,
+            "text": canon.claim_text[cid],
+            "codebook_id": canon.claim_codebook.get(cid),
+            "paraphrases": " | ".join(canon.claim_paraphrases.get(cid, [])),
+            "articles": len(articles[cid]),
+            "actors": actors[cid],
+            **_stance_counts(counts[cid]),
+        }
+        for cid in sorted(articles, key=claim_sort_key)
+    ]
 
 
 def network_edges(run: CanonicalRun) -> list[dict[str, Any]]:
