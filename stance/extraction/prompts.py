@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,15 @@ class Prompt:
 
 
 def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
-    folder = (prompts_dir or default_prompts_dir()) / name
+    """A prompt folder by name (under ``prompts_dir``, else the shipped prompts) or by path (``./mine``, ``/x/mine``).
+
+    A path is recorded in provenance by its folder name only: results never carry a user's file system layout.
+    """
+    if "/" in name or os.sep in name or name.startswith("."):
+        folder = Path(name).expanduser()
+        name = folder.resolve().name
+    else:
+        folder = (prompts_dir or default_prompts_dir()) / name
     if not folder.is_dir():
         raise PromptError(f"prompt {name!r} not found: no folder {folder}")
     missing = [f for f in PROMPT_FILES if not (folder / f).is_file()]
