@@ -38,10 +38,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 REPEATS = 5  # zero-latency timings: best of five
-sys.path.insert(0, str(REPO / "tests"))  # fake_openai lives beside the tests
+sys.path.insert(0, str(REPO / "tests"))  # the fake server is a test helper: tests/support/fake_openai.py
 
-import fake_openai  # noqa: E402
-from fake_openai import FakeOpenAI, delay, reply_json  # noqa: E402
+from support import fake_openai  # noqa: E402
+from support.fake_openai import FakeOpenAI, delay, reply_json  # noqa: E402
 
 from stance.config import Settings  # noqa: E402
 from stance.extraction.answers import ModelAnswer  # noqa: E402
@@ -276,7 +276,7 @@ def write_report(path: Path, table: str, machine: str, n: int, latency: float) -
 ## Batch runs (`stance extract --out`)
 
 Measured with `bench/bench_batch.py` against the local fake OpenAI server
-(tests/fake_openai.py, in its own process), not a model: {n} short articles, one
+(tests/support/fake_openai.py, in its own process), not a model: {n} short articles, one
 request each, a fresh run folder per row and no response cache except in the
 rerun rows. {latency * 1000:.0f} ms latency stands in for a remote endpoint; 0 ms
 shows what the tool itself costs per article.

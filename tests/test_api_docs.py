@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI, reply_json
+from support.fake_openai import FakeOpenAI, reply_json
+from support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 PAGE = REPO / "docs" / "api.md"
 FIXTURES = REPO / "evals" / "fixtures"
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import openai
 import pytest
-from fake_openai import (
+from support.fake_openai import (
     FakeOpenAI,
     delay,
     empty_choices,

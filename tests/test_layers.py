@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
 def _copy(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "stance", tmp_path / "stance", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(REPO / "stance", tmp_path / "stance", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path
 
 
@@ -29,7 +29,7 @@ def _append(module: Path, code: str) -> None:
 
 
 def test_no_import_cycle_function_level_imports_included() -> None:
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py")], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "import_cycles.py")], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout
     assert "0 cycle(s)" in out.stdout
 
@@ -37,7 +37,7 @@ def test_no_import_cycle_function_level_imports_included() -> None:
 def test_cycle_check_sees_a_function_level_import(tmp_path: Path) -> None:
     where = _copy(tmp_path)
     _append(where / "stance" / "text" / "sentences.py", "\n\ndef _hidden() -> None:\n    from stance.text import polarity  # noqa\n")
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py"), str(where / "stance")],
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "import_cycles.py"), str(where / "stance")],
                          capture_output=True, text=True)
     assert out.returncode == 1
     assert "stance.text.polarity <-> stance.text.sentences" in out.stdout

@@ -19,10 +19,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from fake_openai import FakeOpenAI, status
-from test_batch import article_text, cli_env, failures_of, results_of
-from test_chaos import clean_model
-from test_hostile import article_message
+from support.articles import article_message, article_text, clean_model
+from support.fake_openai import FakeOpenAI, status
+from support.runs import cli_env, failures_of, results_of
 from typer.testing import CliRunner
 
 from stance.cli.app import app
@@ -33,7 +32,7 @@ ECHOED = "bridge 1 "  # the article whose requests the endpoint answers with an 
 
 
 def write_fixtures(folder: Path, n: int) -> list[Path]:
-    """n hand-labelled fixtures (FORMAT.md) over the batch tests' articles."""
+    """n hand-labelled fixtures (FORMAT.md) over support.articles' articles."""
     folder.mkdir(parents=True)
     paths = []
     for i in range(n):

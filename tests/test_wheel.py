@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI, reply_json
+from support.fake_openai import FakeOpenAI, reply_json
+from support.paths import REPO
 
 from stance.results import ArticleResult
 
 pytestmark = pytest.mark.wheel
 
-REPO = Path(__file__).resolve().parents[1]
 ARTICLE = (
     "Harbour bridge repairs split the council\n"
     "Mayor Maria Lopez said the bridge must be repaired this year.\n"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from fake_openai import reply_json
+from support.fake_openai import reply_json
+from support.paths import DEV
 from typer.testing import CliRunner
 
 from stance.cli.app import app
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 SPEAKER = re.compile(r"([A-Z][a-z]+(?: [A-Z][a-zA-Z]+)+) (?:said|told)")
 
 

@@ -1,4 +1,7 @@
-"""`stance eval score` and `stance eval compare`: outputs, exit codes, clear errors."""
+"""`stance eval score` and `stance eval compare`: outputs, exit codes, clear errors.
+
+On runs A and B built by hand: the ``runs`` and ``fixtures_dir`` fixtures in tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from typer.testing import CliRunner
 
 from stance.cli.app import app
 from stance.evals import ScoreOptions
-from test_evals_compare_gate import fixtures_dir, runs  # noqa: F401  (pytest fixtures: hand-built runs A and B)
 
 runner = CliRunner()
 
@@ -19,7 +21,7 @@ def invoke(*args: str):
     return runner.invoke(app, list(args))
 
 
-def test_score_writes_metrics_markdown_and_json(runs, fixtures_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_score_writes_metrics_markdown_and_json(runs, fixtures_dir: Path, tmp_path: Path) -> None:
     a, _ = runs
     (a / "metrics.json").unlink()
     md, js = tmp_path / "r.md", tmp_path / "r.json"
@@ -31,7 +33,7 @@ def test_score_writes_metrics_markdown_and_json(runs, fixtures_dir: Path, tmp_pa
     assert json.loads(js.read_text())["n_fixtures"] == 3
 
 
-def test_score_options_reach_the_report(runs, fixtures_dir: Path) -> None:  # noqa: F811
+def test_score_options_reach_the_report(runs, fixtures_dir: Path) -> None:
     a, _ = runs
     r = invoke("eval", "score", str(a), "-f", str(fixtures_dir), "--min-overlap-chars", "3", "--resamples", "10",
                "--seed", "5", "--paraphrase-threshold", "0.9", "--mode", "codebook")
@@ -41,7 +43,7 @@ def test_score_options_reach_the_report(runs, fixtures_dir: Path) -> None:  # no
                     "mode": "codebook"}
 
 
-def test_score_gate_exit_codes(runs, fixtures_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_score_gate_exit_codes(runs, fixtures_dir: Path, tmp_path: Path) -> None:
     a, b = runs
     baseline = tmp_path / "baseline.json"
     baseline.write_text((b / "metrics.json").read_text())
@@ -56,7 +58,7 @@ def test_score_gate_exit_codes(runs, fixtures_dir: Path, tmp_path: Path) -> None
     assert r.exit_code == 0
 
 
-def test_bad_input_exits_2_without_traceback(runs, fixtures_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_bad_input_exits_2_without_traceback(runs, fixtures_dir: Path, tmp_path: Path) -> None:
     a, _ = runs
     cases = [
         (("eval", "score", str(a), "-f", str(tmp_path / "none")), "fixtures folder not found"),
@@ -74,7 +76,7 @@ def test_bad_input_exits_2_without_traceback(runs, fixtures_dir: Path, tmp_path:
         assert "Traceback" not in r.output
 
 
-def test_compare_outputs_and_fail_on_regression(runs, tmp_path: Path) -> None:  # noqa: F811
+def test_compare_outputs_and_fail_on_regression(runs, tmp_path: Path) -> None:
     a, b = runs
     md, js = tmp_path / "c.md", tmp_path / "c.json"
     r = invoke("eval", "compare", str(a), str(b), "--markdown", str(md), "--json", str(js), "--fail-on-regression")

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from test_export import DEV, P, make_result, make_run  # tests/ is on sys.path
+from support.corpus_runs import P, make_result, make_run
+from support.paths import DEV
 
 import stance.corpus as ex
 from stance.corpus import canon, claim_merge

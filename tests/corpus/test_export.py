@@ -8,51 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.corpus_runs import ArticleSpec, P, make_result, make_run
+from support.paths import DEV
 from typer.testing import CliRunner
 
 import stance.corpus as ex
 from stance.cli.app import app
 from stance.corpus.tables import LONG_COLUMNS, NETWORK_COLUMNS
-from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
-
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
-
-# (article id, [(actor name, type, aliases)], [(claim id, text, [(actor, stance)])])
-ArticleSpec = tuple[str, list[tuple[str, str, list[str]]], list[tuple[str, str, list[tuple[str, str]]]]]
-
-
-def make_result(article_id: str, actors, claims, codebook: dict[str, str] | None = None) -> ArticleResult:
-    """An ArticleResult with one exact evidence quote per stance ("<actor> said <stance>")."""
-    return ArticleResult(
-        article=ArticleInfo(id=article_id, path=f"articles/{article_id}", sha256="0" * 64, title=f"Title of {article_id}"),
-        actors=[Actor(name=n, type=t, aliases=al) for n, t, al in actors],
-        claims=[
-            Claim(
-                id=cid,
-                text=text,
-                codebook_id=(codebook or {}).get(cid),
-                stances=[
-                    Stance(actor=a, stance=s, evidence=[Evidence(quote=f"{a} said {s}", start=0, end=len(a) + 6 + len(s), alignment="exact")])
-                    for a, s in stances
-                ],
-            )
-            for cid, text, stances in claims
-        ],
-        provenance=Provenance(model="test-model", endpoint="embedded", prompt=PromptInfo(name="extract", hash="abc123")),
-    )
-
-
-def make_run(tmp_path: Path, articles: list[ArticleSpec | ArticleResult], name: str = "run") -> Path:
-    """A run folder with one results/<id>.json per article."""
-    run = tmp_path / name
-    (run / "results").mkdir(parents=True)
-    for spec in articles:
-        result = spec if isinstance(spec, ArticleResult) else make_result(*spec)
-        (run / "results" / f"{result.article.id}.json").write_text(result.model_dump_json(), encoding="utf-8")
-    return run
-
-
-P = "person"
+from stance.results import Evidence
 
 # Four actors, three claims; positions chosen so every network weight can be counted by hand:
 #        K1        K2        K3
@@ -142,7 +105,7 @@ def test_actors_and_claims_tables_count_across_articles(network_run: Path) -> No
 def test_network_weights_match_hand_count(network_run: Path) -> None:
     run = ex.load_run(network_run, method="lexical")
     ids = _ids(run)
-    k1, k2, k3 = ids["Taxes should be cut."], ids["The bridge must be rebuilt."], ids["Schools need more funding."]
+    k1, _k2, k3 = ids["Taxes should be cut."], ids["The bridge must be rebuilt."], ids["Schools need more funding."]
     edges = {(e["kind"], e["source"], e["target"], e["stance"]): e for e in ex.network_edges(run)}
     actor_edges = {(k, s, t): e["weight"] for (k, s, t, _), e in edges.items() if k != "stance"}
     # By hand, per claim (neutral is no position; Di Delta holds both sides of K3):

@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
+from support.paths import DEV
 
 from stance.evals import (
     CI_KEYS,
@@ -24,7 +25,6 @@ from stance.evals import (
 )
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance, Usage
 
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 QUALITY = (
     "pair_precision", "pair_recall", "pair_f1", "actor_precision", "actor_recall", "actor_f1",
     "stance_accuracy", "stance_macro_f1", "stance_strict_accuracy", "grounding_rate", "grounding_any_rate",

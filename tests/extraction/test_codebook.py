@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI, reply_json
+from support.fake_openai import FakeOpenAI, reply_json
+from support.paths import DEV
 from typer.testing import CliRunner
 
 from stance.cli.app import app
@@ -24,8 +25,6 @@ from stance.extraction.prompts import default_prompts_dir, load_prompt
 from stance.model.client import connect
 from stance.results import ArticleResult
 from stance.text.sentences import split_sentences
-
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 
 CODEBOOK_YAML = """\
 # claims of interest for the fuel-tax debate

@@ -27,8 +27,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fake_openai import CHAT_PATH, FakeOpenAI, reply_json
-from test_batch import answer_for, failures_of, make_settings, manifest_of, results_of
+from support.articles import answer_for, article_message
+from support.fake_openai import CHAT_PATH, FakeOpenAI, reply_json
+from support.runs import failures_of, make_settings, manifest_of, results_of
 
 from stance.extraction.prompts import fence_text, load_prompt
 from stance.results import ArticleResult
@@ -56,11 +57,6 @@ HOSTILE: dict[str, str] = {
 EXPECTED = {("Maria Lopez", "support"), ("Tom Reed", "oppose")}  # what the fence-honouring model finds
 
 
-def article_message(body: dict[str, Any]) -> str:
-    """The user turn that carries the article (the last one with a fence; re-asks come after it)."""
-    return [m["content"] for m in body["messages"] if m["role"] == "user" and "<article>" in m["content"]][-1]
-
-
 def naive_split(message: str) -> tuple[str, str]:
     """How a model reads the fence: the article is up to the *first* closing tag; what follows is the prompt."""
     start = message.index("<article>") + len("<article>")
@@ -77,7 +73,7 @@ def instruction(text: str) -> dict[str, Any] | None:
 def fence_honouring(body: dict[str, Any]) -> Any:
     """A model that follows the system prompt: inside the fence is data, after it are instructions it obeys.
 
-    It extracts "X said Y" statements from the fenced sentences (the batch tests'
+    It extracts "X said Y" statements from the fenced sentences (support.articles'
     deterministic answer) and obeys an ``output {json}`` instruction only when it
     appears outside the fence, i.e. when an article managed to close the fence.
     """

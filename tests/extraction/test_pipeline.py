@@ -1,48 +1,14 @@
-"""Pieces of the open-mode pipeline that need no model: sentences, candidates, windows, pointers, guards, merge."""
+"""Pieces of the open-mode pipeline that need no model: windows, pointers, guards, merge, evidence."""
 
 from __future__ import annotations
 
-from stance.extraction.merging import PointedStatement
+from support.texts import ARTICLE, sentence
+
+from stance.extraction.merging import PointedStatement, evidence_for
 from stance.extraction.open_mode import candidate_windows, drop_unsupported, merge_statements
 from stance.extraction.pointing import repoint
-from stance.text.actors import canonicalise, guess_type, tidy_name
 from stance.text.attribution import find_candidates, render_lines
-from stance.text.grounding import align
-from stance.text.sentences import quoted_spans, split_sentences
-
-ARTICLE = (
-    "Council delays bus lane vote\n"
-    "The plan was first drawn up in 2019.\n"
-    "Mayor Dana Ortiz said the lanes would cut commute times.\n"
-    "“We will not wait,” Ortiz told reporters. “The city needs this now.”\n"
-    "Traffic has grown every year since 2015.\n"
-    "Council member Raj Patel rejected the plan.\n"
-    "“It will push traffic onto side streets,” he said.\n"
-)
-
-
-def test_sentences_slice_the_text_and_respect_abbreviations():
-    text = "U.S. Secretary of State Antony Blinken spoke. Mr. Smith agreed, the official said.\nNew line here."
-    sentences = split_sentences(text)
-    assert [s.text for s in sentences] == [
-        "U.S. Secretary of State Antony Blinken spoke.",
-        "Mr. Smith agreed, the official said.",
-        "New line here.",
-    ]
-    for s in sentences:
-        assert text[s.start:s.end] == s.text
-
-
-def test_candidates_skip_headline_and_narration_and_follow_quotes():
-    sentences = split_sentences(ARTICLE)
-    numbers = {s.text[:20]: s.n for s in sentences}
-    candidates = find_candidates(sentences, headline=True)
-    assert numbers["Council delays bus l"] not in candidates  # headline
-    assert numbers["The plan was first d"] not in candidates  # narration
-    assert numbers["Traffic has grown ev"] not in candidates
-    assert numbers["Mayor Dana Ortiz sai"] in candidates
-    assert numbers["“The city needs this"] in candidates  # second sentence of a quotation
-    assert numbers["Council member Raj P"] in candidates  # position taken by acting (rejected)
+from stance.text.sentences import split_sentences
 
 
 def test_windows_number_only_candidates_and_carry_context():
@@ -98,34 +64,6 @@ def test_merge_groups_claims_canonicalises_actors_and_never_drops_a_stance():
     assert stances[("Raj Patel", "oppose")].evidence[0].quote == "It will push traffic onto side streets"
 
 
-def test_quoted_spans_and_grounding_fallbacks():
-    sentence = split_sentences("“We will not wait another year,” Ortiz said.")[0]
-    assert quoted_spans(sentence) == [(1, 30)]
-    text = "He said: “We’ll see by their actions,” and left —  quickly."
-    assert align(text, "We'll see by their actions").alignment == "normalized"
-    fuzzy = align(text, "We will see by their actions")
-    assert fuzzy.alignment == "fuzzy" and text[fuzzy.start:fuzzy.end].startswith("We")
-    assert align(text, "nothing like this at all").alignment == "none"
-
-
-def test_actor_names_are_tidied_and_typed():
-    assert tidy_name("senior U. S. official") == "senior U.S. official"
-    mapping, actors = canonicalise(["Blinken", "Secretary of State Antony Blinken", "U. S."], "Antony Blinken spoke.")
-    assert mapping["Blinken"] == mapping["Secretary of State Antony Blinken"] == "Antony Blinken"
-    assert {a.name: a.type for a in actors}["U.S."] == "country"
-    assert guess_type("State Department") == "government" and guess_type("Gannett Co.") == "organization"
-    # two people sharing a surname are not merged
-    mapping, _ = canonicalise(["Joe Biden", "Hunter Biden", "Biden"], "")
-    assert mapping["Biden"] == "Biden"
-
-
-def test_descriptor_resolves_to_the_name_the_article_gives():
-    text = "“No updates,” State Department spokesperson Matthew Miller told journalists. A senior official said so."
-    mapping, _ = canonicalise(["State Department spokesperson", "Miller", "senior official"], text)
-    assert mapping["State Department spokesperson"] == mapping["Miller"] == "Matthew Miller"
-    assert mapping["senior official"] == "senior official"  # no name follows it: stays a description
-
-
 def test_window_context_reaches_back_to_the_speaker_of_a_long_quotation():
     text = (
         "Headline\n"
@@ -138,37 +76,15 @@ def test_window_context_reaches_back_to_the_speaker_of_a_long_quotation():
     assert any("DiMaggio" in s.text for s in last.context)
 
 
-def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_not_name():
-    from stance.text.attribution import speaker_for, stated_speaker
-
-    def first(text: str):
-        return split_sentences(text)[0]
-
-    dimaggio = first("“This is what we could call a timeout,” Suzanne DiMaggio, a senior fellow at the Carnegie "
-                     "Endowment, who leads track 2 dialogues, told a panel.")
-    assert stated_speaker(dimaggio) == "Suzanne DiMaggio"
-    assert speaker_for("Antony Blinken", dimaggio) == "Suzanne DiMaggio"
-    ryabkov = first("Deputy Foreign Minister Sergei Ryabkov said last month that Moscow will respect the ban.")
-    assert speaker_for("Vladimir Putin", ryabkov) == "Deputy Foreign Minister Sergei Ryabkov"
-    assert speaker_for("Ryabkov", ryabkov) == "Ryabkov"  # the same person: the model's form stays
-    assert stated_speaker(first("“We are fine,” said Mayor Dana Ortiz on Monday.")) == "Mayor Dana Ortiz"
-    # no override without one plain speaker: pronouns, quoted speech verbs, two speakers, reporting sources
-    for text in ("He said it would work.", "“I said we would win,” the official told reporters.",
-                 "Ortiz said the plan works and Patel said it fails.",
-                 "Marmorato called it “heartbreaking,” according to the Bronx Times."):
-        assert stated_speaker(first(text)) is None, text
-        assert speaker_for("Antony Blinken", first(text)) == "Antony Blinken"
-
-
-def test_a_person_named_after_a_role_is_the_canonical_actor():
-    from stance.text.actors import person_behind_role
-
-    assert person_behind_role("Calloway Logistics spokeswoman Erin Bass") == "Erin Bass"
-    assert person_behind_role("American Federation of Government Employees President J. David Cox") == "J. David Cox"
-    assert person_behind_role("Throgs Neck resident Dennise Laboy") == "Dennise Laboy"
-    for not_a_person in ("Port Calder Riders Alliance", "senior Ostrovian security official",
-                         "Transit Operators Union Local 914", "Dana Ortiz"):
-        assert person_behind_role(not_a_person) is None, not_a_person
-    mapping, actors = canonicalise(["Interior Minister Pavel Dorn", "Dorn"], "Interior Minister Pavel Dorn said so.")
-    assert set(mapping.values()) == {"Pavel Dorn"}
-    assert actors[0].aliases == ["Interior Minister Pavel Dorn", "Dorn"]
+def test_evidence_is_the_sentence_when_its_quotation_is_about_something_else() -> None:
+    text = ("The Kremlin noted U.S. nuclear tests at the end of October that used chemicals to "
+            "\"validate new predictive explosion models\" for detecting blasts elsewhere.")
+    s = sentence(text)
+    assert evidence_for(text, s, "The United States carried out nuclear tests in October.").quote == text
+    assert evidence_for(text, s, "The tests validate new predictive explosion models.").quote == (
+        "validate new predictive explosion models"
+    )
+    attributed = "“It will push traffic onto side streets,” he said."
+    assert evidence_for(attributed, sentence(attributed), "The lanes will cut commutes.").quote == (
+        "It will push traffic onto side streets"
+    )

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI, reply_json
 from pydantic import ValidationError
+from support.fake_openai import FakeOpenAI, reply_json
 
 from stance.config import Settings
 from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for

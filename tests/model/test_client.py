@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fake_openai import (
+from support.fake_openai import (
     delay,
     empty_choices,
     garbage_body,

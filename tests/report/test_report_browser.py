@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_report import COUNCIL, SCRIPT_ARTICLE, council_run, script_run  # tests/ is on sys.path
+from support.paths import DEV
+from support.report_pages import COUNCIL, NAMES, OPTIONS, SCRIPT_ARTICLE, council_run, degraded, script_run
 
 from stance.report import write_run_report
 
@@ -133,8 +134,6 @@ def test_article_with_script_runs_nothing(browser: webdriver.Chrome, tmp_path: P
 
 
 def test_eval_report_click_shows_missed_gold_pair(browser: webdriver.Chrome, tmp_path: Path) -> None:
-    from test_report_eval import DEV, NAMES, OPTIONS, degraded
-
     from stance.evals import load_fixture, score_results
     from stance.report import write_eval_html
 

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from test_report import highlighted_text, page_data, parse, write_run  # tests/ is on sys.path
+from support.paths import DEV
+from support.report_pages import NAMES, OPTIONS, SPURIOUS_ACTOR, degraded, highlighted_text, page_data, parse, write_run
 
 from stance.evals import (
     EvalReport,
-    ScoreOptions,
     compare_reports,
     compare_runs,
     gold_as_result,
@@ -19,12 +19,6 @@ from stance.evals import (
     score_run,
 )
 from stance.report import plot_eval_metrics, render_compare_html, render_eval_html, write_eval_html
-from stance.results import ArticleResult, Claim, Evidence, Stance
-
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
-NAMES = ("blinken-iran-no-agreement", "russia-ctbt-deratification")
-OPTIONS = ScoreOptions(bootstrap_resamples=200)
-SPURIOUS_ACTOR = "<script>window.PWNED=1</script>Mallory"
 
 
 @pytest.fixture(scope="module")
@@ -32,20 +26,6 @@ def fixtures() -> list:
     if not (DEV / f"{NAMES[0]}.gold.json").is_file():
         pytest.skip(f"dev fixtures not found at {DEV}")
     return [load_fixture(DEV / f"{n}.gold.json") for n in NAMES]
-
-
-def degraded(fx) -> ArticleResult:
-    """Gold, less its first pair (missed), with one label flipped and one invented pair (spurious)."""
-    r = gold_as_result(fx, model="degraded")
-    r.claims[0].stances.pop(0)
-    flip = r.claims[1].stances[0]
-    flip.stance = "oppose" if flip.stance != "oppose" else "support"
-    sentence = fx.text.splitlines()[0][:40]  # the headline: no gold evidence there
-    start = fx.text.index(sentence)
-    r.claims.append(Claim(id="zz", text="<img src=x onerror=alert(1)> invented", stances=[
-        Stance(actor=SPURIOUS_ACTOR, stance="neutral",
-               evidence=[Evidence(quote=sentence, start=start, end=start + len(sentence), alignment="exact")])]))
-    return r
 
 
 @pytest.fixture(scope="module")

@@ -10,76 +10,46 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import fake_openai
 import pytest
-from fake_openai import FakeOpenAI, delay, reply, reply_json, status
 from rich.console import Console
+from support import fake_openai
+from support.articles import answer_for, article_text, write_articles
+from support.fake_openai import FakeOpenAI, delay, reply, reply_json, status
+from support.paths import REPO
+from support.runs import (
+    MARKER,
+    assert_counts_add_up,
+    cli_command,
+    cli_env,
+    comparable,
+    events_of,
+    failures_of,
+    make_settings,
+    manifest_of,
+    results_of,
+    uncached,
+)
 from typer.testing import CliRunner
 
 from stance.cli.app import app
 from stance.config import Settings, load_settings
 from stance.files import temp_path
 from stance.model.client import connect
-from stance.results import ArticleResult, FailureRecord
+from stance.results import ArticleResult
 from stance.runs.batch import BatchError, run_batch
 from stance.runs.folder import RunFolder
-from stance.runs.inputs import LoadOptions, safe_file_name
-from stance.runs.manifest import RunManifest
+from stance.runs.inputs import LoadOptions
 from stance.runs.prices import ModelPrice, load_prices
 
-REPO = Path(__file__).resolve().parents[1]
-MARKER = "sk-test-MARKER-7f3a9c1e5b"
-
-
 # ---------------------------------------------------------------------------
-# Helpers: articles, a deterministic responder, settings
+# Helpers: a deterministic responder (support.articles), a fake server that takes 16 clients
 # ---------------------------------------------------------------------------
-
-
-def article_text(i: int, long: bool = False) -> str:
-    text = (
-        f"Bridge plan {i} divides the council\n"
-        f"Mayor Maria Lopez said the bridge {i} must be repaired this year. "
-        f"Council member Tom Reed said the repair plan {i} is too expensive.\n"
-        f"\"We cannot wait any longer,\" Lopez said on Monday.\n"
-    )
-    if long:  # several chunks at chunk_tokens=200: exercises the pipeline's own threads and merging
-        text += "".join(f"Tom Reed said the budget line {i}.{k} should be cut by half.\n" for k in range(40))
-    return text
-
-
-def write_articles(folder: Path, n: int, long_every: int = 0) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    ids = []
-    for i in range(n):
-        name = f"a{i:03d}.txt"
-        (folder / name).write_text(article_text(i, long=bool(long_every) and i % long_every == 0), encoding="utf-8")
-        ids.append(name)
-    return ids
-
-
-def answer_for(body: dict[str, Any]) -> dict[str, Any]:
-    """Statements for every numbered sentence with a speaker in the last user message."""
-    last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
-    statements = []
-    for number, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M):
-        if " said " not in sentence:
-            continue
-        who = "Maria Lopez" if "Lopez" in sentence else "Tom Reed"
-        claim = re.sub(r"[^\w ]", "", sentence.split(" said ", 1)[1])[:120]
-        if who == "Tom Reed":  # Reed opposes the negation of what he says ("... is not too expensive")
-            claim = re.sub(r"\b(is|are|should|will|must)\b", r"\1 not", claim, count=1)
-        statements.append({"s": int(number), "who": who, "claim": claim,
-                           "stance": "support" if who == "Maria Lopez" else "oppose"})
-    return {"statements": statements}
 
 
 def responder(body: dict[str, Any]) -> Any:
@@ -102,68 +72,6 @@ def fake(monkeypatch: pytest.MonkeyPatch):
         server.close()
     assert not server.errors, server.errors
 
-
-def make_settings(fake: FakeOpenAI, tmp_path: Path, **extra: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        base_url=fake.base_url, model="fake-model", api_key=MARKER, cache_dir=tmp_path / "cache",
-        max_retries=1, retry_initial_wait=0.01,
-    )
-    values.update(extra)
-    return Settings(**values)
-
-
-def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def results_of(run: Path) -> dict[str, ArticleResult]:
-    out = {}
-    for path in sorted((run / "results").glob("*.json")):
-        result = ArticleResult.model_validate_json(path.read_bytes())
-        assert path.stem == safe_file_name(result.article.id)
-        assert result.article.id not in out
-        out[result.article.id] = result
-    return out
-
-
-def failures_of(run: Path) -> dict[str, FailureRecord]:
-    return {r.article_id: r for r in (FailureRecord.model_validate_json(p.read_bytes())
-                                      for p in sorted((run / "failures").glob("*.json")))}
-
-
-def events_of(run: Path) -> list[dict[str, Any]]:
-    lines = (run / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    events = [json.loads(line) for line in lines if line]
-    for event in events:
-        assert set(event) == {"time", "event", "article_id", "details"}
-    return events
-
-
-def manifest_of(run: Path) -> RunManifest:
-    return RunManifest.model_validate(read_json(run / "manifest.json"))
-
-
-def assert_counts_add_up(run: Path) -> RunManifest:
-    m = manifest_of(run)
-    c = m.counts
-    assert c.total == c.done + c.skipped + c.failed + c.pending
-    assert c.cached <= c.done and c.kept_failed <= c.failed
-    assert sum(m.failures_by_kind.values()) == c.failed
-    return m
-
-
-def comparable(result: ArticleResult) -> dict[str, Any]:
-    """The result JSON without its timing, which varies from run to run."""
-    data = result.model_dump(mode="json")
-    data["provenance"].pop("seconds")
-    return data
-
-
-def uncached(result: ArticleResult) -> dict[str, Any]:
-    """Also without the cache flag: a cached answer gives the same result."""
-    data = comparable(result)
-    data["provenance"].pop("cached")
-    return data
 
 
 # ---------------------------------------------------------------------------
@@ -493,16 +401,6 @@ def test_cli_single_file_to_stdout_and_folder_with_failures(fake: FakeOpenAI, tm
     run = CliRunner().invoke(app, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "-q", *common])
     assert run.exit_code == 1, run.output  # one article failed
     assert len(results_of(tmp_path / "run")) == 3 and set(failures_of(tmp_path / "run")) == {"empty.txt"}
-
-
-def cli_command(inputs: Path, run: Path, fake: FakeOpenAI, workers: int) -> list[str]:
-    return [sys.executable, "-m", "stance", "extract", str(inputs), "--out", str(run),
-            "--base-url", fake.base_url, "--model", "fake-model", "--workers", str(workers), "--quiet"]
-
-
-def cli_env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "STANCE_CACHE_DIR": str(tmp_path / "cache"), "OPENAI_API_KEY": MARKER,
-            "PYTHONPATH": str(REPO)}
 
 
 def wait_for_results(run: Path, at_least: int, proc: subprocess.Popen, timeout: float = 30) -> None:

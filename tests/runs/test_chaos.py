@@ -1,8 +1,8 @@
 """Chaos: a batch under random endpoint faults, and a batch killed with SIGKILL five times, loses nothing.
 
 Both runs go through the real batch runner, the real `openai` client and real
-sockets to the fake server (tests/fake_openai.py). The fake "model" answers
-deterministically from the numbered sentences it is sent (the batch tests'
+sockets to the fake server (tests/support/fake_openai.py). The fake "model" answers
+deterministically from the numbered sentences it is sent (support.articles
 ``answer_for``), so a fault-free, uninterrupted run is the reference every
 other run must reproduce exactly.
 
@@ -27,7 +27,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fake_openai import (
+from support.articles import article_message, article_text, clean_model, good_answer, write_articles
+from support.fake_openai import (
     Action,
     FakeOpenAI,
     delay,
@@ -40,9 +41,7 @@ from fake_openai import (
     status,
     truncated,
 )
-from test_batch import (
-    answer_for,
-    article_text,
+from support.runs import (
     assert_counts_add_up,
     cli_command,
     cli_env,
@@ -51,9 +50,7 @@ from test_batch import (
     make_settings,
     results_of,
     uncached,
-    write_articles,
 )
-from test_hostile import article_message
 
 from stance.model.cache import cache_key
 from stance.results import ArticleResult
@@ -71,11 +68,6 @@ TRANSPORT_FAULTS = ("429 Retry-After", "429", "500", "503", "connection reset", 
 ANSWER_FAULTS = ("invalid JSON", "truncated JSON", "schema break (stance maybe)", "empty choices",
                  "finish_reason length")
 FAULTS = TRANSPORT_FAULTS + ANSWER_FAULTS
-
-
-def good_answer(message: str) -> dict[str, Any]:
-    """What a correct model answers for the article turn ``message``."""
-    return answer_for({"messages": [{"role": "user", "content": message}]})
 
 
 def fault_action(kind: str, good: dict[str, Any], rng: random.Random) -> Action:
@@ -129,10 +121,6 @@ class ChaosModel:
             else:
                 self.injected[kind] += 1
         return reply_json(good, usage=(100, 20)) if kind is None else fault_action(kind, good, rng)
-
-
-def clean_model(body: dict[str, Any]) -> Action:
-    return reply_json(good_answer(article_message(body)), usage=(100, 20))
 
 
 def comparable_content(result: ArticleResult) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from support.paths import DEV
 
 from stance.runs.inputs import (
     FAILURE_KINDS,
@@ -24,8 +25,6 @@ from stance.runs.inputs import (
     reload_article,
     safe_file_name,
 )
-
-DEV = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "dev"
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Council rejects budget plan</title></head>

@@ -1,0 +1,98 @@
+"""The rule pass that needs no model: sentences, candidates, quotations, grounding, actor names, speakers."""
+
+from __future__ import annotations
+
+from support.texts import ARTICLE
+
+from stance.text.actors import canonicalise, guess_type, tidy_name
+from stance.text.attribution import find_candidates
+from stance.text.grounding import align
+from stance.text.sentences import quoted_spans, split_sentences
+
+
+def test_sentences_slice_the_text_and_respect_abbreviations():
+    text = "U.S. Secretary of State Antony Blinken spoke. Mr. Smith agreed, the official said.\nNew line here."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "U.S. Secretary of State Antony Blinken spoke.",
+        "Mr. Smith agreed, the official said.",
+        "New line here.",
+    ]
+    for s in sentences:
+        assert text[s.start:s.end] == s.text
+
+
+def test_candidates_skip_headline_and_narration_and_follow_quotes():
+    sentences = split_sentences(ARTICLE)
+    numbers = {s.text[:20]: s.n for s in sentences}
+    candidates = find_candidates(sentences, headline=True)
+    assert numbers["Council delays bus l"] not in candidates  # headline
+    assert numbers["The plan was first d"] not in candidates  # narration
+    assert numbers["Traffic has grown ev"] not in candidates
+    assert numbers["Mayor Dana Ortiz sai"] in candidates
+    assert numbers["“The city needs this"] in candidates  # second sentence of a quotation
+    assert numbers["Council member Raj P"] in candidates  # position taken by acting (rejected)
+
+
+def test_quoted_spans_and_grounding_fallbacks():
+    sentence = split_sentences("“We will not wait another year,” Ortiz said.")[0]
+    assert quoted_spans(sentence) == [(1, 30)]
+    text = "He said: “We’ll see by their actions,” and left —  quickly."
+    assert align(text, "We'll see by their actions").alignment == "normalized"
+    fuzzy = align(text, "We will see by their actions")
+    assert fuzzy.alignment == "fuzzy" and text[fuzzy.start:fuzzy.end].startswith("We")
+    assert align(text, "nothing like this at all").alignment == "none"
+
+
+def test_actor_names_are_tidied_and_typed():
+    assert tidy_name("senior U. S. official") == "senior U.S. official"
+    mapping, actors = canonicalise(["Blinken", "Secretary of State Antony Blinken", "U. S."], "Antony Blinken spoke.")
+    assert mapping["Blinken"] == mapping["Secretary of State Antony Blinken"] == "Antony Blinken"
+    assert {a.name: a.type for a in actors}["U.S."] == "country"
+    assert guess_type("State Department") == "government" and guess_type("Gannett Co.") == "organization"
+    # two people sharing a surname are not merged
+    mapping, _ = canonicalise(["Joe Biden", "Hunter Biden", "Biden"], "")
+    assert mapping["Biden"] == "Biden"
+
+
+def test_descriptor_resolves_to_the_name_the_article_gives():
+    text = "“No updates,” State Department spokesperson Matthew Miller told journalists. A senior official said so."
+    mapping, _ = canonicalise(["State Department spokesperson", "Miller", "senior official"], text)
+    assert mapping["State Department spokesperson"] == mapping["Miller"] == "Matthew Miller"
+    assert mapping["senior official"] == "senior official"  # no name follows it: stays a description
+
+
+def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_not_name():
+    from stance.text.attribution import speaker_for, stated_speaker
+
+    def first(text: str):
+        return split_sentences(text)[0]
+
+    dimaggio = first("“This is what we could call a timeout,” Suzanne DiMaggio, a senior fellow at the Carnegie "
+                     "Endowment, who leads track 2 dialogues, told a panel.")
+    assert stated_speaker(dimaggio) == "Suzanne DiMaggio"
+    assert speaker_for("Antony Blinken", dimaggio) == "Suzanne DiMaggio"
+    ryabkov = first("Deputy Foreign Minister Sergei Ryabkov said last month that Moscow will respect the ban.")
+    assert speaker_for("Vladimir Putin", ryabkov) == "Deputy Foreign Minister Sergei Ryabkov"
+    assert speaker_for("Ryabkov", ryabkov) == "Ryabkov"  # the same person: the model's form stays
+    assert stated_speaker(first("“We are fine,” said Mayor Dana Ortiz on Monday.")) == "Mayor Dana Ortiz"
+    # no override without one plain speaker: pronouns, quoted speech verbs, two speakers, reporting sources
+    for text in ("He said it would work.", "“I said we would win,” the official told reporters.",
+                 "Ortiz said the plan works and Patel said it fails.",
+                 "Marmorato called it “heartbreaking,” according to the Bronx Times."):
+        assert stated_speaker(first(text)) is None, text
+        assert speaker_for("Antony Blinken", first(text)) == "Antony Blinken"
+
+
+def test_a_person_named_after_a_role_is_the_canonical_actor():
+    from stance.text.actors import person_behind_role
+
+    assert person_behind_role("Calloway Logistics spokeswoman Erin Bass") == "Erin Bass"
+    assert person_behind_role("American Federation of Government Employees President J. David Cox") == "J. David Cox"
+    assert person_behind_role("Throgs Neck resident Dennise Laboy") == "Dennise Laboy"
+    for not_a_person in ("Port Calder Riders Alliance", "senior Ostrovian security official",
+                         "Transit Operators Union Local 914", "Dana Ortiz"):
+        assert person_behind_role(not_a_person) is None, not_a_person
+    mapping, actors = canonicalise(["Interior Minister Pavel Dorn", "Dorn"], "Interior Minister Pavel Dorn said so.")
+    assert set(mapping.values()) == {"Pavel Dorn"}
+    assert actors[0].aliases == ["Interior Minister Pavel Dorn", "Dorn"]
