@@ -15,10 +15,12 @@ from stance._version import __version__
 from stance.cli.evals import eval_app
 from stance.cli.export import export_command
 from stance.cli.extract import extract
+from stance.cli.help import ReadableGroup
 from stance.cli.report import report_command
 
 app = typer.Typer(
     name="stance",
+    cls=ReadableGroup,
     help="Extract who claims what, and who takes which side, from news articles.",
     no_args_is_help=True,
     add_completion=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, Union
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 _eval_err = Console(stderr=True)
 eval_app = typer.Typer(
-    help="Score runs against hand-labelled fixtures, compare two runs, gate regressions (docs/evals.md).",
+    help="Score runs against hand-labelled fixtures, compare two runs, gate regressions (stance docs evals).",
     no_args_is_help=True,
 )
 
@@ -52,9 +53,16 @@ def _eval_options(**given: object) -> ScoreOptions:
 
 EvalHtmlOpt = Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML page.")]
 EvalPlotOpt = Annotated[
-    Optional[Path], typer.Option("--plot", help="Also plot metrics with intervals (.png/.svg/.pdf; needs stance[report]).")
+    Optional[Path], typer.Option("--plot", help="Also plot metrics with intervals (.png/.svg/.pdf; needs the report extra).")
 ]
-EvalModeOpt = Annotated[Optional[str], typer.Option("--mode", help="open | codebook (default: open).")]
+class EvalMode(StrEnum):
+    """What the fixtures are scored as (``ScoreOptions.mode``)."""
+
+    open = "open"
+    codebook = "codebook"
+
+
+EvalModeOpt = Annotated[Optional[EvalMode], typer.Option("--mode", help="What is scored (default: open).")]
 EvalBaselineOpt = Annotated[Optional[Path], typer.Option("--baseline", help="metrics.json-shaped file to gate against.")]
 EvalMinsOpt = Annotated[
     Optional[list[str]], typer.Option("--min", help="METRIC=VALUE minimum, e.g. pair_f1=0.4 (repeatable).")
@@ -135,7 +143,7 @@ def eval_score(
     from stance.evals import EvalError, parse_mins, score_run
     from stance.report import ReportError
 
-    opts = _eval_options(mode=mode, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
+    opts = _eval_options(mode=mode.value if mode else None, min_overlap_chars=min_overlap_chars, paraphrase_threshold=paraphrase_threshold,
                          bootstrap_resamples=resamples, seed=seed)
     try:
         if max_drop is not None and baseline is None:
@@ -182,7 +190,7 @@ def eval_run(
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None)
-    opts = _eval_options(mode=mode)
+    opts = _eval_options(mode=mode.value if mode else None)
     try:
         if max_drop is not None and baseline is None:
             raise EvalError("--max-drop needs --baseline FILE")

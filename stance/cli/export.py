@@ -1,22 +1,69 @@
-"""``stance export``: stance tables and actor networks across a run (stance.corpus)."""
+"""``stance export``: stance tables and actor networks across a run (stance.corpus).
+
+The choices are Enums so that ``--help`` lists them. Adding a format is one ``ExportFormat``
+member here plus one writer in ``stance.corpus.writers`` (``tests/cli/test_help.py`` checks
+that the two agree); the corpus is imported only when the command runs, to keep ``--help`` fast.
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 
+class Table(StrEnum):
+    """The tables of ``stance.corpus.tables.TABLES``."""
+
+    long = "long"
+    wide = "wide"
+    actors = "actors"
+    claims = "claims"
+    network = "network"
+
+
+class ExportFormat(StrEnum):
+    """The formats of ``stance.corpus.writers.FORMATS``."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+    xlsx = "xlsx"
+    md = "md"
+    graphml = "graphml"
+
+
+class MergeMethod(StrEnum):
+    """How claims are merged across articles (``stance.corpus.canon.METHODS``)."""
+
+    auto = "auto"
+    lexical = "lexical"
+    embedding = "embedding"
+
+
 def export_command(
-    run: Path = typer.Argument(..., help="Run folder (with results/ inside)."),
-    table: str = typer.Option("long", "--table", "-t", help="long | wide | actors | claims | network."),
-    fmt: str | None = typer.Option(
-        None, "--format", "-f", help="csv | jsonl | parquet | xlsx | md | graphml [default: from --out suffix, else csv; graphml for network]."
+    run: Path = typer.Argument(..., metavar="RUN", help="Run folder (with results/ inside)."),
+    table: Table = typer.Option(
+        Table.long, "--table", "-t", help="Which table; wide also writes its claim texts next to it (TABLE.claims.FORMAT)."
     ),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output file [default: RUN/exports/TABLE.FORMAT]."),
-    method: str = typer.Option("auto", "--method", help="Claim merging: auto (embeddings if installed) | lexical | embedding."),
+    fmt: ExportFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="File format (default: from the --out suffix, else csv, or graphml for the network).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", metavar="FILE", help="Output file (default: RUN/exports/TABLE.FORMAT, e.g. RUN/exports/long.csv)."
+    ),
+    method: MergeMethod = typer.Option(
+        MergeMethod.auto, "--method", help="Claim merging; auto uses embeddings when the embed extra is installed."
+    ),
     threshold: float | None = typer.Option(
-        None, "--threshold", help="Claim similarity needed to merge, in (0, 1] [default: lexical 0.85, embedding 0.87]."
+        None,
+        "--threshold",
+        metavar="X",
+        help="Claim similarity needed to merge, in (0, 1] (default: lexical 0.85, embedding 0.87).",
     ),
     no_mappings: bool = typer.Option(False, "--no-mappings", help="Do not (re)write RUN/actors.csv and RUN/claims.csv."),
 ) -> None:
@@ -24,13 +71,19 @@ def export_command(
 
     Actors and claims are merged across articles; the mappings are written to
     RUN/actors.csv and RUN/claims.csv, where edits to the `canonical*` columns
-    win on every later export.
+    win on every later export. With no options: RUN/exports/long.csv.
     """
     from stance.corpus import ExportError, export
 
     try:
         report = export(
-            run, table, fmt, out, method=method, threshold=threshold, write_mapping_files=not no_mappings  # type: ignore[arg-type]
+            run,
+            table.value,
+            fmt.value if fmt is not None else None,
+            out,
+            method=method.value,
+            threshold=threshold,
+            write_mapping_files=not no_mappings,
         )
     except ExportError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -44,5 +97,7 @@ def export_command(
         + (f"; {report.user_corrections} user corrections applied" if report.user_corrections else "")
         + ")"
     )
+    if report.sidecar is not None:
+        typer.echo(f"claim texts: {report.sidecar}")
     if report.mapping_files:
         typer.echo(f"mappings: {report.mapping_files[0]}, {report.mapping_files[1]} (edit the canonical* columns to correct)")

@@ -49,7 +49,7 @@ def extract(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
     prices: Annotated[
         Optional[Path],
-        typer.Option("--prices", help="TOML/JSON prices {model: {prompt_per_1k, completion_per_1k}} for a cost estimate."),
+        typer.Option("--prices", help="TOML/JSON file of per-model prices (prompt_per_1k, completion_per_1k) for a cost estimate."),
     ] = None,
     text_field: Annotated[Optional[str], typer.Option("--text-field", help="JSON/JSONL field with the text (default: text).")] = None,
     id_field: Annotated[Optional[str], typer.Option("--id-field", help="JSON/JSONL field with the record id (default: id).")] = None,

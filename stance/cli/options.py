@@ -23,7 +23,7 @@ BaseUrlOpt = Annotated[Optional[str], typer.Option("--base-url", help="OpenAI-co
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the response cache.")]
 CodebookOpt = Annotated[
     Optional[Path],
-    typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; docs/codebook.md)."),
+    typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; stance docs codebook)."),
 ]
 AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook: also run open extraction, return both.")]
 

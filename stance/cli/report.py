@@ -8,8 +8,8 @@ import typer
 
 
 def report_command(
-    run: Path = typer.Argument(..., help="Run folder (with results/*.json)."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="HTML file to write [default: RUN/report.html]."),
+    run: Path = typer.Argument(..., metavar="RUN", help="Run folder (with results/*.json)."),
+    out: Path | None = typer.Option(None, "--out", "-o", metavar="FILE", help="HTML file to write (default: RUN/report.html)."),
     plot: Path | None = typer.Option(None, "--plot", help="Also write the stance table as an image (.png/.svg/.pdf)."),
     title: str | None = typer.Option(None, "--title", help="Page title."),
     max_actors: int = typer.Option(40, "--max-actors", min=1, help="Rows of the stance table (busiest actors)."),

@@ -152,6 +152,16 @@ class ExportReport:
     skipped: list[tuple[str, str]]
     mapping_files: tuple[Path, Path] | None
     user_corrections: int
+    sidecar: Path | None = None  # the wide table's claim texts (wide.claims.csv next to wide.csv)
+
+
+def wide_sidecar_path(out: Path) -> Path:
+    """Where the wide table's claim texts go: ``wide.csv`` -> ``wide.claims.csv`` (same folder, same format).
+
+    A sidecar rather than texts in the header: ``wide.csv`` stays one header row of
+    short ids that pandas, R and Excel read as is, and the claims join on ``claim_id``.
+    """
+    return out.with_name(f"{out.stem}.claims{out.suffix}")
 
 
 def resolve_format(table_name: str, fmt: str | None, out: Path | None) -> str:
@@ -198,6 +208,7 @@ def export(
         out_path = run_dir / "exports" / f"{table_name}.{fmt}"
     if write_mapping_files and out_path.resolve() in {(run_dir / f).resolve() for f in (ACTORS_FILE, CLAIMS_FILE)}:
         raise ExportError(f"{out_path} is the run's mapping file; write the table somewhere else")
+    sidecar: Path | None = None
     with gc_paused():
         mapping_files = write_mappings(run_dir, run.canon) if write_mapping_files else None
         if fmt == "graphml":
@@ -208,6 +219,10 @@ def export(
             rows = table_rows(run, table_name)
             write_table(rows, out_path, fmt, columns_of(table_name, rows))
             n_rows = len(rows)
+            if table_name == "wide":  # its columns are claim ids: their texts go next to it
+                sidecar = wide_sidecar_path(out_path)
+                claims = table_rows(run, "claims")
+                write_table(claims, sidecar, fmt, columns_of("claims", claims))
     return ExportReport(
         out=out_path,
         table=table_name,
@@ -220,5 +235,6 @@ def export(
         threshold=run.canon.threshold,
         skipped=run.skipped,
         mapping_files=mapping_files,
+        sidecar=sidecar,
         user_corrections=run.canon.user_actor_rows + run.canon.user_claim_rows,
     )

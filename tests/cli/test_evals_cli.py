@@ -94,5 +94,5 @@ def test_help_states_the_real_defaults() -> None:
     text = " ".join(re.sub(r"[│╭╮╰╯─]", " ", invoke("eval", "score", "--help").output).split())
     d = ScoreOptions()
     for flag, value in (("overlap that matches", d.min_overlap_chars), ("0-1", d.paraphrase_threshold),
-                        ("resamples", d.bootstrap_resamples), ("seed", d.seed), ("open | codebook", d.mode)):
+                        ("resamples", d.bootstrap_resamples), ("seed", d.seed), ("What is scored", d.mode)):
         assert re.search(re.escape(flag) + r"[^()]*\(default: " + re.escape(str(value)) + r"\)", text), flag

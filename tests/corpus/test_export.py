@@ -344,7 +344,6 @@ def test_cli_export_graphml_and_parquet(network_run: Path) -> None:
         (["{run}", "-t", "long", "-f", "graphml"], "graphml holds networks only"),
         (["{run}", "-o", "{run}/x.txt"], "cannot tell the format"),
         (["{run}", "--threshold", "7"], "threshold must be in (0, 1], got 7"),
-        (["{run}", "--method", "magic"], "unknown claim-merging method"),
     ],
 )
 def test_cli_export_errors_are_one_line(network_run: Path, args: list[str], message: str) -> None:
@@ -353,6 +352,13 @@ def test_cli_export_errors_are_one_line(network_run: Path, args: list[str], mess
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_cli_export_unknown_choice_is_a_usage_error(network_run: Path) -> None:
+    """Choices are Enums: Typer refuses an unknown one with exit 2 and lists the valid ones."""
+    result = runner.invoke(app, ["export", str(network_run), "--method", "magic"])
+    assert result.exit_code == 2
+    assert "magic" in result.output and "lexical" in result.output
 
 
 def test_export_refuses_to_overwrite_a_mapping_file(network_run: Path) -> None:
@@ -364,3 +370,15 @@ def test_cli_export_empty_run_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "r" / "results").mkdir(parents=True)
     result = runner.invoke(app, ["export", str(tmp_path / "r")])
     assert result.exit_code == 1 and "no results to export" in result.output
+
+
+def test_wide_export_writes_its_claim_texts_next_to_it(network_run: Path) -> None:
+    """wide.csv keeps one header row of ids; wide.claims.csv gives each id's text (join on claim_id)."""
+    result = runner.invoke(app, ["export", str(network_run), "-t", "wide", "--method", "lexical"])
+    assert result.exit_code == 0, result.output
+    wide = list(csv.DictReader((network_run / "exports" / "wide.csv").open(encoding="utf-8")))
+    sidecar = list(csv.DictReader((network_run / "exports" / "wide.claims.csv").open(encoding="utf-8")))
+    ids = [c for c in wide[0] if c != "actor" and " " not in c]
+    assert ids and [r["claim_id"] for r in sidecar] == ids
+    assert all(r["text"] for r in sidecar)
+    assert "claim texts:" in result.output and "wide.claims.csv" in result.output
