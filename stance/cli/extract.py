@@ -132,6 +132,7 @@ def _extract_single(path: Path, settings: Settings, load_options: LoadOptions) -
     from stance.model.client import LLMError
     from stance.model.embedded import EmbeddedModelError
     from stance.results import FailureRecord
+    from stance.runs.batch import FATAL_KINDS
     from stance.runs.inputs import LoadFailure, iter_articles
 
     items = list(iter_articles([path], load_options))
@@ -148,6 +149,9 @@ def _extract_single(path: Path, settings: Settings, load_options: LoadOptions) -
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         return 2
     if isinstance(outcome, FailureRecord):
+        if outcome.kind in FATAL_KINDS:  # the same failure aborts a run folder with exit 2: one meaning per code
+            err_console.print(f"[red]error:[/red] {outcome.kind}: {outcome.message}", highlight=False)
+            return 2
         err_console.print(f"[red]failed[/red] {outcome.path}: {outcome.kind}: {outcome.message}", highlight=False)
         return 1
     sys.stdout.write(outcome.model_dump_json(indent=2) + "\n")

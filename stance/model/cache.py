@@ -3,7 +3,9 @@
 Keyed by everything that decides an answer: model, messages, sampling
 parameters and the answer schema. Only validated answers are stored, so an
 error is never replayed. Never holds credentials: the key material is the
-request body, which carries none.
+request body, which carries none. A damaged file (a disk-full write, a half-copied
+home folder) is moved aside as ``responses.sqlite.corrupt-<time>`` with one warning,
+and a fresh cache is started: a cache is never worth stopping a run for.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def cache_key(payload: dict[str, Any]) -> str:
@@ -26,13 +32,32 @@ class ResponseCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
-            "created REAL DEFAULT (unixepoch('subsec')))"
-        )
-        self._db.commit()
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            path.replace(aside)
+            for suffix in ("-wal", "-shm"):  # they belong to the damaged file
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            log.warning("warning: the response cache %s was damaged (%s); moved it to %s and started a new one",
+                        path, exc, aside.name)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                "created REAL DEFAULT (unixepoch('subsec')))"
+            )
+            db.execute("SELECT COUNT(*) FROM (SELECT 1 FROM responses LIMIT 1)").fetchone()
+            db.commit()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def get(self, key: str) -> dict[str, Any] | None:
         with self._lock:

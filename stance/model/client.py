@@ -339,6 +339,39 @@ class LLMClient:
         return response
 
 
+PREFLIGHT_TIMEOUT_S = 3.0
+
+
+def preflight(base_url: str, api_key: str, label: str) -> None:
+    """Fail at once, before any article, when nothing answers at ``base_url`` (refused, no such host).
+
+    One ``GET {base_url}/models``: any HTTP answer (200, 401, 404 from servers without
+    the route, such as some llama.cpp or proxy setups) shows that something listens and the
+    run goes on. Only a connection that cannot be made is fatal (an ``LLMError`` of kind
+    ``unreachable``, which the CLI maps to exit 2); a slow answer is left to the retries
+    of the real requests, which are for endpoints that answered before.
+    """
+    probe = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=PREFLIGHT_TIMEOUT_S)
+    try:
+        probe.models.list()
+    except openai.APITimeoutError:
+        return  # it listens but is slow: the real requests retry and report
+    except openai.APIConnectionError as exc:
+        cause = exc.__cause__
+        if cause is None or type(cause).__name__ != "ConnectError":
+            return  # it answered, then dropped or garbled the connection: left to the retries
+        reason = str(cause).split("] ")[-1] or type(cause).__name__
+        raise LLMError(
+            "unreachable",
+            f"cannot connect to {label} ({reason}): is the server running, and do --base-url / "
+            "OPENAI_BASE_URL point to it (scheme, host, port, /v1)?",
+        ) from None
+    except Exception:  # noqa: BLE001 - any answer at all (401, 404, not JSON) shows something listens
+        return
+    finally:
+        probe.close()
+
+
 @contextlib.contextmanager
 def connect(settings: Settings, cache: ResponseCache | None = None) -> Iterator[LLMClient]:
     """An ``LLMClient`` for the configured endpoint, starting (and stopping) the embedded model if none is set."""
@@ -348,6 +381,7 @@ def connect(settings: Settings, cache: ResponseCache | None = None) -> Iterator[
         api_key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
         if not settings.model:
             raise LLMError("config", "a remote endpoint needs a model name: --model or STANCE_MODEL")
+        preflight(settings.base_url or "", api_key, settings.public_endpoint)
         yield LLMClient(
             settings, base_url=settings.base_url or "", api_key=api_key, model_name=settings.model,
             endpoint_label=settings.public_endpoint, cache=cache,
