@@ -17,7 +17,16 @@ from ._errors import EvalError
 from ._extract import extract_and_score, extract_fixtures_with_gold_codebooks, gold_codebook
 from ._fixtures import Fixture, GoldActor, GoldClaim, GoldFile, GoldStance, gold_as_result, load_fixture, load_fixtures
 from ._gate import DEFAULT_GATE_METRICS, DEFAULT_MAX_DROP, GateViolation, check_gate, comparison_regressions, parse_mins
-from ._matching import FixtureMatch, MatchedPair, PairRef, actor_match, match_fixture, name_tokens
+from ._matching import (
+    TEXT_MATCH_F1,
+    FixtureMatch,
+    MatchedPair,
+    PairRef,
+    actor_match,
+    claim_token_f1,
+    match_fixture,
+    name_tokens,
+)
 from ._metrics import CI_KEYS, METRIC_DOCS, Counts, bootstrap_ci, compute_metrics, paired_bootstrap_diff
 from ._options import ScoreOptions
 from ._render import (
@@ -59,6 +68,8 @@ __all__ = [
     "RunInfo",
     "ScoreOptions",
     "actor_match",
+    "claim_token_f1",
+    "TEXT_MATCH_F1",
     "bootstrap_ci",
     "check_gate",
     "extract_and_score",

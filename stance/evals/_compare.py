@@ -73,7 +73,8 @@ class Comparison(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-_NO_DIRECTION = frozenset({"n_pred", "n_gold", "cached_rate"})
+# No better or worse: counts, cache use, and lengths and shares that should come near the gold's rather than grow or shrink.
+_NO_DIRECTION = frozenset({"n_pred", "n_gold", "cached_rate", "claim_words", "gold_claim_words", "gold_multi_actor_share"})
 
 
 def _verdict(metric: str, diff: float | None, ci: tuple[float, float] | None) -> str:
@@ -111,7 +112,7 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
     cis = paired_bootstrap_diff(ca, cb, CI_KEYS, resamples=opts.bootstrap_resamples, confidence=opts.confidence, seed=opts.seed)
     metrics = []
     for k in METRIC_DOCS:
-        va, vb = ma[k], mb[k]
+        va, vb = ma.get(k), mb.get(k)  # a report written before a metric existed lacks it
         d = vb - va if va is not None and vb is not None else None
         ci = cis.get(k)
         metrics.append(MetricDiff(metric=k, a=va, b=vb, diff=d, ci=ci, verdict=_verdict(k, d, ci)))

@@ -55,6 +55,12 @@ class GoldClaim(BaseModel):
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
     stances: list[GoldStance] = Field(min_length=1)
+    # The corpus layer (FORMAT.md): left out of dumps when unset, so gold digests of
+    # fixtures without it stay what they were.
+    corpus_id: str | None = Field(None, min_length=1, exclude_if=lambda v: v is None,
+                                  description="id of the claim in the folder's corpus.json this claim is an instance of")
+    corpus_flip: bool | None = Field(None, exclude_if=lambda v: v is None,
+                                     description="true when this claim negates its corpus claim")
 
 
 class GoldFile(BaseModel):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,6 +56,29 @@ _ACTOR_SCORE: dict[str, float] = {"name": 1.0, "alias": 0.9, "surname": 0.8, "to
 _POSSESSIVE = re.compile(r"['’]s\b")
 _DROP = re.compile(r"['’.]")
 _WORD = re.compile(r"[^\W_]+")
+
+
+# Claim texts compared as words (the scorer's own list, for the same reason as its name rules):
+# function words and the attribution verbs every copied sentence carries do not make two claims alike.
+CLAIM_STOPWORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as into about than then that this these those it its "
+    "is are was were be been being am do does did has have had will would shall should can could may might must "
+    "not no nor so such there their they them he she his her him we our us i my me you your who whom which what "
+    "when where while said says say told tells according also just very more most some any all".split()
+)
+TEXT_MATCH_F1 = 0.5  # claim-text token F1 at which the text alone counts as the gold claim (text_pair_f1)
+
+
+def claim_words(text: str) -> list[str]:
+    """Lower-cased words of a claim, stopwords dropped (possessive 's folded away)."""
+    return [w for w in _WORD.findall(_POSSESSIVE.sub("", text.casefold())) if w not in CLAIM_STOPWORDS]
+
+
+def claim_token_f1(predicted: str, gold: str) -> float:
+    """Token F1 (multiset overlap) between two claim texts, stopwords dropped; 0 when either has no content word."""
+    p, g = Counter(claim_words(predicted)), Counter(claim_words(gold))
+    overlap = sum((p & g).values())
+    return 2 * overlap / (sum(p.values()) + sum(g.values())) if overlap else 0.0
 
 
 def name_tokens(name: str) -> tuple[str, ...]:

@@ -49,6 +49,20 @@ class Counts(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached: int = 0
+    # Claims as a user reads them (issue 15): is the claim text itself right, short, and shared?
+    claim_text_f1_milli: int = Field(
+        0, description="sum over matched pairs of the claim texts' token F1 (stopwords dropped), in thousandths: "
+        "an integer, so the bootstrap can pack it with the other counts")
+    text_tp: int = Field(0, description="matched pairs whose claim text alone matches (token F1 >= TEXT_MATCH_F1)")
+    gold_support: int = Field(0, description="gold pairs labelled support")
+    gold_oppose: int = Field(0, description="gold pairs labelled oppose")
+    gold_neutral: int = Field(0, description="gold pairs labelled neutral")
+    pred_claims: int = Field(0, description="predicted claims with at least one stance")
+    pred_claim_words: int = Field(0, description="words in those claims' texts")
+    pred_multi_claims: int = Field(0, description="predicted claims with two or more distinct actors")
+    gold_claims: int = Field(0, description="gold claims with at least one stance")
+    gold_claim_words: int = Field(0, description="words in those claims' texts")
+    gold_multi_claims: int = Field(0, description="gold claims with two or more distinct actors")
 
     def vector(self) -> list[float]:
         return [getattr(self, f) for f in _SCALARS] + list(self.confusion)
@@ -85,6 +99,15 @@ METRIC_DOCS: dict[str, str] = {
     "prompt_tokens_per_article": "mean prompt tokens over results",
     "completion_tokens_per_article": "mean completion tokens over results",
     "cached_rate": "results served from the response cache / results (timings of cached results are not model timings)",
+    "claim_text_f1": "mean over matched pairs of the token F1 between the predicted and the gold claim text (lower-cased words, stopwords dropped)",
+    "text_pair_f1": "pair F1 counting only matched pairs whose claim text alone would match (claim_text token F1 >= 0.5): a pair matched on evidence with a copied sentence does not count",
+    "claim_words": "mean words per predicted claim (claims with a stance)",
+    "gold_claim_words": "mean words per gold claim",
+    "support_recall": "gold support pairs matched with the label support / gold support pairs",
+    "oppose_recall": "gold oppose pairs matched with the label oppose / gold oppose pairs",
+    "neutral_recall": "gold neutral pairs matched with the label neutral / gold neutral pairs",
+    "multi_actor_share": "predicted claims with two or more distinct actors / predicted claims",
+    "gold_multi_actor_share": "gold claims with two or more distinct actors / gold claims",
     "tp": "matched pairs",
     "fp": "predicted pairs left unmatched",
     "fn": "gold pairs left unmatched",
@@ -106,6 +129,9 @@ CI_KEYS: tuple[str, ...] = (
     "stance_strict_accuracy",
     "grounding_rate",
     "grounding_any_rate",
+    "claim_text_f1",
+    "text_pair_f1",
+    "oppose_recall",
 )
 # Metrics where a lower value is better (comparisons and gates read them the other way round).
 LOWER_IS_BETTER: frozenset[str] = frozenset(
@@ -152,6 +178,15 @@ def _from_map(c: dict[str, float], conf: Sequence[float]) -> Metrics:
         "prompt_tokens_per_article": _div(c["prompt_tokens"], c["results"]),
         "completion_tokens_per_article": _div(c["completion_tokens"], c["results"]),
         "cached_rate": _div(c["cached"], c["results"]),
+        "claim_text_f1": _div(c["claim_text_f1_milli"] / 1000, c["tp"]),
+        "text_pair_f1": _div(2 * c["text_tp"], c["n_pred"] + c["n_gold"]),
+        "claim_words": _div(c["pred_claim_words"], c["pred_claims"]),
+        "gold_claim_words": _div(c["gold_claim_words"], c["gold_claims"]),
+        "support_recall": _div(conf[0], c["gold_support"]),
+        "oppose_recall": _div(conf[4], c["gold_oppose"]),
+        "neutral_recall": _div(conf[8], c["gold_neutral"]),
+        "multi_actor_share": _div(c["pred_multi_claims"], c["pred_claims"]),
+        "gold_multi_actor_share": _div(c["gold_multi_claims"], c["gold_claims"]),
         "tp": c["tp"],
         "fp": c["n_pred"] - c["tp"],
         "fn": c["n_gold"] - c["tp"],

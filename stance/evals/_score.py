@@ -10,6 +10,7 @@ can see what the numbers are made of.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -22,7 +23,7 @@ from stance.results import STANCE_LABELS, ArticleResult, FailureRecord
 
 from ._errors import EvalError
 from ._fixtures import Fixture, fixtures_digest, load_fixtures
-from ._matching import FixtureMatch, MatchedPair, PairRef, match_fixture
+from ._matching import TEXT_MATCH_F1, FixtureMatch, MatchedPair, PairRef, claim_token_f1, match_fixture
 from ._metrics import CI_KEYS, Counts, Metrics, bootstrap_ci, compute_metrics, macro, pool
 from ._options import Mode, ScoreOptions
 from ._run import RunInfo, link_run, read_scored_run, run_info
@@ -87,10 +88,15 @@ def fixture_counts(
     k = len(STANCE_LABELS)
     conf = [0] * (k * k)
     correct = 0
+    text_f1s = []
     for m in match.matched:
         g, p = STANCE_LABELS.index(m.gold.stance), STANCE_LABELS.index(m.pred.stance)
         conf[g * k + p] += 1
         correct += g == p
+        text_f1s.append(claim_token_f1(m.pred.claim, m.gold.claim))
+    gold_labels = Counter(ref.stance for ref in [*(m.gold for m in match.matched), *match.missed])
+    gold_claims = [(c.text, {s.actor for s in c.stances}) for c in fixture.gold.claims if c.stances]
+    pred_claims = [(c.text, {s.actor for s in c.stances}) for c in result.claims if c.stances] if result else []
     c = Counts(
         n_gold=len(match.matched) + len(match.missed),
         n_pred=len(match.matched) + len(match.spurious),
@@ -101,6 +107,17 @@ def fixture_counts(
         stance_correct=correct,
         confusion=conf,
         articles=1,
+        claim_text_f1_milli=sum(round(f * 1000) for f in text_f1s),
+        text_tp=sum(f >= TEXT_MATCH_F1 for f in text_f1s),
+        gold_support=gold_labels["support"],
+        gold_oppose=gold_labels["oppose"],
+        gold_neutral=gold_labels["neutral"],
+        pred_claims=len(pred_claims),
+        pred_claim_words=sum(len(text.split()) for text, _ in pred_claims),
+        pred_multi_claims=sum(len(actors) >= 2 for _, actors in pred_claims),
+        gold_claims=len(gold_claims),
+        gold_claim_words=sum(len(text.split()) for text, _ in gold_claims),
+        gold_multi_claims=sum(len(actors) >= 2 for _, actors in gold_claims),
     )
     if result is not None:
         ev = result.evidence()

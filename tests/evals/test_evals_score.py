@@ -242,6 +242,12 @@ def test_hand_computed_example(hand_fixtures: Path) -> None:
         "valid_first_attempt": 0.0, "valid_rate": 1.0, "mean_attempts": 2.0,
         "seconds_per_article": 3.0, "seconds_per_1k_words": 3.0 / (len(TEXT.split()) / 1000),
         "prompt_tokens_per_article": 100.0, "completion_tokens_per_article": 50.0, "cached_rate": 0.0,
+        # claim texts, stopwords dropped: p1 "bill cuts taxes" vs "bill cut taxes" -> 2*2/6; p2 identical -> 1
+        "claim_text_f1": (0.667 + 1.0) / 2, "text_pair_f1": 2 * 2 / (4 + 4),
+        "claim_words": (3 + 5 + 4 + 4) / 4, "gold_claim_words": (5 + 6) / 2,
+        # gold support: Roe (right), Lee (missed); oppose: White House (said support); neutral: Acme (missed)
+        "support_recall": 0.5, "oppose_recall": 0.0, "neutral_recall": 0.0,
+        "multi_actor_share": 0.0, "gold_multi_actor_share": 0.5,  # c1 has three actors
     }
     assert set(m) == set(expected)
     for k, v in expected.items():
