@@ -109,3 +109,12 @@ def test_installed_wheel_extracts_a_file_from_an_empty_folder(fresh_venv: Path, 
     }
     assert all(e.alignment == "exact" for e in result.evidence())
     assert list(work.iterdir()) == []  # nothing written to the working folder
+
+
+def test_installed_wheel_prints_its_docs(fresh_venv: Path, tmp_path: Path) -> None:
+    """``stance eval --help`` points to ``stance docs evals``: the page must be in the wheel."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "STANCE_", "VIRTUAL_ENV"))}
+    page = subprocess.run([fresh_venv / "bin" / "stance", "docs", "evals"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout == (REPO / "docs" / "evals.md").read_text(encoding="utf-8")

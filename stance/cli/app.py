@@ -12,9 +12,11 @@ from typing import Annotated, Optional
 import typer
 
 from stance._version import __version__
+from stance.cli.doctor import docs_command, doctor_command
 from stance.cli.evals import eval_app
 from stance.cli.export import export_command
 from stance.cli.extract import extract
+from stance.cli.fixtures import fixtures_app
 from stance.cli.help import ReadableGroup
 from stance.cli.report import report_command
 
@@ -49,8 +51,11 @@ def main(
 
 app.command()(extract)
 app.add_typer(eval_app, name="eval")
+app.add_typer(fixtures_app, name="fixtures")
 app.command("export")(export_command)
 app.command("report")(report_command)
+app.command("doctor")(doctor_command)
+app.command("docs")(docs_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

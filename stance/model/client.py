@@ -363,7 +363,7 @@ def preflight(base_url: str, api_key: str, label: str) -> None:
         reason = str(cause).split("] ")[-1] or type(cause).__name__
         raise LLMError(
             "unreachable",
-            f"cannot connect to {label} ({reason}): is the server running, and do --base-url / "
+            f"could not reach the endpoint {label} ({reason}): is the server running, and do --base-url / "
             "OPENAI_BASE_URL point to it (scheme, host, port, /v1)?",
         ) from None
     except Exception:  # noqa: BLE001 - any answer at all (401, 404, not JSON) shows something listens

@@ -63,7 +63,7 @@ def print_run_summary(summary: RunSummary, console: Console, max_failures: int =
     if m.cost is not None:
         table.add_row("cost (estimate)", f"{m.cost.total:.4f}" + (f" (saved {m.cost.saved_by_cache:.4f} by cache)"
                                                                    if m.cost.saved_by_cache else ""))
-    rate = f", {c.done / m.seconds:.1f} articles/s" if m.seconds > 0 and c.done else ""
+    rate = f", {throughput(c.done, m.seconds)}" if m.seconds > 0 and c.done else ""
     table.add_row("time", f"{m.seconds:.1f} s{rate}")
     console.print(table)
     for record in summary.failures[:max_failures]:
@@ -78,4 +78,14 @@ def print_run_summary(summary: RunSummary, console: Console, max_failures: int =
         console.print("[yellow]interrupted[/yellow]: run the same command again to resume.")
     elif c.kept_failed:
         console.print("rerun with --retry-failed to try the failed articles again.")
+
+
+def throughput(articles: int, seconds: float) -> str:
+    """A rate that reads as a real number: articles/s when fast, articles/min, else s per article."""
+    per_second = articles / seconds
+    if per_second >= 1:
+        return f"{per_second:.1f} articles/s"
+    if per_second * 60 >= 1:
+        return f"{per_second * 60:.1f} articles/min"
+    return f"{seconds / articles:.0f} s per article"
 
