@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -26,6 +27,13 @@ if TYPE_CHECKING:
     from stance.config import Settings
     from stance.results import ArticleResult
     from stance.runs.inputs import LoadOptions
+
+
+class EngineChoice(StrEnum):
+    """Where articles are worked on (stance.runs.engine); the run folder is the same either way."""
+
+    local = "local"
+    ray = "ray"
 
 
 def extract(
@@ -64,6 +72,16 @@ def extract(
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
     also_open: AlsoOpenOpt = False,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option("--engine", help="local: worker threads here. ray: an actor per node of a Ray cluster, "
+                                      "each with its own model client (pip install 'stance[ray]'; docs/scaling.md)."),
+    ] = EngineChoice.local,
+    ray_address: Annotated[
+        Optional[str],
+        typer.Option("--ray-address", help="With --engine ray: the cluster to join, e.g. ray://head:10001 or "
+                                           "auto (default: $RAY_ADDRESS, else a new local Ray)."),
+    ] = None,
 ) -> None:
     """Extract actors, claims and stances from articles, each grounded in the text.
 
@@ -85,6 +103,9 @@ def extract(
     if missing:
         err_console.print(f"[red]error:[/red] not found: {', '.join(missing)}", highlight=False)
         raise typer.Exit(2)
+    if ray_address and engine is not EngineChoice.ray:
+        err_console.print("[red]error:[/red] --ray-address needs --engine ray")
+        raise typer.Exit(2)
     defaults = LoadOptions()
     load_options = LoadOptions(
         text_field=text_field or defaults.text_field, id_field=id_field or defaults.id_field,
@@ -98,7 +119,8 @@ def extract(
     try:
         summary = run_batch(
             inputs, out, settings, workers=workers, retry_failed=retry_failed, force=force, quiet=quiet,
-            load_options=load_options, prices=prices, console=err_console,
+            load_options=load_options, prices=prices, console=err_console, engine=engine.value,
+            ray_address=ray_address,
         )
     except BatchError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)

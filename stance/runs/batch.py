@@ -21,10 +21,13 @@ Why it is safe to kill at any moment:
   unless ``retry_failed`` (they often fail again, at a cost), and load
   failures are re-checked every run because loading is free.
 
-Articles are loaded in the calling thread and extracted by a pool of worker
-threads sharing one ``LLMClient``; each worker writes its own result. The
-model connection is opened only when the first article needs it, so a rerun
-with nothing left to do never starts the embedded model.
+Articles are loaded in the calling thread and handed to an engine
+(``stance.runs.engine``: worker threads sharing one ``LLMClient``, Ray actors
+on a cluster, or answers read back from batch files); the calling thread
+writes every result, failure and event, so there is one writer per article
+whatever does the work. The engine (and the model connection) is opened only
+when the first article needs it, so a rerun with nothing left to do never
+starts the embedded model.
 
 About 500 lines on purpose: the runner's decisions (skip, retry, record,
 interrupt) and the invariants above read best in one place; the folder,
@@ -34,13 +37,15 @@ events, prices and summary it uses live beside it in ``stance.runs``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import queue
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,13 +63,13 @@ from rich.progress import (
 
 from stance._version import __version__
 from stance.config import Settings, load_settings
-from stance.extraction.article import ExtractionError, Mode, extract_with
+from stance.extraction.article import Mode
 from stance.extraction.codebook import Codebook, CodebookError
 from stance.extraction.modes import load_mode
 from stance.extraction.prompts import PromptError
 from stance.model.embedded import EmbeddedModelError, resolve_model
-from stance.model.errors import LLMError
 from stance.results import ArticleResult, FailureRecord, Usage
+from stance.runs.engine import ENGINES, Attempt, Engine, EngineFactory, EngineSetup, local_engine
 from stance.runs.errors import BatchError
 from stance.runs.events import EventLog, SecretScrubber, utc_now
 from stance.runs.folder import RunFolder
@@ -86,7 +91,8 @@ DEFAULT_REMOTE_WORKERS = 4
 FATAL_KINDS = frozenset({"auth", "config", "not_found"})
 # Endpoint trouble, not the article's: retried on every rerun (no answer was paid for).
 # Other failures (e.g. invalid_output, after re-asks that cost tokens) wait for --retry-failed.
-TRANSIENT_KINDS = frozenset({"connection", "timeout", "rate_limited", "http_error", "garbled_response"})
+TRANSIENT_KINDS = frozenset({"connection", "timeout", "rate_limited", "http_error", "garbled_response",
+                             "worker_lost"})
 MANIFEST_EVERY_S = 1.0
 
 
@@ -98,7 +104,7 @@ MANIFEST_EVERY_S = 1.0
 @dataclass
 class _Outcome:
     article: Article
-    status: str  # done | failed | fatal | not_started
+    status: str  # done | failed | fatal | waiting (batch files) | not_started
     result: ArticleResult | None = None
     failure: FailureRecord | None = None
 
@@ -128,12 +134,14 @@ class _Batch:
     def __init__(
         self, inputs: list[Path], folder: RunFolder, settings: Settings, *, workers: int, retry_failed: bool,
         force: bool, load_options: LoadOptions, prices: dict[str, ModelPrice] | None, console: Console | None,
-        llm: LLMClient | None, mode: Mode,
+        llm: LLMClient | None, mode: Mode, open_engine: EngineFactory, codebook: Codebook | None,
     ) -> None:
         self.inputs, self.folder, self.settings = inputs, folder, settings
         self.workers, self.retry_failed, self.force = workers, retry_failed, force
         self.load_options, self.prices, self.console = load_options, prices, console
-        self.llm, self.mode = llm, mode
+        self.mode, self.open_engine, self.codebook = mode, open_engine, codebook
+        self.engine: Engine | None = None
+        self.engine_name = "local"
         self.prompt = mode.prompt_info  # what results record and resume compares
         self.model = llm.model_name if llm is not None else expected_model_name(settings)
         self.endpoint = llm.endpoint_label if llm is not None else settings.public_endpoint
@@ -145,7 +153,6 @@ class _Batch:
         self.reached = threading.Event()  # the endpoint has answered at least once in this run
         self.fatal: str | None = None
         self.started_at, self.started = time.monotonic(), utc_now()
-        self.stats_start = (0, 0, 0)
         self.files = 0
         self.paths_seen: set[str] = set()
         self._last_manifest = 0.0
@@ -173,7 +180,7 @@ class _Batch:
             prompt=self.prompt,
             workers=self.workers,
             options={
-                "retry_failed": self.retry_failed, "force": self.force, "use_cache": self.settings.use_cache,
+                "engine": self.engine_name, "retry_failed": self.retry_failed, "force": self.force, "use_cache": self.settings.use_cache,
                 "text_field": self.load_options.text_field, "id_field": self.load_options.id_field,
                 "title_field": self.load_options.title_field, "max_bytes": self.load_options.max_bytes,
             },
@@ -189,10 +196,7 @@ class _Batch:
         )
 
     def _stats_delta(self) -> tuple[int, int, int]:
-        if self.llm is None:
-            return (0, 0, 0)
-        s = self.llm.stats
-        return (s.requests - self.stats_start[0], s.cache_hits - self.stats_start[1], s.retries - self.stats_start[2])
+        return (0, 0, 0) if self.engine is None else self.engine.stats()
 
     def write_manifest(self, status: str) -> RunManifest:
         manifest = self.manifest(status)
@@ -229,35 +233,32 @@ class _Batch:
                 return "kept_failed"
         return "run"
 
-    # -- working (worker threads) -------------------------------------------
+    # -- finishing (calling thread) --------------------------------------------
 
-    def extract(self, article: Article) -> _Outcome:
-        """Extract one article and write its outcome; never raises."""
-        if self.stop.is_set() or self.llm is None:
+    def finish(self, article: Article, attempt: Attempt) -> _Outcome:
+        """Write what the engine made of one article (result, failure or nothing) and say what it was."""
+        if not attempt.started:
             return _Outcome(article, "not_started")
         name = safe_file_name(article.id)
-        try:
-            result = extract_with(self.mode, article.text, article.info, llm=self.llm, settings=self.settings)
-        except ExtractionError as exc:
-            kind, message, attempts, raw = exc.kind, exc.message, exc.attempts, exc.raw_output
-        except Exception as exc:  # a bug in one article's processing must not end the run
-            kind, message, attempts, raw = "internal", f"{type(exc).__name__}: {exc}", 0, None
-        else:
+        if attempt.result is not None:
             self.reached.set()
+            result = attempt.result
             self.folder.write_result(name, result)
             p = result.provenance
             self.events.write("article_done", article.id, seconds=p.seconds, cached=p.cached, attempts=p.attempts,
                               prompt_tokens=p.usage.prompt_tokens, completion_tokens=p.usage.completion_tokens,
                               claims=len(result.claims), stances=result.stance_count())
             return _Outcome(article, "done", result=result)
+        if attempt.waiting:  # batch files: its requests are in the next round's file; nothing to write yet
+            self.events.write("article_waiting", article.id, requests=attempt.waiting)
+            return _Outcome(article, "waiting")
+        kind, message, attempts, raw = attempt.kind, attempt.message, attempt.attempts, attempt.raw_output
         if kind in FATAL_KINDS or (kind == "connection" and not self.reached.is_set()):
             # a wrong key, model or URL: every article would fail alike, so record none
             self.stop.set()
             return _Outcome(article, "fatal", failure=self._failure(article, kind, message, attempts, raw))
         if kind not in TRANSIENT_KINDS:
             self.reached.set()
-        if self.abandon.is_set():  # the run gave up on us; the endpoint may be gone: record nothing
-            return _Outcome(article, "not_started")
         record = self._failure(article, kind, message, attempts, raw)
         self._record_failure(name, record)
         return _Outcome(article, "failed", failure=record)
@@ -276,22 +277,21 @@ class _Batch:
 
     # -- the loop (calling thread) --------------------------------------------
 
-    def run(self, connect_llm: Callable[[], LLMClient], progress: Progress | None, files: int) -> RunSummary:
+    def run(self, progress: Progress | None, files: int, stack: contextlib.ExitStack) -> RunSummary:
         self.events = EventLog(self.folder.events, self.scrub)
         self.files = files
         names = self.folder.names()
         task = progress.add_task("extracting", total=self.files or None, done=0, failed=0, cached=0, skipped=0) \
             if progress is not None else None
-        if self.llm is not None:
-            self._start_stats()
         self.events.write("run_started", None, inputs=[str(p) for p in self.inputs], model=self.model,
                           endpoint=self.endpoint, prompt={"name": self.prompt.name, "hash": self.prompt.hash},
                           workers=self.workers, retry_failed=self.retry_failed, force=self.force,
                           use_cache=self.settings.use_cache)
         self.write_manifest("running")
-        inflight: set[Future[_Outcome]] = set()
+        # finished futures come back through this queue, so the loop writes each outcome as soon as it can
+        finished: queue.SimpleQueue[tuple[Article, Future[Attempt]]] = queue.SimpleQueue()
+        inflight = 0
         loaded = False
-        executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="stance-batch")
 
         def show() -> None:
             if progress is not None and task is not None:
@@ -305,12 +305,19 @@ class _Batch:
             if time.monotonic() - self._last_manifest >= MANIFEST_EVERY_S:
                 self.write_manifest("running")
 
-        def drain(timeout: float) -> None:
-            finished, _ = wait(inflight, timeout=timeout, return_when=FIRST_COMPLETED)
-            for future in finished:
-                inflight.discard(future)
-                if not future.cancelled():
-                    self._account(future.result())
+        def drain(timeout: float | None) -> None:
+            nonlocal inflight
+            try:
+                item = finished.get(timeout=timeout) if timeout else finished.get_nowait()
+            except queue.Empty:
+                item = None
+            while item is not None:
+                inflight -= 1
+                self._take(*item)
+                try:
+                    item = finished.get_nowait()
+                except queue.Empty:
+                    item = None
             checkpoint()
 
         with _sigint_handler(self._on_sigint):
@@ -329,28 +336,32 @@ class _Batch:
                         elif decision == "kept_failed":
                             self.counts.failed += 1
                             self.counts.kept_failed += 1
-                        elif self._ensure_client(connect_llm):
-                            inflight.add(executor.submit(self.extract, item))
-                            while len(inflight) >= 2 * self.workers and not self.abandon.is_set():
+                        elif (engine := self._ensure_engine(stack)) is not None:
+                            engine.submit(item).add_done_callback(functools.partial(_hand_back, finished, item))
+                            inflight += 1
+                            while inflight >= engine.capacity and not self.abandon.is_set():
                                 drain(0.25)
-                    checkpoint()
+                    drain(None)
                 else:
                     loaded = True
-                if self.stop.is_set():
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    # futures cancelled in the queue never count as done for wait(): drop them
-                    inflight.difference_update([f for f in inflight if f.cancelled()])
+                if self.stop.is_set() and self.engine is not None:
+                    self.engine.close(wait=False)  # drop what has not started; cancelled futures come back too
                 while inflight and not self.abandon.is_set():
                     drain(0.25)
             except KeyboardInterrupt:  # no handler (not the main thread), or a signal raced the handler
                 self.stop.set()
                 self.abandon.set()
             finally:
-                abandoned = sum(1 for f in inflight if not f.done())
-                executor.shutdown(wait=not self.abandon.is_set(), cancel_futures=True)
-                for future in inflight:
-                    if future.done() and not future.cancelled():
-                        self._account(future.result())
+                if self.engine is not None:
+                    self.engine.close(wait=not self.abandon.is_set())
+                while inflight and not self.abandon.is_set():  # closing waited for them: write what came back
+                    drain(0.25)
+                with contextlib.suppress(queue.Empty):  # abandoned: keep what had already finished
+                    while True:
+                        done = finished.get_nowait()
+                        inflight -= 1
+                        self._take(*done)
+                abandoned = max(0, inflight)
                 status = "aborted" if self.fatal else "interrupted" if self.stop.is_set() else "finished"
                 loaded = True
                 manifest = self.write_manifest(status)
@@ -366,23 +377,32 @@ class _Batch:
         return RunSummary(out_dir=self.folder.path, manifest=manifest, failures=self.failures,
                           abandoned=abandoned, notes=notes)
 
-    def _ensure_client(self, connect_llm: Callable[[], LLMClient]) -> bool:
-        """Open the model connection on first need; a connection that fails aborts the run."""
-        if self.llm is not None:
-            return True
+    def _take(self, article: Article, future: Future[Attempt]) -> None:
+        """Write and count one finished article (a cancelled one was never started)."""
+        if future.cancelled():
+            return
         try:
-            self.llm = connect_llm()
+            attempt = future.result()
+        except Exception as exc:  # an engine's own failure: the article's, not the run's
+            attempt = Attempt(kind="internal", message=f"{type(exc).__name__}: {exc}")
+        if self.abandon.is_set() and attempt.result is None:
+            return  # the run gave up; the endpoint may be gone: record nothing
+        self._account(self.finish(article, attempt))
+
+    def _ensure_engine(self, stack: contextlib.ExitStack) -> Engine | None:
+        """Open the engine (and the model connection) on first need; one that fails aborts the run."""
+        if self.engine is not None:
+            return self.engine
+        setup = EngineSetup(settings=self.settings, mode=self.mode, codebook=self.codebook, workers=self.workers,
+                            stop=self.stop, stack=stack)
+        try:
+            self.engine = self.open_engine(setup)
         except BatchError as exc:
             self.fatal = str(exc)
             self.stop.set()
-            return False
-        self._start_stats()
-        return True
-
-    def _start_stats(self) -> None:
-        assert self.llm is not None
-        s = self.llm.stats
-        self.stats_start = (s.requests, s.cache_hits, s.retries)
+            return None
+        self.model, self.endpoint = self.engine.model, self.engine.endpoint
+        return self.engine
 
     def _on_sigint(self) -> None:
         if not self.stop.is_set():
@@ -419,6 +439,11 @@ class _Batch:
             self.stop.set()  # every other article would fail the same way
 
 
+def _hand_back(finished: queue.SimpleQueue[tuple[Article, Future[Attempt]]], article: Article,
+               future: Future[Attempt]) -> None:
+    finished.put((article, future))
+
+
 @contextlib.contextmanager
 def _sigint_handler(on_sigint: Callable[[], None]) -> Iterator[None]:
     """Route Ctrl-C to ``on_sigint`` while the run lasts (main thread only; elsewhere Python cannot)."""
@@ -437,6 +462,16 @@ def default_workers(settings: Settings) -> int:
     return max(1, settings.parallel) if settings.is_embedded else DEFAULT_REMOTE_WORKERS
 
 
+def _engine_factory(engine: str | EngineFactory, llm: LLMClient | None, ray_address: str | None) -> EngineFactory:
+    if not isinstance(engine, str):
+        return engine
+    if engine == "ray":
+        from stance.runs.ray_engine import ray_engine  # Ray (an optional extra) loads only when asked for
+
+        return ray_engine(ray_address)
+    return local_engine(llm)
+
+
 def run_batch(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
@@ -451,6 +486,8 @@ def run_batch(
     console: Console | None = None,
     llm: LLMClient | None = None,
     codebook: Codebook | None = None,
+    engine: str | EngineFactory = "local",
+    ray_address: str | None = None,
 ) -> RunSummary:
     """Extract every article under ``inputs`` into the run folder ``out_dir``; resumable.
 
@@ -463,6 +500,10 @@ def run_batch(
 
     The mode comes from ``settings`` (``settings.codebook``: codebook mode),
     or ``codebook``, a codebook built in memory, which wins over the file.
+
+    ``engine``: ``"local"`` (worker threads in this process), ``"ray"`` (an
+    actor per node of the Ray cluster at ``ray_address``, or a local one;
+    ``pip install 'stance[ray]'``; docs/scaling.md), or an ``EngineFactory``.
     """
     settings = settings or load_settings()
     paths = [Path(p) for p in inputs]
@@ -476,6 +517,11 @@ def run_batch(
     files = len(discover(paths))
     if not files:
         raise BatchError(f"no article files (.txt, .md, .html, .json, .jsonl) found in {', '.join(map(str, paths))}")
+    if isinstance(engine, str):
+        if engine not in ENGINES:
+            raise BatchError(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+        if engine == "ray" and llm is not None:
+            raise BatchError("the Ray engine opens a model client on every node: it cannot reuse llm=")
     price_table = load_prices(prices) if isinstance(prices, (str, Path)) else prices
     try:  # the mode, and so the prompt identity results record and resume compares, comes from here only
         mode = load_mode(settings, codebook=codebook)
@@ -486,19 +532,12 @@ def run_batch(
     batch = _Batch(  # may raise BatchError (the model name): before the folder is locked
         paths, folder, settings, workers=workers or default_workers(settings), retry_failed=retry_failed,
         force=force, load_options=load_options or LoadOptions(), prices=price_table, console=shown, llm=llm,
-        mode=mode,
+        mode=mode, open_engine=_engine_factory(engine, llm, ray_address), codebook=codebook,
     )
+    batch.engine_name = engine if isinstance(engine, str) else getattr(engine, "name", "custom")
     folder.open()
     with contextlib.ExitStack() as stack:
         stack.callback(folder.close)
-
-        def open_client() -> LLMClient:
-            from stance.model.client import connect  # openai (~0.4 s to import): only when an article needs it
-
-            try:
-                return stack.enter_context(connect(settings))
-            except (LLMError, EmbeddedModelError) as exc:
-                raise BatchError(str(exc)) from None
 
         progress = None
         if shown is not None:
@@ -510,7 +549,7 @@ def run_batch(
                 console=shown, transient=False,
             )
             stack.enter_context(progress)
-        summary = batch.run(open_client, progress, files)
+        summary = batch.run(progress, files, stack)
     if shown is not None:
         print_run_summary(summary, shown)
     return summary
