@@ -11,7 +11,7 @@ if ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } && command -v
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[embedded,export,report,test]'
+.venv/bin/python -m pip install --quiet -e '.[embedded,export,report,ray,test]'
 # Code checks (config in pyproject.toml): layers only point down, no import cycle, lint, types.
 .venv/bin/lint-imports --no-cache
 .venv/bin/python scripts/import_cycles.py
