@@ -32,6 +32,12 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
     md = "md"
     graphml = "graphml"
+    # Formats for other tools to correct a run in (stance.exchange, docs/corrections.md); --out names the target.
+    label_studio = "label-studio"
+    dna = "dna"
+
+
+EXCHANGE_FORMATS = (ExportFormat.label_studio, ExportFormat.dna)
 
 
 class MergeMethod(StrEnum):
@@ -73,6 +79,9 @@ def export_command(
     RUN/actors.csv and RUN/claims.csv, where edits to the `canonical*` columns
     win on every later export. With no options: RUN/exports/long.csv.
     """
+    if fmt in EXCHANGE_FORMATS:
+        _export_exchange(run, fmt, out)
+        return
     from stance.corpus import ExportError, export
 
     try:
@@ -101,3 +110,27 @@ def export_command(
         typer.echo(f"claim texts: {report.sidecar}")
     if report.mapping_files:
         typer.echo(f"mappings: {report.mapping_files[0]}, {report.mapping_files[1]} (edit the canonical* columns to correct)")
+
+
+def _export_exchange(run: Path, fmt: ExportFormat, out: Path | None) -> None:
+    """Label Studio tasks (--out DIR) or a DNA database (--out FILE.dna), from stance.exchange."""
+    from stance.exchange import ExchangeError, read_run_texts, write_dna, write_label_studio
+
+    if out is None:
+        typer.echo(f"error: --format {fmt.value} needs --out ({'DIR' if fmt is ExportFormat.label_studio else 'FILE.dna'})", err=True)
+        raise typer.Exit(1)
+    try:
+        sourced = read_run_texts(run)
+        for name, why in sourced.skipped:
+            typer.echo(f"warning: skipped {name}: {why}", err=True)
+        if fmt is ExportFormat.label_studio:
+            ls = write_label_studio(sourced.items, out)
+            typer.echo(f"label-studio: {ls.n_tasks} tasks, {ls.n_spans} pre-annotated spans -> {ls.tasks}; labeling config -> {ls.config}")
+        else:
+            dna = write_dna(sourced.items, out)
+            for name, why in dna.skipped:
+                typer.echo(f"warning: {name}: {why}", err=True)
+            typer.echo(f"dna: {dna.documents} documents, {dna.statements} statements -> {dna.out} (DNA coder Admin, password admin)")
+    except (ExchangeError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None

@@ -49,7 +49,7 @@ def test_help_reads_well(path: tuple[str, ...]) -> None:
 def test_export_help_says_where_files_go() -> None:
     text = " ".join(_help(("export",)).split())
     assert "RUN/exports/long.csv" in text
-    assert "long|wide|actors|claims|network" in text and "csv|jsonl|parquet|xlsx|md|graphml" in text
+    assert "long|wide|actors|claims|network" in text and "csv|jsonl|parquet|xlsx|md|graphml|label-studio|dna" in text
     assert "TABLE.claims.FORMAT" in text
 
 
@@ -57,7 +57,7 @@ def test_export_choices_match_the_corpus() -> None:
     """Adding a format or table is one Enum member here plus one writer or table in stance.corpus."""
     from stance.corpus import FORMATS, METHODS, TABLES
 
-    assert tuple(f.value for f in ExportFormat) == FORMATS
+    assert tuple(f.value for f in ExportFormat) == FORMATS + ("label-studio", "dna")  # the last two: stance.exchange
     assert tuple(t.value for t in Table) == TABLES
     assert tuple(m.value for m in MergeMethod) == tuple(METHODS)
 
