@@ -19,7 +19,7 @@ def _fail(exc: Exception) -> None:
 
 @fixtures_app.command("import")
 def import_command(
-    source: Path = typer.Argument(..., metavar="EXPORT.json|FILE.dna", help="A Label Studio JSON export of our tasks, or a DNA database."),
+    export: Path = typer.Argument(..., metavar="EXPORT", help="A Label Studio JSON export of our tasks (.json), or a DNA database (.dna)."),
     out: Path = typer.Option(..., "--out", "-o", metavar="DIR", help="Folder for the fixture pairs (NAME.txt + NAME.gold.json)."),
     as_run: Path | None = typer.Option(
         None, "--as-run", metavar="RUN", help="Also write the corrections as a run folder that export, report and eval read."
@@ -33,12 +33,12 @@ def import_command(
     from stance.exchange import ExchangeError, read_dna, read_label_studio, write_fixtures, write_run_folder
 
     try:
-        if source.suffix.lower() == ".dna":
-            items, concepts = read_dna(source)
+        if export.suffix.lower() == ".dna":
+            items, concepts = read_dna(export)
             problems: list[tuple[str, str]] = []
-            written = write_fixtures(items, out, corpus=concepts, corpus_topic=f"concepts of {source.name}")
+            written = write_fixtures(items, out, corpus=concepts, corpus_topic=f"concepts of {export.name}")
         else:
-            imported = read_label_studio(source)
+            imported = read_label_studio(export)
             items, problems = imported.items, imported.problems
             written = write_fixtures(items, out)
         for name, why in problems:
