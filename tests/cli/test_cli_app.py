@@ -19,6 +19,8 @@ OPTIONS = {
                "--prices --prompt --quiet --retry-failed --text-field --title-field --workers -m -o -q -w",
     "export": "--format --method --no-mappings --out --table --threshold -f -o -t",
     "report": "--max-actors --max-claims --out --plot --title -o",
+    "doctor": "--base-url --config --model --verify -m",
+    "docs": "",
     "eval": "",
     "eval score": "--baseline --fixtures --html --json --markdown --max-drop --min --min-overlap-chars --mode "
                   "--paraphrase-threshold --plot --resamples --seed -f",

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from support.articles import answer_for, article_message
-from support.fake_openai import CHAT_PATH, FakeOpenAI, reply_json
+from support.fake_openai import CHAT_PATH, MODELS_PATH, FakeOpenAI, reply_json
 from support.runs import failures_of, make_settings, manifest_of, results_of
 
 from stance.extraction.prompts import fence_text, load_prompt
@@ -226,7 +226,7 @@ def test_nothing_in_an_article_changes_paths_or_endpoint(fake_openai: FakeOpenAI
         assert summary.exit_code == 0, summary.failures
 
         assert evil.count(path=None) == 0  # the endpoint named in the text was never contacted
-        assert {r.path for r in fake_openai.requests} == {CHAT_PATH}
+        assert {r.path for r in fake_openai.requests} == {CHAT_PATH, MODELS_PATH}  # MODELS_PATH: connect()'s check
         assert fake_openai.count() == len(records) + 1
         assert manifest_of(tmp_path / "run").endpoint == fake_openai.base_url
         results = results_of(tmp_path / "run")

@@ -155,7 +155,7 @@ def test_a_pointer_answer_becomes_claims_in_the_articles_words(tmp_path: Path):
         with connect(settings) as llm:
             result = extract_text(ARTICLE, article_info(ARTICLE, "a.txt", "a.txt"), llm=llm, prompt=prompt,
                                   settings=settings)
-        sent = fake.requests[0].body
+        sent = fake.chat_requests[0]
     items = sent["response_format"]["json_schema"]["schema"]["properties"]["statements"]["items"]
     assert len(items["prefixItems"]) == 3  # the model was asked for pointers, not claims
     assert result.provenance.prompt.name == "extract-pointers"

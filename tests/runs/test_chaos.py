@@ -29,6 +29,7 @@ from typing import Any
 
 from support.articles import article_message, article_text, clean_model, good_answer, write_articles
 from support.fake_openai import (
+    CHAT_PATH,
     Action,
     FakeOpenAI,
     delay,
@@ -335,7 +336,8 @@ def test_kill_minus_9_at_five_points_then_resume(fake_openai: FakeOpenAI, tmp_pa
     assert resumed == {k: uncached(v) for k, v in results_of(tmp_path / "clean").items()}
 
     # no answer that was complete (in the cache) at a kill was ever requested again
-    bodies = [r.body for r in fake_openai.requests[:total_requests]]
+    chat = [r for r in fake_openai.requests if r.path == CHAT_PATH]  # not the GET /models of connect()
+    bodies = [r.body for r in chat[:total_requests]]
     # a request the kill cut off while it was being sent arrives without a (JSON) body: it was never answered
     cut_off = sum(b is None for b in bodies)
     keys = [request_cache_key(b) if b is not None else None for b in bodies]
@@ -349,7 +351,7 @@ def test_kill_minus_9_at_five_points_then_resume(fake_openai: FakeOpenAI, tmp_pa
     in_flight = KILL_WORKERS * settings.parallel  # each worker's article may have `parallel` requests out
     assert extra == sum(asked_twice.values()) + cut_off <= KILLS * in_flight  # only answers in flight at a kill
     per_article = Counter(article_of(b) for b in bodies if b is not None)
-    per_article_clean = Counter(article_of(r.body) for r in fake_openai.requests[total_requests:])
+    per_article_clean = Counter(article_of(r.body) for r in chat[total_requests:])
     assert sorted(per_article_clean) == list(range(KILL_ARTICLES))
     assert (per_article - per_article_clean).total() == extra - cut_off
 
