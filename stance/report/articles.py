@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,11 +90,12 @@ class EvidenceView:
 
 @dataclass
 class ActorEntry:
-    claim_id: str
+    claim_id: str  # the run-wide id (the export's C0001); article_claim_id is the result's own (c1)
     claim_text: str
     codebook_id: str | None
     stance: str
     evidence: list[EvidenceView]
+    article_claim_id: str = ""
 
 
 @dataclass
@@ -142,8 +143,15 @@ def article_counts(result: ArticleResult) -> ArticleCounts:
 
 
 def build_article_view(result: ArticleResult, number: int, run_dir: Path,
-                       text: str | None = None, data: dict[str, Any] | None = None) -> ArticleView:
-    """Everything the page shows for one article; fills ``data`` (the page's JSON) as it goes."""
+                       text: str | None = None, data: dict[str, Any] | None = None,
+                       claim_ids: Mapping[str, str] | None = None) -> ArticleView:
+    """Everything the page shows for one article; fills ``data`` (the page's JSON) as it goes.
+
+    ``claim_ids`` maps the result's own claim ids (``c1``) to the run-wide ones of the
+    stance table and ``stance export`` (``C0001``): the page shows those, so a claim
+    read here is found under the same id in the table and in every exported file.
+    """
+    claim_ids = claim_ids or {}
     prefix = f"a{number}"
     note: str | None = None
     if text is None:
@@ -171,15 +179,16 @@ def build_article_view(result: ArticleResult, number: int, run_dir: Path,
     unattributed = []
     for ci, claim in enumerate(result.claims):
         ckey = f"{prefix}/{ci}"
-        data["claims"][ckey] = {"id": claim.id, "text": claim.text}
+        run_id = claim_ids.get(claim.id, claim.id)
+        data["claims"][ckey] = {"id": run_id, "article_id": claim.id, "text": claim.text}
         if not claim.stances:
-            unattributed.append(claim)
+            unattributed.append({"id": run_id, "text": claim.text, "article_id": claim.id})
         for st in claim.stances:
             views = []
             for ev in st.evidence:
                 view = EvidenceView(
                     id=f"{prefix}-e{len(evidence) + 1}", actor=st.actor, actor_key=actor_key(st.actor),
-                    claim_id=claim.id, claim_key=ckey, stance=st.stance, quote=ev.quote,
+                    claim_id=run_id, claim_key=ckey, stance=st.stance, quote=ev.quote,
                     start=ev.start, end=ev.end, alignment=ev.alignment,
                 )
                 view.located = (text is not None and ev.alignment != "none" and ev.start is not None
@@ -189,7 +198,8 @@ def build_article_view(result: ArticleResult, number: int, run_dir: Path,
                 data["ev"][view.id] = {"a": view.actor_key, "c": ckey, "stance": st.stance,
                                        "alignment": ev.alignment, "quote": ev.quote,
                                        "start": ev.start, "end": ev.end, "art": prefix}
-            entries.setdefault(st.actor, []).append(ActorEntry(claim.id, claim.text, claim.codebook_id, st.stance, views))
+            entries.setdefault(st.actor, []).append(ActorEntry(run_id, claim.text, claim.codebook_id, st.stance, views,
+                                                               article_claim_id=claim.id))
     groups = []
     for name, items in entries.items():
         actor = actors.get(name)

@@ -40,7 +40,9 @@ def render_run_html(run: Run | Path | str, *, title: str | None = None,
     run = run if isinstance(run, Run) else open_run(run)
     data: dict[str, Any] = {"actors": {}, "claims": {}, "ev": {}, "articles": {}}
     texts = texts or {}
-    articles = [build_article_view(r, i, run.path, texts.get(r.article.id), data)
+    claim_of = run.canon.claim_of  # (article id, its claim id) -> the run-wide id of the table and the export
+    articles = [build_article_view(r, i, run.path, texts.get(r.article.id), data,
+                                   {c.id: claim_of[(r.article.id, c.id)] for c in r.claims if (r.article.id, c.id) in claim_of})
                 for i, r in enumerate(run.results, 1)]
     totals: dict[str, Any] = {
         "articles": len(articles),

@@ -94,7 +94,8 @@ def test_detail_data_names_actor_claim_stance_and_alignment(tmp_path: Path) -> N
     data = page_data(parse(render_run_html(run)))
     [ev] = [v for v in data["ev"].values() if v["quote"] == "the budget is empty"]
     assert data["actors"][ev["a"]] == {"name": "Ada Park", "type": "person", "role": None}
-    assert data["claims"][ev["c"]] == {"id": "c2", "text": "The city budget is empty."}
+    # the run-wide id of the stance table and the export; the result's own id kept beside it
+    assert data["claims"][ev["c"]] == {"id": "C0002", "article_id": "c2", "text": "The city budget is empty."}
     assert (ev["stance"], ev["alignment"]) == ("support", "exact")
     assert data["articles"][ev["art"]] == "Council backs new bridge"
 
@@ -120,8 +121,10 @@ def test_claims_are_grouped_by_actor(tmp_path: Path) -> None:
     groups = re.findall(r'<div class="actor-group">\s*<h4>(.*?) <span', section)
     assert groups == ["Mayor", "Ada Park", "The union"]
     ada = section[section.index("<h4>Ada Park"):section.index("<h4>The union")]
-    assert re.findall(r'badge st-(\w+)">\w+</span> ([^<]+) <span class="cid">(c\d)', ada) == [
-        ("oppose", "The bridge will be built by 2026.", "c1"), ("support", "The city budget is empty.", "c2")]
+    # the run-wide claim ids (as in the stance table and the export), the result's own in the tooltip
+    assert re.findall(r'badge st-(\w+)">\w+</span> ([^<]+) <span class="cid" title="(c\d) [^"]*">(C\d+)', ada) == [
+        ("oppose", "The bridge will be built by 2026.", "c1", "C0001"),
+        ("support", "The city budget is empty.", "c2", "C0002")]
 
 
 def test_article_and_model_text_is_escaped_everywhere(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_click_a_highlight_shows_actor_claim_stance_alignment(browser: webdriver
     mark.click()
     [item] = detail_items(browser)
     assert "Ada Park" in item and "person" in item
-    assert "claim c2 The city budget is empty." in item
+    assert "claim C0002 The city budget is empty." in item  # the run-wide id, as in the stance table
     assert "stance support" in item
     start = COUNCIL.index("the budget is empty")
     assert f"alignment exact (chars {start}\u2013{start + len('the budget is empty')})" in item
