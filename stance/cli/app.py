@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from stance._version import __version__
+from stance.cli.batch import batch_app
 from stance.cli.doctor import docs_command, doctor_command
 from stance.cli.evals import eval_app
 from stance.cli.export import export_command
@@ -52,6 +53,7 @@ def main(
 app.command()(extract)
 app.add_typer(eval_app, name="eval")
 app.add_typer(fixtures_app, name="fixtures")
+app.add_typer(batch_app, name="batch")
 app.command("export")(export_command)
 app.command("report")(report_command)
 app.command("doctor")(doctor_command)

@@ -157,6 +157,14 @@ def extract_with(mode: Mode, text: str, article: ArticleInfo, *, llm: LLMClient,
     started = time.monotonic()
     plan = mode.plan(split_article(text))
     answers = ask(llm, plan.requests, settings.parallel)
+    return article_result(mode, plan, answers, article, llm=llm, settings=settings, started=started)
+
+
+def article_result(
+    mode: Mode, plan: ArticlePlan, answers: Sequence[ChatResult], article: ArticleInfo, *, llm: LLMClient,
+    settings: Settings, started: float,
+) -> ArticleResult:
+    """The result from a plan's answers, one per request (online, or read back from batch files)."""
     actors, claims = plan.merge([a.answer for a in answers])
     params = {**settings.request_params(), **plan.params(llm.response_format_mode)}
     provenance = provenance_of(answers, llm=llm, prompt=mode.prompt_info, params=params, started=started)

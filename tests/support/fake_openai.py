@@ -23,6 +23,13 @@ What answers a `POST /v1/chat/completions`, in order:
 
 `GET /v1/models` lists the configured model and never consumes the queue.
 Every request, to any path, is recorded.
+
+The Batch API: `POST /v1/files` (multipart, purpose "batch") stores a file,
+`GET /v1/files/{id}/content` returns one, `POST /v1/batches` answers every
+line of its input file at once, each through the rules above (delays are not
+waited for), into an output file of the Batch API's format, and
+`GET /v1/batches/{id}` reports it "in_progress" for ``batch_polls_in_progress``
+retrievals, then "completed".
 """
 
 from __future__ import annotations
@@ -63,6 +70,8 @@ __all__ = [
 
 CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
+FILES_PATH = "/v1/files"
+BATCHES_PATH = "/v1/batches"
 
 # Bounds, so a mistaken script cannot hang a test run.
 _MAX_DELAY_S = 30.0
@@ -212,6 +221,21 @@ def garbage_body(
     return GarbageBody(body, content_type)
 
 
+def _multipart(raw: bytes, content_type: str) -> dict[str, bytes]:
+    """The fields of a multipart/form-data body (what the openai client sends to /v1/files)."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw)
+    fields = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            fields[name] = part.get_payload(decode=True) or b""
+    return fields
+
+
 def _default_responder(request_body: dict[str, Any]) -> Action:
     return reply("{}")
 
@@ -311,6 +335,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._perform(fake._choose_action(body), body)
             return
+        if path.startswith((FILES_PATH, BATCHES_PATH)):
+            answer = fake._batch_api(self.command, path, body, raw, self.headers.get("Content-Type") or "")
+            if answer is not None:
+                code, payload = answer
+                if isinstance(payload, bytes):
+                    self._send_bytes(code, payload, "application/octet-stream")
+                else:
+                    self._send_json(code, payload)
+                return
         self._send_json(404, error_body(f"no route for {self.command} {path}", code="not_found"))
 
     def _read_body(self) -> bytes:
@@ -412,6 +445,10 @@ class FakeOpenAI:
         self._counter = 0
         self._closing = threading.Event()
         self._closed = False
+        self._files: dict[str, bytes] = {}
+        self._batches: dict[str, dict[str, Any]] = {}
+        self._batch_polls: dict[str, int] = {}
+        self.batch_polls_in_progress = 0  # GET /v1/batches/{id} says "in_progress" this many times first
 
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
@@ -584,6 +621,91 @@ class FakeOpenAI:
                 "total_tokens": prompt_tokens + completion_tokens,
             }
         return payload
+
+    # -- the Batch API (called from handler threads) -----------------------
+
+    def _batch_api(self, method: str, path: str, body: dict[str, Any] | None, raw: bytes,
+                   content_type: str) -> tuple[int, dict[str, Any] | bytes] | None:
+        parts = path.split("/")  # "", "v1", "files"|"batches", id, "content"
+        if method == "POST" and path == FILES_PATH:
+            fields = _multipart(raw, content_type)
+            if "file" not in fields:
+                return 400, error_body("multipart field 'file' is missing")
+            return 200, self._store_file(fields["file"], fields.get("purpose", b"").decode() or "batch")
+        if method == "GET" and path.startswith(FILES_PATH + "/") and len(parts) == 5 and parts[4] == "content":
+            with self._lock:
+                data = self._files.get(parts[3])
+            return (200, data) if data is not None else (404, error_body(f"no file {parts[3]}", code="not_found"))
+        if method == "POST" and path == BATCHES_PATH and body is not None:
+            with self._lock:
+                data = self._files.get(str(body.get("input_file_id")))
+            if data is None:
+                return 400, error_body("input_file_id is not a stored file")
+            return 200, self._run_batch(data, str(body.get("endpoint")))
+        if method == "GET" and path.startswith(BATCHES_PATH + "/") and len(parts) == 4:
+            with self._lock:
+                batch = self._batches.get(parts[3])
+                if batch is None:
+                    return 404, error_body(f"no batch {parts[3]}", code="not_found")
+                polls = self._batch_polls.get(parts[3], 0)
+                self._batch_polls[parts[3]] = polls + 1
+                done = polls >= self.batch_polls_in_progress
+            shown = dict(batch)
+            if not done:
+                shown.update(status="in_progress", output_file_id=None, error_file_id=None)
+            return 200, shown
+        return None
+
+    def _store_file(self, data: bytes, purpose: str) -> dict[str, Any]:
+        with self._lock:
+            self._counter += 1
+            file_id = f"file-fake-{self._counter}"
+            self._files[file_id] = data
+        return {"id": file_id, "object": "file", "bytes": len(data), "created_at": int(time.time()),
+                "filename": f"{file_id}.jsonl", "purpose": purpose, "status": "processed"}
+
+    def _run_batch(self, data: bytes, endpoint: str) -> dict[str, Any]:
+        """Answer each input line now, as chat completions would, into an output (and error) file."""
+        outputs, errors = [], []
+        for n, line in enumerate(data.decode("utf-8").splitlines()):
+            if not line.strip():
+                continue
+            request = json.loads(line)
+            action = self._choose_action(request["body"])
+            for _ in range(_MAX_NESTED_DELAYS):
+                if not isinstance(action, Delay):
+                    break
+                action = action.then if action.then is not None else self._respond(request["body"])
+            record: dict[str, Any] = {"id": f"batch_req_{n}", "custom_id": request["custom_id"], "error": None}
+            model = str(request["body"].get("model") or self.model)
+            if isinstance(action, Reply):
+                completion = self._completion(model, action.content, action.finish_reason, action.usage)
+                record["response"] = {"status_code": 200, "request_id": f"req_{n}", "body": completion}
+                outputs.append(record)
+            elif isinstance(action, Status):
+                err = action.body if isinstance(action.body, dict) else error_body(f"fake status {action.code}")
+                record["response"] = {"status_code": action.code, "request_id": f"req_{n}", "body": err}
+                errors.append(record)
+            else:  # a reset, garbage or empty choices: no response for this line
+                record["response"] = None
+                record["error"] = {"code": "server_error", "message": f"fake: {type(action).__name__}"}
+                errors.append(record)
+        output = self._store_file("".join(json.dumps(r) + "\n" for r in outputs).encode(), "batch_output")
+        error = self._store_file("".join(json.dumps(r) + "\n" for r in errors).encode(), "batch_output") \
+            if errors else None
+        with self._lock:
+            self._counter += 1
+            batch_id = f"batch_fake_{self._counter}"
+            now = int(time.time())
+            self._batches[batch_id] = {
+                "id": batch_id, "object": "batch", "endpoint": endpoint, "errors": None,
+                "input_file_id": "", "completion_window": "24h", "status": "completed",
+                "output_file_id": output["id"], "error_file_id": error["id"] if error else None,
+                "created_at": now, "completed_at": now,
+                "request_counts": {"total": len(outputs) + len(errors), "completed": len(outputs),
+                                   "failed": len(errors)},
+            }
+            return dict(self._batches[batch_id])
 
     def _models_payload(self) -> dict[str, Any]:
         return {
