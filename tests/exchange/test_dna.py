@@ -8,13 +8,12 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from support.gold_runs import dev_fixtures, gold_pairs, sourced, validate
+from support.paths import DEV
 
 from stance.exchange import DNA_TABLES, SourcedResult, Utf16Offsets, read_dna, write_dna, write_fixtures
 from stance.exchange.dna import NEUTRAL_VARIABLE, jasypt_digest
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
-
-from support.gold_runs import dev_fixtures, gold_pairs, sourced, validate
-from support.paths import DEV
 
 
 def _utf16_slice(text: str, start: int, stop: int) -> str:

@@ -9,7 +9,6 @@ import pytest
 
 from stance.evals import Fixture, gold_as_result, load_fixtures
 from stance.exchange import SourcedResult
-
 from support.paths import DEV
 
 
