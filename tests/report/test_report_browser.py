@@ -157,3 +157,36 @@ def test_eval_report_click_shows_missed_gold_pair(browser: webdriver.Chrome, tmp
     assert "pair predicted \u00b7 spurious" in item and "<script>window.PWNED=1</script>Mallory" in item
     assert browser.execute_script("return window.PWNED === undefined")
     browser.save_screenshot(str(tmp_path / "eval.png"))
+
+
+COVERED_CELLS_JS = """
+const covered = [];
+for (const cell of document.querySelectorAll('table td, table th')) {
+  cell.scrollIntoView({block: 'center', inline: 'center'});
+  const r = cell.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;  // inside a closed <details>
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (top !== cell && !cell.contains(top)) {
+    covered.push(cell.textContent.trim().slice(0, 40) + ' under ' + (top ? top.tagName + '#' + top.id : 'nothing'));
+  }
+}
+return covered;
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_no_table_cell_is_covered(browser: webdriver.Chrome, tmp_path: Path, width: int) -> None:
+    """The fixed details panel must not hide stance-table columns (seen at 1,400 px: C27-C30 under it)."""
+    from support.report_pages import dev_gold_run
+
+    browser.set_window_size(width, 1000)
+    try:
+        open_report(browser, dev_gold_run(tmp_path), tmp_path / "report.html")
+        cells = browser.execute_script("return document.querySelectorAll('table.heat td').length")
+        assert cells >= 30 * 30  # 30 claim columns: wider than the room left of the panel at 1,280 px
+        assert browser.execute_script(COVERED_CELLS_JS) == []
+        table = browser.find_element(By.CSS_SELECTOR, ".table-scroll")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'}); arguments[0].scrollLeft = 0;", table)
+        table.screenshot(str(tmp_path / f"stance-table-{width}.png"))  # docs/report-stance-table.png is one of these
+    finally:
+        browser.set_window_size(1400, 1000)

@@ -199,3 +199,21 @@ def degraded(fx) -> ArticleResult:
         Stance(actor=SPURIOUS_ACTOR, stance="neutral",
                evidence=[Evidence(quote=sentence, start=start, end=start + len(sentence), alignment="exact")])]))
     return r
+
+
+def dev_gold_run(tmp_path: Path) -> Path:
+    """A real multi-article run: the nine hand-labelled dev articles' gold labels as results, read in place.
+
+    Real claims and names, several actors per claim and claims that recur across articles,
+    so the stance table is wider than a screen and run-wide ids differ from the articles' own.
+    """
+    from stance.evals import load_fixtures
+    from support.paths import DEV
+
+    run = tmp_path / "dev-gold"
+    (run / "results").mkdir(parents=True)
+    for fx in load_fixtures(DEV):
+        result = gold_as_result(fx)
+        result.article.path = str(DEV / result.article.id)
+        (run / "results" / f"{result.article.id}.json").write_text(result.model_dump_json(), encoding="utf-8")
+    return run
