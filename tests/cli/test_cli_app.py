@@ -27,6 +27,9 @@ OPTIONS = {
     "eval run": "--also-open --base-url --baseline --codebook --config --fixtures --force --html --json --markdown "
                 "--max-drop --min --mode --model --no-cache --out --plot --prompt --quiet --workers -f -m -o -q",
     "eval compare": "--examples --fail-on-regression --fixtures --html --json --markdown --max-drop --plot -f",
+    "fixtures": "",
+    "fixtures import": "--as-run --out -o",
+    "fixtures draft": "--out -o",
 }
 
 
