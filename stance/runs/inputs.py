@@ -185,7 +185,10 @@ def iter_articles(inputs: Sequence[Path], options: LoadOptions | None = None) ->
             )
             continue
         used[fid] = _path_text(str(file))
-        yield from load_file(file, root, options)
+        if file.suffix.lower() == ".jsonl" and not _is_dir(file):
+            yield from _stream_jsonl(file, fid, options)  # record by record: a big archive is never all in memory
+        else:
+            yield from load_file(file, root, options)
 
 
 def load_file(file: Path, root: Path, options: LoadOptions | None = None) -> list[Article | LoadFailure]:
@@ -438,9 +441,24 @@ def _load_json(text: str, fid: str, path: str, options: LoadOptions) -> list[Art
 
 def _load_jsonl(file: Path, fid: str, path: str, options: LoadOptions) -> list[Article | LoadFailure]:
     """A .jsonl file: one object per line, read line by line; each line stands alone."""
+    return list(_jsonl_items(file, fid, path, options))
+
+
+def _stream_jsonl(file: Path, fid: str, options: LoadOptions) -> Iterator[Article | LoadFailure]:
+    """``_jsonl_items`` for ``iter_articles``: a problem with the file as a whole ends it as one failure."""
+    path = _path_text(str(file))
+    try:
+        yield from _jsonl_items(file, fid, path, options)
+    except _Fail as fail:
+        yield LoadFailure(fid, path, fail.kind, fail.message)
+
+
+def _jsonl_items(file: Path, fid: str, path: str, options: LoadOptions) -> Iterator[Article | LoadFailure]:
+    """Each line's article or failure, as read; raises ``_Fail`` for the file as a whole (empty, UTF-16,
+    unreadable, no records)."""
     if _stat(file).st_size == 0:
         raise _Fail("empty", "file is empty (0 bytes)")
-    items: list[Article | LoadFailure] = []
+    any_items = False
     used: dict[str, int] = {}
     limit = options.max_bytes
     try:
@@ -461,7 +479,8 @@ def _load_jsonl(file: Path, fid: str, path: str, options: LoadOptions) -> list[A
                         if more.endswith(b"\n"):
                             break
                 if size > limit:
-                    items.append(LoadFailure(rid, path, "too_large", _too_large(where, size, limit)))
+                    any_items = True
+                    yield LoadFailure(rid, path, "too_large", _too_large(where, size, limit))
                     continue
                 if not line.strip():
                     continue
@@ -469,21 +488,24 @@ def _load_jsonl(file: Path, fid: str, path: str, options: LoadOptions) -> list[A
                     decoded, _ = decode_bytes(line)
                     record = json.loads(decoded)
                 except _Fail as fail:
-                    items.append(LoadFailure(rid, path, fail.kind, f"{where}: {fail.message}"))
+                    any_items = True
+                    yield LoadFailure(rid, path, fail.kind, f"{where}: {fail.message}")
                     continue
                 except json.JSONDecodeError as err:
-                    items.append(LoadFailure(rid, path, "bad_json", f"{where} is not valid JSON: {err.msg} (column {err.colno})"))
+                    any_items = True
+                    yield LoadFailure(rid, path, "bad_json", f"{where} is not valid JSON: {err.msg} (column {err.colno})")
                     continue
                 except RecursionError:
-                    items.append(LoadFailure(rid, path, "bad_json", f"{where}: JSON is nested too deeply to read"))
+                    any_items = True
+                    yield LoadFailure(rid, path, "bad_json", f"{where}: JSON is nested too deeply to read")
                     continue
                 item = _record(record, fid, path, f"line-{number}", where, options)
-                items.append(_unique(item, used, number, fid, "line"))
+                any_items = True
+                yield _unique(item, used, number, fid, "line")
     except OSError as err:
         raise _os_failure(err) from None
-    if not items:
+    if not any_items:
         raise _Fail("whitespace", "file contains only blank lines: no records")
-    return items
 
 
 def _record(record: object, fid: str, path: str, position: str, where: str, options: LoadOptions,

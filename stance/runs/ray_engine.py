@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from stance._version import __version__
 from stance.config import Settings
 from stance.extraction.article import Article
-from stance.extraction.codebook import Codebook
+from stance.extraction.codebook import Codebook, load_codebook
 from stance.extraction.modes import load_mode
 from stance.runs.engine import Attempt, Engine, EngineFactory, EngineSetup, attempt_article
 from stance.runs.errors import BatchError
@@ -101,13 +101,15 @@ class RayEngine:
         nodes = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) >= 1]
         if not nodes:
             raise BatchError("the Ray cluster has no alive node with a CPU")
+        # the codebook travels read, so its file need not exist on the nodes (a --prompt folder must)
+        codebook = setup.codebook or (load_codebook(setup.settings.codebook) if setup.settings.codebook else None)
         remote = ray.remote(concurrency_groups={"control": 1})(ArticleWorker)
         self.actors = [
             remote.options(
                 name=f"{ACTOR_PREFIX}-{run_name}-{i}", num_cpus=1, max_concurrency=setup.workers,
                 max_restarts=MAX_RESTARTS, max_task_retries=MAX_TASK_RETRIES,
                 scheduling_strategy=NodeAffinitySchedulingStrategy(node_id=node["NodeID"], soft=False),
-            ).remote(setup.settings, setup.codebook)
+            ).remote(setup.settings, codebook)
             for i, node in enumerate(nodes)
         ]
         try:
@@ -116,7 +118,7 @@ class RayEngine:
             self.shutdown()
             raise BatchError(f"the Ray workers did not start: {type(exc).__name__}: {str(exc).splitlines()[0]}") \
                 from None
-        expected = load_mode(setup.settings, codebook=setup.codebook).prompt_info.hash
+        expected = load_mode(setup.settings, codebook=codebook).prompt_info.hash
         for hello in hellos:
             problem = hello["error"] or (
                 f"stance {hello['stance_version']} (this machine has {__version__})"
