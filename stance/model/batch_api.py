@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,50 @@ class _Output:
     last_error: str = ""
 
 
+class OutputStore:
+    """``RUN/batch/outputs.sqlite``: every answer and error line collected, by ``custom_id``.
+
+    On disk rather than in memory, so collecting a million articles' answers
+    keeps memory flat. An answer replaces any errors for its request; errors
+    count once per round, so collecting the same output twice changes nothing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(str(path))
+        self._db.execute("CREATE TABLE IF NOT EXISTS answers (custom_id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS errors (custom_id TEXT NOT NULL, round INTEGER NOT NULL, "
+                         "message TEXT NOT NULL, PRIMARY KEY (custom_id, round))")
+
+    def add(self, records: Iterable[dict[str, Any]], round_n: int) -> int:
+        """Store ``output_records``; how many there were."""
+        n = 0
+        with self._db:
+            for record in records:
+                n += 1
+                if record["body"] is not None:
+                    body = record["body"]
+                    kept = {"choices": [{"message": {"content": _answer_of(body)[0]},
+                                         "finish_reason": _answer_of(body)[1]}] if body.get("choices") else [],
+                            "usage": body.get("usage") or {}}
+                    self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?)",
+                                     (record["custom_id"], json.dumps(kept, ensure_ascii=False)))
+                else:
+                    self._db.execute("INSERT OR IGNORE INTO errors VALUES (?, ?, ?)",
+                                     (record["custom_id"], round_n, record["error"] or "no response"))
+        return n
+
+    def get(self, custom_id: str) -> _Output | None:
+        row = self._db.execute("SELECT body FROM answers WHERE custom_id = ?", (custom_id,)).fetchone()
+        if row is not None:
+            return _Output(body=json.loads(row[0]))
+        errors = self._db.execute("SELECT COUNT(*), MAX(message) FROM errors WHERE custom_id = ?",
+                                  (custom_id,)).fetchone()
+        return _Output(errors=errors[0], last_error=errors[1] or "") if errors[0] else None
+
+    def close(self) -> None:
+        self._db.close()
+
+
 def output_records(lines: Iterable[str]) -> Iterable[dict[str, Any]]:
     """``{"custom_id", "status_code", "body", "error"}`` per line of an OpenAI or ``vllm run-batch`` output
     (or error) file; lines that are not such records are skipped."""
@@ -79,17 +124,15 @@ class BatchAnswers:
     """Answers to model requests, read from batch outputs (``records``) and the response cache."""
 
     def __init__(self, settings: Settings, model_name: str, endpoint_label: str,
-                 records: Iterable[dict[str, Any]] = (), cache: ResponseCache | None = None) -> None:
+                 outputs: OutputStore | None = None, cache: ResponseCache | None = None) -> None:
         if cache is None and settings.use_cache:
             cache = ResponseCache(settings.cache_dir / "responses.sqlite")
         # a client that never connects: it builds request bodies and parses answers exactly as online
         self.client = LLMClient(settings, base_url=settings.base_url or OPENAI_URL, api_key="unused",
                                 model_name=model_name, endpoint_label=endpoint_label, cache=cache)
         self.settings = settings
-        self.outputs: dict[str, _Output] = {}
-        self.read = 0
-        for record in records:
-            self.add(record)
+        self.outputs = outputs
+        self.read = 0  # output lines read in this collect (the manifest's "requests")
 
     @property
     def model_name(self) -> str:
@@ -98,15 +141,6 @@ class BatchAnswers:
     @property
     def endpoint_label(self) -> str:
         return self.client.endpoint_label
-
-    def add(self, record: dict[str, Any]) -> None:
-        """One output record (``output_records``); an answer wins over errors for the same request."""
-        out = self.outputs.setdefault(record["custom_id"], _Output())
-        if record["body"] is not None:
-            out.body = record["body"]
-        else:
-            out.errors += 1
-            out.last_error = record["error"] or "no response"
 
     def resolve(self, messages: list[dict[str, str]], answer_model: type[BaseModel], prefix: str) -> ChatResult | Waiting:
         """The valid answer to ``messages`` as the online client would give it, or the line still to send.
@@ -135,7 +169,7 @@ class BatchAnswers:
             body = client._request_kwargs(conversation, schema)
             digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()[:16]
             custom_id = f"{prefix}/{attempt}/{digest}"
-            out = self.outputs.get(custom_id)
+            out = self.outputs.get(custom_id) if self.outputs is not None else None
             if out is None or out.body is None:
                 if out is not None and out.errors > settings.max_retries:
                     raise LLMError("http_error", f"the batch answered {out.last_error} (after {out.errors} tries)",

@@ -3,7 +3,7 @@
     RUN/batch/state.json        inputs, load options, settings (no key, no endpoint credentials), rounds
     RUN/batch/round-N.jsonl     round N's requests (more parts: round-N-part2.jsonl, ...), each file at most
                                 50,000 lines and 200 MB, the OpenAI Batch API's limits per input file
-    RUN/batch/responses.jsonl   every output record collected so far (append-only)
+    RUN/batch/outputs.sqlite    every answer and error line collected so far, by custom_id
 
 ``prepare`` and ``collect`` are both an ordinary run (``run_batch``) whose
 engine (``BatchFileEngine``) answers from the collected outputs instead of a
@@ -21,7 +21,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +33,16 @@ from rich.console import Console
 from stance.config import Settings
 from stance.extraction.article import Article, article_result, split_article
 from stance.files import write_atomic
-from stance.model.batch_api import OPENAI_URL, BatchAnswers, Waiting, batch_info, file_text, output_records, submit_file
+from stance.model.batch_api import (
+    OPENAI_URL,
+    BatchAnswers,
+    OutputStore,
+    Waiting,
+    batch_info,
+    file_text,
+    output_records,
+    submit_file,
+)
 from stance.model.errors import LLMError
 from stance.results import ArticleResult
 from stance.runs.batch import RunSummary, run_batch
@@ -169,23 +178,6 @@ def settings_of(state: BatchState, base_url: str | None = None) -> Settings:
     return Settings.model_validate({**state.settings, "base_url": url, "api_key": os.environ.get("OPENAI_API_KEY")})
 
 
-def _records(out: Path) -> Iterator[dict[str, Any]]:
-    path = _folder(out) / "responses.jsonl"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            yield from (json.loads(line) for line in fh if line.strip())
-
-
-def _append_records(out: Path, records: list[dict[str, Any]]) -> None:
-    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-    fd = os.open(_folder(out) / "responses.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_round(out: Path, n: int, lines: Sequence[dict[str, Any]], max_lines: int, max_bytes: int) -> Round:
     """Round ``n``'s lines in files of at most ``max_lines`` lines and ``max_bytes`` bytes, each written atomically."""
     parts: list[list[bytes]] = [[]]
@@ -230,11 +222,15 @@ def _run(inputs: Sequence[str | Path], out: Path, settings: Settings, state: Bat
          load_options: LoadOptions, retry_failed: bool, quiet: bool, console: Console | None,
          max_lines: int, max_bytes: int, ingested: int = 0) -> BatchReport:
     """One pass of the runner over the inputs, answering from the outputs; then the next round's file."""
-    answers = BatchAnswers(settings, settings.model or "", settings.public_endpoint, records=_records(out))
-    answers.read = ingested
-    engine = BatchFileEngine(answers)
-    summary = run_batch(inputs, out, settings, workers=1, retry_failed=retry_failed, quiet=quiet,
-                        load_options=load_options, console=console, engine=engine)
+    store = OutputStore(_folder(out) / "outputs.sqlite")
+    try:
+        answers = BatchAnswers(settings, settings.model or "", settings.public_endpoint, outputs=store)
+        answers.read = ingested
+        engine = BatchFileEngine(answers)
+        summary = run_batch(inputs, out, settings, workers=1, retry_failed=retry_failed, quiet=quiet,
+                            load_options=load_options, console=console, engine=engine)
+    finally:
+        store.close()
     new = None
     if engine.lines:
         new = _write_round(out, (state.rounds[-1].n if state.rounds else 0) + 1, engine.lines, max_lines, max_bytes)
@@ -323,32 +319,35 @@ def collect(out: str | Path, *, output: Sequence[Path] = (), base_url: str | Non
     if current.collected:
         raise BatchError(f"round {current.n} in {out}/batch/ is collected already; nothing waits")
     settings = settings_of(state, base_url)
-    records: list[dict[str, Any]] = []
-    if output:
-        for path in output:
-            try:
-                with Path(path).open(encoding="utf-8") as fh:
-                    records.extend(output_records(fh))
-            except OSError as exc:
-                raise BatchError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
-    else:
-        for f in current.files:
-            if f.batch_id is None:
-                raise BatchError(f"{f.name} is not submitted: stance batch submit {out}, or run it elsewhere and "
-                                 f"stance batch collect {out} --output FILE")
-            try:
-                info = batch_info(settings, f.batch_id)
-                if info["status"] in RUNNING:
-                    raise BatchError(f"batch {f.batch_id} ({f.name}) is {info['status']} ({info['completed']} of "
-                                     f"{info['total']} done): run stance batch collect {out} again later")
-                for file_id in (info["output_file_id"], info["error_file_id"]):
-                    if file_id:
-                        records.extend(output_records(file_text(settings, file_id).splitlines()))
-            except LLMError as exc:
-                raise BatchError(f"reading batch {f.batch_id}: {exc.message}") from None
-    if records:
-        _append_records(out, records)
+    ingested = 0
+    store = OutputStore(_folder(out) / "outputs.sqlite")  # each file is stored as it is read: memory stays flat
+    try:
+        if output:
+            for path in output:
+                try:
+                    with Path(path).open(encoding="utf-8") as fh:
+                        ingested += store.add(output_records(fh), current.n)
+                except OSError as exc:
+                    raise BatchError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+        else:
+            for f in current.files:
+                if f.batch_id is None:
+                    raise BatchError(f"{f.name} is not submitted: stance batch submit {out}, or run it elsewhere "
+                                     f"and stance batch collect {out} --output FILE")
+                try:
+                    info = batch_info(settings, f.batch_id)
+                    if info["status"] in RUNNING:
+                        raise BatchError(f"batch {f.batch_id} ({f.name}) is {info['status']} ({info['completed']} "
+                                         f"of {info['total']} done): run stance batch collect {out} again later")
+                    for file_id in (info["output_file_id"], info["error_file_id"]):
+                        if file_id:
+                            ingested += store.add(output_records(file_text(settings, file_id).splitlines()),
+                                                  current.n)
+                except LLMError as exc:
+                    raise BatchError(f"reading batch {f.batch_id}: {exc.message}") from None
+    finally:
+        store.close()
     current.collected = True
     options = LoadOptions(**state.load_options)
     return _run(state.inputs, out, settings, state, load_options=options, retry_failed=retry_failed, quiet=quiet,
-                console=console, max_lines=max_lines, max_bytes=max_bytes, ingested=len(records))
+                console=console, max_lines=max_lines, max_bytes=max_bytes, ingested=ingested)

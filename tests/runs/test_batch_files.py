@@ -15,13 +15,14 @@ from typing import Any
 
 import pytest
 from support.articles import answer_for, write_articles
-from support.fake_openai import Action, FakeOpenAI, reply, reply_json
+from support.fake_openai import Action, FakeOpenAI, reply, reply_json, status
 from support.runs import MARKER, assert_counts_add_up, comparable, events_of, failures_of, make_settings, results_of
 from typer.testing import CliRunner
 
 from stance.cli.app import app
 from stance.runs.batch import run_batch
-from stance.runs.batch_files import collect, load_state, prepare, status, submit
+from stance.runs.batch_files import collect, load_state, prepare, submit
+from stance.runs.batch_files import status as batch_status
 from stance.runs.errors import BatchError
 
 
@@ -116,7 +117,7 @@ def test_submit_status_collect_through_the_batch_api(tmp_path: Path, monkeypatch
         fake.batch_polls_in_progress = 2  # status and the first collect see it running
         submitted = submit(tmp_path / "run")
         assert submitted.files[0].batch_id and submitted.files[0].file_id
-        ((_, info),) = status(tmp_path / "run")
+        ((_, info),) = batch_status(tmp_path / "run")
         assert info is not None and info["status"] == "in_progress"
         with pytest.raises(BatchError, match="in_progress"):
             collect(tmp_path / "run", quiet=True)
@@ -178,3 +179,23 @@ def test_cli_batch_help_explains_the_round_trip_and_prepare_collect_work(tmp_pat
                                   "--quiet"], env=env)
         assert got.exit_code == 0, got.output
         assert "2 done" in got.output and "1 waiting" in got.output and "round-2.jsonl" in got.output
+
+
+def test_an_error_line_is_sent_again_in_the_next_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = write_articles(tmp_path / "in", 4)
+    with FakeOpenAI(responder=lambda body: reply_json(answer_for(body), usage=(100, 20))) as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", MARKER)
+        prepare([tmp_path / "in"], tmp_path / "run", make_settings(fake, tmp_path), quiet=True)
+        fake.push(status(503))  # the batch's first line fails
+        submit(tmp_path / "run")
+        first = collect(tmp_path / "run", quiet=True)
+        assert first.waiting == 1 and first.round is not None
+        round_1 = [json.loads(x)["custom_id"] for x in
+                   (tmp_path / "run" / "batch" / "round-1.jsonl").read_text(encoding="utf-8").splitlines()]
+        round_2 = [json.loads(x)["custom_id"] for x in
+                   (tmp_path / "run" / "batch" / "round-2.jsonl").read_text(encoding="utf-8").splitlines()]
+        assert round_2 == round_1[:1]  # the same request, sent again
+        submit(tmp_path / "run")
+        last = collect(tmp_path / "run", quiet=True)
+    assert last.waiting == 0 and last.round is None
+    assert sorted(results_of(tmp_path / "run")) == ids
