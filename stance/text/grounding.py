@@ -35,7 +35,10 @@ def _normalise_with_map(text: str) -> tuple[str, list[int]]:
             previous_space = True
         else:
             previous_space = False
-        for m in mapped.lower():
+        lowered = mapped.lower()
+        if len(lowered) > len(mapped):  # "İ" lowers to "i" + a combining dot: keep it one character, so one slip stays one
+            lowered = mapped
+        for m in lowered:
             out.append(m)
             index.append(i)
     return "".join(out), index
