@@ -16,10 +16,10 @@ from pathlib import Path
 
 from stance.evals import GoldActor, GoldClaim, GoldFile, GoldStance
 from stance.files import write_atomic
-from stance.results import ArticleInfo, ArticleResult, PromptInfo, Provenance
+from stance.results import ArticleResult, PromptInfo, Provenance
 from stance.runs.folder import RunFolder
 from stance.runs.inputs import Article, reload_article, safe_file_name
-from stance.runs.reader import RunFolderError, read_run
+from stance.runs.reader import RunFolderError, read_run, resolve_article_path
 
 
 class ExchangeError(Exception):
@@ -44,13 +44,6 @@ class Sourced:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _article_path(article: ArticleInfo, run_dir: Path) -> Path | None:
-    # Same places the run page looks (stance.report.articles): as given, else beside the run folder.
-    given = Path(article.path)
-    candidates = [given] if given.is_absolute() else [Path.cwd() / given, run_dir.resolve().parent / given]
-    return next((p for p in candidates if p.is_file()), None)
-
-
 def read_run_texts(run_dir: str | Path) -> Sourced:
     """Each result of a run with its article text (sha256 checked); failures and bad files are listed as skipped."""
     run_dir = Path(run_dir)
@@ -61,7 +54,7 @@ def read_run_texts(run_dir: str | Path) -> Sourced:
     out = Sourced(skipped=list(contents.invalid))
     out.skipped += [(f.article_id, f"failed in the run ({f.kind or f.stage}): nothing to correct") for f in contents.failures]
     for result in contents.results:
-        path = _article_path(result.article, run_dir)
+        path = resolve_article_path(result.article, run_dir)
         if path is None:
             out.skipped.append((result.article.id, f"article text not found at {result.article.path!r}"))
             continue

@@ -7,12 +7,13 @@ comparison pages), ``plots`` (matplotlib figures, the ``report`` extra) and
 ``html`` (the shared Jinja environment, highlighting, safe JSON, writing).
 """
 
-from stance.report.articles import ArticleTextView, load_article_text, resolve_article_path
+from stance.report.articles import ArticleTextView, load_article_text
 from stance.report.eval_page import render_compare_html, render_eval_html, write_compare_html, write_eval_html
 from stance.report.html import ReportError, highlight_segments, json_for_script, write_html
 from stance.report.plots import plot_eval_metrics, plot_stance_table
 from stance.report.run_page import open_run, render_run_html, write_run_report
 from stance.report.stance_table import StanceTable, stance_table
+from stance.runs.reader import resolve_article_path
 
 __all__ = [
     "ArticleTextView",

@@ -13,14 +13,7 @@ from markupsafe import Markup
 from stance.report.html import Span, highlight_html
 from stance.results import Actor, ArticleInfo, ArticleResult, Evidence
 from stance.runs.inputs import Article, reload_article
-
-
-def resolve_article_path(article: ArticleInfo, run_dir: Path | str) -> Path | None:
-    """Where the article's text lives: ``article.path`` as given (absolute or from the
-    current folder), else relative to the run folder's parent; None when neither exists."""
-    given = Path(article.path)
-    candidates = [given] if given.is_absolute() else [Path.cwd() / given, Path(run_dir).resolve().parent / given]
-    return next((p for p in candidates if p.is_file()), None)
+from stance.runs.reader import resolve_article_path
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stance.results import ArticleResult, FailureRecord
+from stance.results import ArticleInfo, ArticleResult, FailureRecord
 
 
 class RunFolderError(Exception):
@@ -77,3 +77,14 @@ def read_run(run_dir: str | Path) -> RunContents:
         else:
             contents.manifest = loaded if isinstance(loaded, dict) else None
     return contents
+
+
+def resolve_article_path(article: ArticleInfo, run_dir: str | Path) -> Path | None:
+    """Where a result's article text lives: ``article.path`` as given (absolute, or from the current
+    folder), else relative to the run folder's parent; None when neither exists.
+
+    The report and the exchange formats both read the text again to show or export evidence.
+    """
+    given = Path(article.path)
+    candidates = [given] if given.is_absolute() else [Path.cwd() / given, Path(run_dir).resolve().parent / given]
+    return next((p for p in candidates if p.is_file()), None)
