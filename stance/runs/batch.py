@@ -29,9 +29,9 @@ whatever does the work. The engine (and the model connection) is opened only
 when the first article needs it, so a rerun with nothing left to do never
 starts the embedded model.
 
-About 500 lines on purpose: the runner's decisions (skip, retry, record,
-interrupt) and the invariants above read best in one place; the folder,
-events, prices and summary it uses live beside it in ``stance.runs``.
+About 550 lines on purpose: the runner's decisions (skip, retry, record,
+interrupt) and the invariants above read best in one place; the engines,
+folder, events, prices and summary it uses live beside it in ``stance.runs``.
 """
 
 from __future__ import annotations
