@@ -18,7 +18,9 @@ import pytest
 from support.articles import answer_for, write_articles
 from support.fake_openai import Action, FakeOpenAI, reply_json
 from support.runs import MARKER, assert_counts_add_up, comparable, events_of, make_settings, results_of
+from typer.testing import CliRunner
 
+from stance.cli.app import app
 from stance.runs.batch import run_batch
 
 ray = pytest.importorskip("ray", reason="the Ray engine's tests need Ray: pip install -e '.[ray]'")
@@ -101,3 +103,17 @@ def test_an_unreachable_endpoint_aborts_the_ray_run_and_records_nothing(tmp_path
     summary = run_batch([tmp_path / "in"], tmp_path / "run", settings, quiet=True, engine="ray")
     assert summary.exit_code == 2 and summary.manifest.status == "aborted" and summary.manifest.error
     assert not list((tmp_path / "run" / "failures").iterdir()) and not list((tmp_path / "run" / "results").iterdir())
+
+
+def test_cli_engine_ray_and_its_address_option(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", 5)
+    env = {"STANCE_CACHE_DIR": str(tmp_path / "cache"), "OPENAI_API_KEY": MARKER}
+    with FakeOpenAI(responder=responder) as fake:
+        base = ["extract", str(tmp_path / "in"), "--out", str(tmp_path / "run"), "--base-url", fake.base_url,
+                "--model", "fake-model", "--quiet"]
+        wrong = CliRunner().invoke(app, [*base, "--ray-address", "auto"], env=env)
+        assert wrong.exit_code == 2 and "--ray-address needs --engine ray" in wrong.output
+        done = CliRunner().invoke(app, [*base, "--engine", "ray"], env=env)
+    assert done.exit_code == 0, done.output
+    m = assert_counts_add_up(tmp_path / "run")
+    assert (m.counts.done, m.options["engine"]) == (5, "ray")
