@@ -109,8 +109,8 @@ def output_records(lines: Iterable[str]) -> Iterable[dict[str, Any]]:
         body = response.get("body") if isinstance(response, dict) else None
         code = response.get("status_code", 200 if body else 0) if isinstance(response, dict) else 0
         error = data.get("error")
-        if isinstance(body, dict) and isinstance(body.get("error"), dict):
-            error = error or body["error"]
+        if isinstance(body, dict) and code != 200:  # OpenAI: {"error": {...}}; vLLM: {"object": "error", "message"}
+            error = error or (body["error"] if isinstance(body.get("error"), dict) else body)
         yield {"custom_id": data["custom_id"], "status_code": code, "body": body if code == 200 else None,
                "error": None if code == 200 and not error else _error_text(code, error)}
 
