@@ -30,6 +30,7 @@ from ._matching import (
 from ._metrics import CI_KEYS, METRIC_DOCS, Counts, bootstrap_ci, compute_metrics, paired_bootstrap_diff
 from ._options import ScoreOptions
 from ._render import (
+    claims_line,
     comparison_json,
     comparison_markdown,
     fmt_metric,
@@ -69,6 +70,7 @@ __all__ = [
     "ScoreOptions",
     "actor_match",
     "claim_token_f1",
+    "claims_line",
     "TEXT_MATCH_F1",
     "bootstrap_ci",
     "check_gate",

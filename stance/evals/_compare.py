@@ -42,6 +42,8 @@ class FixtureDiff(BaseModel):
     b: float | None = Field(description="pair_f1 of B")
     diff: float | None
     outcome: Literal["win", "loss", "tie"] = Field(description="for B against A, on pair_f1")
+    text_a: float | None = Field(None, description="text_pair_f1 of A: pairs whose claim text alone matches")
+    text_b: float | None = Field(None, description="text_pair_f1 of B")
 
 
 class PairChange(BaseModel):
@@ -71,6 +73,10 @@ class Comparison(BaseModel):
     stance_fixed: list[PairChange] = Field(default_factory=list, description="matched by both; B's label right, A's wrong")
     stance_broken: list[PairChange] = Field(default_factory=list, description="matched by both; A's label right, B's wrong")
     warnings: list[str] = Field(default_factory=list)
+
+    def metrics_of(self, side: Literal["a", "b"]) -> dict[str, float | None]:
+        """One run's pooled metrics over the shared fixtures, as the metric rows hold them."""
+        return {m.metric: m.a if side == "a" else m.b for m in self.metrics}
 
 
 # No better or worse: counts, cache use, and lengths and shares that should come near the gold's rather than grow or shrink.
@@ -123,7 +129,8 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
         xv, yv = x or 0.0, y or 0.0
         outcome = "win" if yv > xv + 1e-12 else "loss" if yv < xv - 1e-12 else "tie"
         d = yv - xv if x is not None or y is not None else None
-        per_fixture.append(FixtureDiff(name=n, a=x, b=y, diff=d, outcome=outcome))
+        per_fixture.append(FixtureDiff(name=n, a=x, b=y, diff=d, outcome=outcome,
+                                       text_a=fa[n].metrics.get("text_pair_f1"), text_b=fb[n].metrics.get("text_pair_f1")))
         key = lambda p: (p.claim_id, p.actor)  # noqa: E731
         ma_pairs = {key(m.gold): m for m in fa[n].matched}
         mb_pairs = {key(m.gold): m for m in fb[n].matched}

@@ -131,7 +131,10 @@ CI_KEYS: tuple[str, ...] = (
     "grounding_any_rate",
     "claim_text_f1",
     "text_pair_f1",
+    "support_recall",
     "oppose_recall",
+    "neutral_recall",
+    "multi_actor_share",
 )
 # Metrics where a lower value is better (comparisons and gates read them the other way round).
 LOWER_IS_BETTER: frozenset[str] = frozenset(

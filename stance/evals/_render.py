@@ -6,7 +6,7 @@ Rendering never computes anything: it formats what ``EvalReport`` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -18,11 +18,13 @@ from ._gate import GateViolation
 from ._metrics import COUNT_KEYS, METRIC_DOCS
 from ._score import EvalReport
 
-_PER_FIXTURE = ("pair_precision", "pair_recall", "pair_f1", "stance_accuracy", "grounding_rate", "seconds_per_article")
+_PER_FIXTURE = ("pair_precision", "pair_recall", "pair_f1", "text_pair_f1", "stance_accuracy", "grounding_rate",
+                "seconds_per_article")
 _SHORT = {
     "pair_precision": "P",
     "pair_recall": "R",
     "pair_f1": "F1",
+    "text_pair_f1": "tF1",
     "stance_accuracy": "acc",
     "grounding_rate": "grnd",
     "seconds_per_article": "s",
@@ -30,7 +32,7 @@ _SHORT = {
 
 
 def fmt_metric(metric: str, value: float | None, signed: bool = False) -> str:
-    """One metric value as text: counts as integers, seconds and tokens with one decimal, rates with three."""
+    """One metric value as text: counts as integers, seconds, tokens and words with one decimal, rates with three."""
     if value is None:
         return "–"
     sign = "+" if signed else ""
@@ -38,7 +40,7 @@ def fmt_metric(metric: str, value: float | None, signed: bool = False) -> str:
         return f"{value:{sign}.0f}"
     if metric == "mean_attempts":
         return f"{value:{sign}.2f}"
-    if metric.startswith(("seconds", "prompt_tokens", "completion_tokens")):
+    if metric.startswith(("seconds", "prompt_tokens", "completion_tokens")) or metric.endswith("claim_words"):
         return f"{value:{sign}.1f}"
     return f"{value:{sign}.3f}"
 
@@ -57,6 +59,19 @@ def _provenance(report: EvalReport) -> str:
         if r.wall_seconds is not None and words:
             parts.append(f"wall {r.wall_seconds:.0f} s ({1000 * r.wall_seconds / words:.1f} s per 1,000 words)")
     return " · ".join(parts)
+
+
+def claims_line(m: Mapping[str, float | int | None]) -> str:
+    """The claim metrics a user feels (issue 15) in one line: are claim texts right, short, shared, opposed?"""
+    return (f"claims: text_pair_f1 {fmt_metric('text_pair_f1', m.get('text_pair_f1'))} "
+            f"(pair_f1 {fmt_metric('pair_f1', m.get('pair_f1'))}) · "
+            f"{fmt_metric('claim_words', m.get('claim_words'))} words per claim "
+            f"(gold {fmt_metric('gold_claim_words', m.get('gold_claim_words'))}) · "
+            f"shared by two or more actors {fmt_metric('multi_actor_share', m.get('multi_actor_share'))} "
+            f"(gold {fmt_metric('gold_multi_actor_share', m.get('gold_multi_actor_share'))}) · "
+            f"recall support {fmt_metric('support_recall', m.get('support_recall'))}, "
+            f"oppose {fmt_metric('oppose_recall', m.get('oppose_recall'))}, "
+            f"neutral {fmt_metric('neutral_recall', m.get('neutral_recall'))}")
 
 
 def _md_escape(s: str) -> str:
@@ -79,7 +94,7 @@ def report_renderable(report: EvalReport) -> Group:
     o = report.overall
     for k in METRIC_DOCS:
         overall.add_row(k, fmt_metric(k, o.micro.get(k)), _ci(k, o.ci.get(k)), "" if k in COUNT_KEYS else fmt_metric(k, o.macro.get(k)))
-    per = Table(title="Per fixture (acc: stance accuracy, grnd: grounding rate)", title_justify="left",
+    per = Table(title="Per fixture (tF1: text_pair_f1, acc: stance accuracy, grnd: grounding rate)", title_justify="left",
                 box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     per.add_column("fixture", overflow="fold", min_width=12)
     per.add_column("status", no_wrap=True)
@@ -89,7 +104,7 @@ def report_renderable(report: EvalReport) -> Group:
     for f in report.fixtures:
         per.add_row(f.name, f.status, str(f.counts.n_gold), str(f.counts.n_pred), str(f.counts.tp),
                     *(fmt_metric(k, f.metrics.get(k)) for k in cols))
-    parts: list = [Text(_provenance(report), style="dim"), overall, per]
+    parts: list = [Text(_provenance(report), style="dim"), Text(claims_line(o.micro)), overall, per]
     for line in report.not_scored:
         parts.append(Text(f"not scored: {line}", style="yellow"))
     for line in report.warnings:
@@ -105,7 +120,7 @@ def report_markdown(report: EvalReport) -> str:
     """The report as Markdown tables."""
     level = f"{report.options.confidence:.0%} CI"
     o = report.overall
-    lines = ["## Eval report", "", _md_escape(_provenance(report)), "",
+    lines = ["## Eval report", "", _md_escape(_provenance(report)), "", claims_line(o.micro), "",
              f"| metric | micro | {level} | macro |", "|---|---:|---:|---:|"]
     for k in METRIC_DOCS:
         lines.append(f"| {k} | {fmt_metric(k, o.micro.get(k))} | {_ci(k, o.ci.get(k))} | "
@@ -144,15 +159,16 @@ def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
     for m in cmp.metrics:
         t.add_row(m.metric, fmt_metric(m.metric, m.a), fmt_metric(m.metric, m.b), fmt_metric(m.metric, m.diff, True),
                   _ci(m.metric, m.ci, True), Text(m.verdict, style=style[m.verdict]))
-    per = Table(title=f"Per fixture (pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}",
+    per = Table(title=f"Per fixture (pair_f1; tF1: text_pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}",
                 title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
     per.add_column("fixture", overflow="fold", min_width=12)
-    for col in ("A", "B", "B − A", ""):
+    for col in ("A", "B", "B − A", "", "tF1 A", "tF1 B"):
         per.add_column(col, justify="left" if col == "" else "right", no_wrap=True)
     for f in cmp.per_fixture:
         per.add_row(f.name, fmt_metric("pair_f1", f.a), fmt_metric("pair_f1", f.b), fmt_metric("pair_f1", f.diff, True),
-                    Text(f.outcome, style={"win": "green", "loss": "red", "tie": "dim"}[f.outcome]))
-    parts: list = [t, per]
+                    Text(f.outcome, style={"win": "green", "loss": "red", "tie": "dim"}[f.outcome]),
+                    fmt_metric("text_pair_f1", f.text_a), fmt_metric("text_pair_f1", f.text_b))
+    parts: list = [Text(f"A {claims_line(cmp.metrics_of('a'))}"), Text(f"B {claims_line(cmp.metrics_of('b'))}"), t, per]
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
                          ("Pairs lost (A matches, B does not)", cmp.lost)):
         if items:
@@ -181,16 +197,18 @@ def comparison_markdown(cmp: Comparison, max_examples: int = 10) -> str:
     """The comparison as Markdown, to paste into a pull request."""
     level = f"{cmp.options.confidence:.0%} CI"
     lines = ["## Eval comparison", "", f"- A: `{cmp.a}`", f"- B: `{cmp.b}`",
-             f"- {len(cmp.fixtures)} shared fixtures; differences are B − A, intervals from a paired bootstrap", "",
+             f"- {len(cmp.fixtures)} shared fixtures; differences are B − A, intervals from a paired bootstrap",
+             f"- A {claims_line(cmp.metrics_of('a'))}", f"- B {claims_line(cmp.metrics_of('b'))}", "",
              f"| metric | A | B | B − A | {level} | |", "|---|---:|---:|---:|---:|---|"]
     for m in cmp.metrics:
         lines.append(f"| {m.metric} | {fmt_metric(m.metric, m.a)} | {fmt_metric(m.metric, m.b)} | {fmt_metric(m.metric, m.diff, True)} | "
                      f"{_ci(m.metric, m.ci, True)} | {m.verdict} |")
     lines += ["", f"### Per fixture (pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}", "",
-              "| fixture | A | B | B − A | |", "|---|---:|---:|---:|---|"]
+              "| fixture | A | B | B − A | | text_pair_f1 A | text_pair_f1 B |", "|---|---:|---:|---:|---|---:|---:|"]
     for f in cmp.per_fixture:
         lines.append(f"| {_md_escape(f.name)} | {fmt_metric('pair_f1', f.a)} | {fmt_metric('pair_f1', f.b)} | "
-                     f"{fmt_metric('pair_f1', f.diff, True)} | {f.outcome} |")
+                     f"{fmt_metric('pair_f1', f.diff, True)} | {f.outcome} | {fmt_metric('text_pair_f1', f.text_a)} | "
+                     f"{fmt_metric('text_pair_f1', f.text_b)} |")
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
                          ("Pairs lost (A matches, B does not)", cmp.lost)):
         if items:

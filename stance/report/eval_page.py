@@ -9,7 +9,19 @@ from typing import Any
 
 from markupsafe import Markup
 
-from stance.evals import CI_KEYS, METRIC_DOCS, Comparison, EvalError, EvalReport, fmt_metric, load_report, score_run
+from stance.evals import (
+    CI_KEYS,
+    METRIC_DOCS,
+    TEXT_MATCH_F1,
+    Comparison,
+    EvalError,
+    EvalReport,
+    claim_token_f1,
+    claims_line,
+    fmt_metric,
+    load_report,
+    score_run,
+)
 from stance.report.html import (
     ReportError,
     Span,
@@ -136,7 +148,9 @@ def _rules(m: Any) -> str:
         how += f" ({m.overlap_chars} chars overlap)"
     elif m.claim_rule == "paraphrase":
         how += f" (similarity {m.similarity:.2f})"
-    return how
+    f1 = claim_token_f1(m.pred.claim, m.gold.claim)
+    verdict = "matches" if f1 >= TEXT_MATCH_F1 else "does not match"
+    return f"{how}; claim text F1 {f1:.2f}: the text alone {verdict} the gold claim"
 
 
 def _eval_fixture_rows(score: Any, page: _PairPage) -> list[PairRow]:
@@ -159,7 +173,8 @@ def _fixture_summary(score: Any) -> str:
     m, c = score.metrics, score.counts
     parts = [f"{c.n_gold} gold, {c.n_pred} predicted, {c.tp} matched"]
     parts += [f"{k.replace('_', ' ')} {fmt_metric(k, m.get(k))}" for k in ("pair_precision", "pair_recall", "pair_f1",
-                                                                           "stance_accuracy", "grounding_rate")]
+                                                                           "text_pair_f1", "stance_accuracy",
+                                                                           "grounding_rate")]
     return " \u00b7 ".join(parts)
 
 
@@ -200,7 +215,7 @@ def render_eval_html(report: EvalReport, *, fixtures_dir: Path | str | None = No
         title=title or f"stance eval: {run.path if run else 'report'}", version=stance_version(), report=report,
         run=run, metrics=metrics, fixtures=fixtures, per_fixture=_per_fixture_rows(report),
         legend=OUTCOME_LEGEND["eval"], fixtures_dir=str(folder) if folder else None,
-        level=f"{report.options.confidence:.0%}", data_json=json_for_script(page.data),
+        level=f"{report.options.confidence:.0%}", data_json=json_for_script(page.data), claims=claims_line(o.micro),
     )
 
 
@@ -209,7 +224,8 @@ def _interval(metric: str, ci: tuple[float, float] | None) -> str:
 
 
 def _per_fixture_rows(report: Any) -> list[dict[str, Any]]:
-    keys = ("pair_precision", "pair_recall", "pair_f1", "stance_accuracy", "grounding_rate", "seconds_per_article")
+    keys = ("pair_precision", "pair_recall", "pair_f1", "text_pair_f1", "claim_words", "stance_accuracy",
+            "grounding_rate", "seconds_per_article")
     return [{"number": i, "name": f.name, "status": f.status, "gold": f.counts.n_gold, "pred": f.counts.n_pred,
              "tp": f.counts.tp, "cells": [fmt_metric(k, f.metrics.get(k)) for k in keys]}
             for i, f in enumerate(report.fixtures, 1)]
@@ -306,7 +322,8 @@ def render_compare_html(cmp: Comparison, report_a: EvalReport | None = None,
         rows = _compare_fixture_rows(fa[name], fb[name], page)
         d = diffs.get(name)
         summary = (f"pair F1 {fmt_metric('pair_f1', d.a)} \u2192 {fmt_metric('pair_f1', d.b)} ({d.outcome} for B)"
-                   if d else "")
+                   f" \u00b7 text pair F1 {fmt_metric('text_pair_f1', d.text_a)} \u2192 "
+                   f"{fmt_metric('text_pair_f1', d.text_b)}" if d else "")
         status = fa[name].status if fa[name].status == fb[name].status else f"{fa[name].status} / {fb[name].status}"
         fixtures.append(FixtureView(i, f"fixture-{i}", name, status, None, summary, page.text_html(), note, rows))
     template = environment().get_template("compare.html.j2")
@@ -314,6 +331,7 @@ def render_compare_html(cmp: Comparison, report_a: EvalReport | None = None,
         title=title or "stance eval compare", version=stance_version(), cmp=cmp, metrics=metrics, fixtures=fixtures,
         legend=OUTCOME_LEGEND["compare"], fixtures_dir=str(folder) if folder else None,
         level=f"{cmp.options.confidence:.0%}", data_json=json_for_script(page.data),
+        claims={"A": claims_line(cmp.metrics_of("a")), "B": claims_line(cmp.metrics_of("b"))},
         counts={"gained": len(cmp.gained), "lost": len(cmp.lost), "fixed": len(cmp.stance_fixed),
                 "broken": len(cmp.stance_broken)},
     )

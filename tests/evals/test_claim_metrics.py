@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from support.eval_runs import ARTICLES, FULL, prediction, write_fixtures, write_run
 
-from stance.evals import claim_token_f1, score_run
+from stance.evals import (
+    claim_token_f1,
+    compare_runs,
+    comparison_markdown,
+    print_comparison,
+    report_markdown,
+    score_run,
+)
 from stance.results import ArticleInfo, ArticleResult, Claim, Evidence, PromptInfo, Provenance, Stance
 
 
@@ -65,3 +74,39 @@ def test_quotation_list_is_seen_for_what_it_is(tmp_path: Path) -> None:
     # against Carl's 5 (carl dunn0 plan 0 fails) it is 2*2/(5+3) = 0.5.
     assert m["claim_text_f1"] == pytest.approx((6 / 14 + 4 / 8) / 2, abs=1e-3)
     assert m["text_pair_f1"] == pytest.approx(2 * 3 / (6 + 6))
+
+
+def test_compare_reports_show_the_claim_metrics(tmp_path: Path) -> None:
+    """stance eval compare: a run that shares and opposes claims against the quotation list, claim metric by metric."""
+    fixtures = write_fixtures(tmp_path / "fx")
+    quotations = write_run(tmp_path / "quotations", [_quotation_list(i) for i in range(3)])
+    shared = write_run(tmp_path / "shared", [prediction(i, FULL(i)) for i in range(3)])
+    cmp = compare_runs(quotations, shared, fixtures_dir=fixtures)
+    rows = {m.metric: m for m in cmp.metrics}
+    assert (rows["text_pair_f1"].a, rows["text_pair_f1"].b) == (pytest.approx(0.5), 1.0)
+    assert rows["text_pair_f1"].ci is not None  # the claim metrics get paired-bootstrap intervals ...
+    assert rows["oppose_recall"].ci == (1.0, 1.0) and rows["oppose_recall"].verdict == "better"
+    assert rows["multi_actor_share"].ci == (1.0, 1.0) and rows["multi_actor_share"].verdict == "better"
+    assert rows["claim_words"].verdict == "changed"  # ... and lengths are only "changed": shorter is not better
+    assert [(f.text_a, f.text_b) for f in cmp.per_fixture] == [(pytest.approx(0.5), 1.0)] * 3
+    md = comparison_markdown(cmp)
+    assert "| text_pair_f1 | 0.500 | 1.000 | +0.500 | [+0.500, +0.500] | better |" in md
+    assert "| multi_actor_share | 0.000 | 1.000 | +1.000 | [+1.000, +1.000] | better |" in md
+    assert "| claim_words | 12.0 | 3.0 | -9.0 |  | changed |" in md
+    assert "| n0 | 1.000 | 1.000 | +0.000 | tie | 0.500 | 1.000 |" in md  # pair F1 ties, the claim texts do not
+    assert ("- A claims: text_pair_f1 0.500 (pair_f1 1.000) · 12.0 words per claim (gold 3.0) · shared by two or more "
+            "actors 0.000 (gold 1.000) · recall support 1.000, oppose 0.000, neutral –") in md
+    console = Console(width=200, record=True)
+    print_comparison(cmp, console)
+    text = console.export_text()
+    assert "B claims: text_pair_f1 1.000 (pair_f1 1.000) · 3.0 words per claim" in text
+    assert re.search(r"text_pair_f1\s+0\.500\s+1\.000\s+\+0\.500", text)
+
+
+def test_eval_report_shows_the_claim_metrics(tmp_path: Path) -> None:
+    fixtures = write_fixtures(tmp_path / "fx")
+    report = score_run(write_run(tmp_path / "run", [_quotation_list(i) for i in range(3)]), fixtures)
+    md = report_markdown(report)
+    assert "claims: text_pair_f1 0.500 (pair_f1 1.000) · 12.0 words per claim (gold 3.0)" in md
+    assert "| fixture | status | gold | pred | tp | P | R | F1 | tF1 | acc | grnd | s |" in md
+    assert "| 0.500 |" in md.split("### Per fixture")[1]

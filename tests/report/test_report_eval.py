@@ -138,3 +138,29 @@ def test_write_eval_html_and_plots(reports, tmp_path: Path) -> None:
     assert png.read_bytes()[:4] == b"\x89PNG"
     svg = plot_eval_metrics(compare_reports(good, bad), tmp_path / "c.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and "pair_f1" in svg
+
+
+def test_eval_and_compare_html_show_the_claim_metrics(reports) -> None:
+    """Issue 15: claim texts, lengths, shared claims and per-stance recall are on the pages, not only pair F1."""
+    good, bad = reports
+    html = render_eval_html(bad, fixtures_dir=DEV)
+    m = bad.overall.micro
+    line = re.search(r'<p id="claims-line">([^<]*)</p>', html).group(1)
+    assert line.startswith(f"claims: text_pair_f1 {m['text_pair_f1']:.3f} (pair_f1 {m['pair_f1']:.3f}) · "
+                           f"{m['claim_words']:.1f} words per claim (gold {m['gold_claim_words']:.1f})")
+    assert f"recall support {m['support_recall']:.3f}" in line
+    per = section(html, "per-fixture")
+    assert ">text F1</th><th class=\"num\">words / claim</th>" in per
+    first = re.search(r"<tr><td class=\"num\">1</td>(.*?)</tr>", per).group(1)
+    score = bad.fixtures[0]
+    assert (f'<td class="num">{score.metrics["text_pair_f1"]:.3f}</td>'
+            f'<td class="num">{score.metrics["claim_words"]:.1f}</td>') in first
+    # each matched pair says whether its claim text alone matches: the gold's own text does
+    assert section(html, "fixture-1").count("claim text F1 1.00: the text alone matches the gold claim") == len(score.matched)
+    cmp = compare_reports(good, bad, label_a="runs/good", label_b="runs/bad")
+    page = render_compare_html(cmp, good, bad, fixtures_dir=DEV)
+    assert re.search(r'<p id="claims-line">A claims: text_pair_f1 1\.000 .*<br>B claims: text_pair_f1 ', page)
+    row = re.search(r'<tr><td class="num">1</td>(.*?)</tr>', section(page, "per-fixture")).group(1)
+    d = cmp.per_fixture[0]
+    assert row.endswith(f'<td class="num">{d.text_a:.3f}</td><td class="num">{d.text_b:.3f}</td>')
+    assert f"text pair F1 {d.text_a:.3f} \u2192 {d.text_b:.3f}" in section(page, "fixture-1")
