@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field, SecretStr
@@ -50,6 +50,14 @@ class Settings(BaseModel):
         None, description="codebook file: codebook mode, stances on these claims only (--codebook); "
                           "a codebook built in memory is the codebook= argument of run_batch and extract_text")
     also_open: bool = Field(False, description="with a codebook: also run open extraction and return both (--also-open)")
+    codebook_method: Literal["retrieve", "ask"] = Field(
+        "retrieve", description="codebook mode: 'retrieve' finds statements as open mode does and codes each against "
+                                "the codebook by word overlap (the model never reads the codebook); 'ask' gives the "
+                                "model the codebook and the article (the codebook prompt) (--codebook-method)")
+    speaker: str | None = Field(
+        None, description="who every document speaks for unless its own metadata names someone (--speaker): a "
+                          "folder of one witness's testimonies, one organisation's press releases; their \"I\" and "
+                          "\"we\" statements are this actor's")
     threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1),
                          description="embedded model: CPU threads ($STANCE_THREADS; default all cores)")
     parallel: int = Field(2, description="requests of one article in flight at once; the embedded server's slots "

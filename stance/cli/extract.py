@@ -65,6 +65,18 @@ def extract(
     max_bytes: Annotated[
         Optional[int], typer.Option("--max-bytes", min=1, help="Largest file (or JSONL line) read (default: 10000000).")
     ] = None,
+    speaker: Annotated[
+        Optional[str],
+        typer.Option("--speaker", help="Who every document speaks for (a witness, an op-ed's writer, an organisation): "
+                                       "its \"I\"/\"we\" statements are theirs. A document's own speaker/author "
+                                       "metadata wins."),
+    ] = None,
+    author_field: Annotated[
+        Optional[str],
+        typer.Option("--author-field", help="JSON/JSONL (and front matter) field naming who a document speaks for "
+                                            "(default: speaker, else author; '' reads none, e.g. when 'author' is a "
+                                            "journalist's byline)."),
+    ] = None,
     model: ModelOpt = None,
     prompt: PromptOpt = None,
     base_url: BaseUrlOpt = None,
@@ -97,7 +109,8 @@ def extract(
     from stance.runs.inputs import LoadOptions
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
-                             use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None)
+                             use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None,
+                             speaker=(speaker.strip() or None) if speaker is not None else None)
     _check_mode(settings)
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:
@@ -110,6 +123,7 @@ def extract(
     load_options = LoadOptions(
         text_field=text_field or defaults.text_field, id_field=id_field or defaults.id_field,
         title_field=title_field or defaults.title_field, max_bytes=max_bytes or defaults.max_bytes,
+        author_fields=defaults.author_fields if author_field is None else tuple(f for f in [author_field.strip()] if f),
     )
     if out is None:
         if len(inputs) != 1 or not inputs[0].is_file():

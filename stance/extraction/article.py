@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from stance._version import __version__
 from stance.config import Settings
+from stance.extraction.merging import attribute_to_author
 from stance.model.errors import LLMError
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, PromptInfo, Provenance, Usage
 from stance.text.sentences import Sentence, split_sentences
@@ -45,45 +46,94 @@ class Article:
     text: str
     sha256: str
     encoding: str = "utf-8"  # how the bytes were decoded ("json" for JSON records' strings)
+    author: str | None = None  # who the document speaks for ("I", "we"); None for a news report
 
     @classmethod
-    def from_text(cls, text: str, article_id: str, path: str | None = None, title: str | None = None) -> Article:
-        """An article from a string (title: its first line, unless given)."""
-        info = article_info(text, article_id, path if path is not None else article_id, title)
-        return cls(id=info.id, path=info.path, title=info.title, text=text, sha256=info.sha256)
+    def from_text(
+        cls, text: str, article_id: str, path: str | None = None, title: str | None = None, author: str | None = None
+    ) -> Article:
+        """An article from a string (title: its first line, unless given; ``author``: who its "I" is, if anyone)."""
+        info = article_info(text, article_id, path if path is not None else article_id, title, author)
+        return cls(id=info.id, path=info.path, title=info.title, text=text, sha256=info.sha256, author=info.author)
 
     @property
     def info(self) -> ArticleInfo:
         """What a result records about the article."""
-        return ArticleInfo(id=self.id, path=self.path, sha256=self.sha256, title=self.title)
+        return ArticleInfo(id=self.id, path=self.path, sha256=self.sha256, title=self.title, author=self.author)
 
 
-def article_info(text: str, article_id: str, path: str, title: str | None = None) -> ArticleInfo:
-    """An article's identity: id, path, SHA-256 of its text, and its title (first line unless given)."""
+def article_info(
+    text: str, article_id: str, path: str, title: str | None = None, author: str | None = None
+) -> ArticleInfo:
+    """An article's identity: id, path, SHA-256 of its text, its title (first line unless given) and author."""
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return ArticleInfo(
         id=article_id,
         path=path,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=title if title is not None else first_line[:300],
+        author=(" ".join(author.split()) or None) if author is not None else None,
     )
+
+
+def with_author(article: ArticleInfo, settings: Settings) -> ArticleInfo:
+    """The article as its result records it: its own author (metadata), else the run's ``settings.speaker``."""
+    speaker = " ".join((settings.speaker or "").split())
+    if article.author or not speaker:
+        return article
+    return article.model_copy(update={"author": speaker})
 
 
 @dataclass(frozen=True)
 class SplitArticle:
-    """An article's text and its numbered sentences; ``headline``: its first line is a headline, never evidence."""
+    """An article's text and its numbered sentences; ``headline``: its first line is a headline, never evidence.
+
+    ``author``: who the document speaks for (``ArticleInfo.author``); a mode tells the model, and its "I"/"we"
+    statements are theirs (``merging.attribute_to_author``). None: a news report, extracted as always.
+    """
 
     text: str
     sentences: list[Sentence]
     headline: bool
+    author: str | None = None
 
 
-def split_article(text: str) -> SplitArticle:
+def split_article(text: str, author: str | None = None) -> SplitArticle:
     """Sentences of ``text``; raises ``ExtractionError('empty')`` when there are none."""
     sentences = split_sentences(text)
     if not sentences:
         raise ExtractionError("empty", "the article has no text")
-    return SplitArticle(text=text, sentences=sentences, headline="\n" in text.strip())  # FORMAT: first line = headline
+    # FORMAT: first line = headline
+    return SplitArticle(text=text, sentences=sentences, headline="\n" in text.strip(), author=author or None)
+
+
+@dataclass(frozen=True)
+class AuthoredPlan:
+    """Any mode's plan for a document with an author: its "I" and "we" statements are the author's, whatever the
+    mode and the model said (``merging.attribute_to_author``)."""
+
+    plan: ArticlePlan
+    article: SplitArticle
+    author: str
+
+    @property
+    def requests(self) -> Sequence[Request]:
+        return self.plan.requests
+
+    def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
+        actors, claims = self.plan.merge(answers)
+        return attribute_to_author(self.article.sentences, actors, claims, self.author, headline=self.article.headline)
+
+    def params(self, response_format: str) -> dict[str, Any]:
+        return self.plan.params(response_format)
+
+
+def plan_article(mode: Mode, text: str, article: ArticleInfo, settings: Settings) -> tuple[ArticleInfo, ArticlePlan]:
+    """The article as its result will record it (``with_author``) and ``mode``'s plan for it."""
+    article = with_author(article, settings)
+    split = split_article(text, author=article.author)
+    plan = mode.plan(split)
+    return article, AuthoredPlan(plan, split, article.author) if article.author else plan
 
 
 @dataclass(frozen=True)
@@ -155,7 +205,7 @@ def provenance_of(
 def extract_with(mode: Mode, text: str, article: ArticleInfo, *, llm: LLMClient, settings: Settings) -> ArticleResult:
     """Extract one article with ``mode``. Raises ``ExtractionError`` with a kind and a one-line message."""
     started = time.monotonic()
-    plan = mode.plan(split_article(text))
+    article, plan = plan_article(mode, text, article, settings)
     answers = ask(llm, plan.requests, settings.parallel)
     return article_result(mode, plan, answers, article, llm=llm, settings=settings, started=started)
 

@@ -8,6 +8,7 @@ rule "no stance dropped, none duplicated" are the same for every mode.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,8 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from stance.results import Actor, Claim, Evidence, Stance
-from stance.text.actors import canonicalise
+from stance.text.actors import canonicalise, guess_type
+from stance.text.attribution import authors_own, is_author, quotation_continuations
 from stance.text.grounding import span_evidence
 from stance.text.sentences import Sentence, quoted_spans
 
@@ -125,3 +127,55 @@ def combine_with_open(
             add_stance(stances, mapping.get(st.actor, st.actor), st.stance, st.evidence)
         combined.append(claim.model_copy(update={"stances": stances}))
     return used_actors(all_actors, combined), combined
+
+
+def attribute_to_author(
+    sentences: Sequence[Sentence], actors: list[Actor], claims: list[Claim], author: str, *, headline: bool
+) -> tuple[list[Actor], list[Claim]]:
+    """In a document that speaks for ``author`` (a testimony, an op-ed, a press release), give the author what is
+    theirs, whatever the mode and the model said.
+
+    A stance the model gave to "I", "we", "the author" or a form of the author's name is the author's. So is
+    evidence in a sentence that is the author's own statement (``attribution.authors_own``: first person, no
+    one else credited with speech), whoever the model named ("We urge Congress to ..." is not Congress's),
+    except a quotation in that sentence credited to an actor the sentence names. Every stance and every piece
+    of evidence is kept; only who holds it changes.
+    """
+    starts = [s.start for s in sentences]
+    continued = quotation_continuations(list(sentences), headline=headline)
+    own = {s.n for s in sentences if not (headline and s.n == 1) and authors_own(s, continued=s.n in continued)}
+
+    def sentence_at(offset: int) -> Sentence | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return sentences[i] if i >= 0 and offset < sentences[i].end else None
+
+    def holder(actor: str, evidence: Evidence | None) -> str:
+        """Who holds one piece of evidence of ``actor``'s stance."""
+        if is_author(actor, author):
+            return author
+        if evidence is None or evidence.start is None or evidence.end is None:
+            return actor
+        sentence = sentence_at(evidence.start)
+        if sentence is None or sentence.n not in own:
+            return actor
+        quotation = (evidence.start, evidence.end) != (sentence.start, sentence.end)
+        if quotation and any(w.lower() in sentence.text.lower() for w in actor.split() if len(w) > 2):
+            return actor  # "We agree with Mayor Ortiz, who called it “a disaster”": the quotation is hers
+        return author
+
+    aliases = [a.name for a in actors if a.name != author and is_author(a.name, author)]
+    aliases += [alias for a in actors if a.name == author or a.name in aliases for alias in a.aliases]
+    moved: list[Claim] = []
+    for claim in claims:
+        stances: list[Stance] = []
+        for st in claim.stances:
+            if not st.evidence:
+                add_stance(stances, holder(st.actor, None), st.stance, [])
+            for evidence in st.evidence:
+                add_stance(stances, holder(st.actor, evidence), st.stance, [evidence])
+        moved.append(claim.model_copy(update={"stances": stances}))
+    known = next((a for a in actors if a.name == author), None)
+    author_actor = Actor(name=author, type=known.type if known else guess_type(author), role=known.role if known else None,
+                         aliases=list(dict.fromkeys(x for x in aliases if x != author)))
+    others = [a for a in actors if a.name != author and a.name not in aliases]
+    return used_actors([author_actor, *others], moved), moved

@@ -43,6 +43,19 @@ class PromptError(RuntimeError):
     pass
 
 
+def author_note(author: str | None) -> str:
+    """What the model is told about a document that speaks for ``author`` (the ``context_note`` of its requests).
+
+    "" without an author, so a news article's messages, and their cache keys, stay as they were.
+    """
+    if not author:
+        return ""
+    return fence_text(
+        f'This document speaks for {author}: "I", "we", "my" and "our" in it are {author}. For their statements '
+        f'write "who": "{author}", unless the sentence quotes or names someone else as the speaker.'
+    )
+
+
 def default_prompts_dir() -> Path:
     """The prompts that ship with stance, wherever it runs from (never the working directory).
 

@@ -63,7 +63,7 @@ from rich.progress import (
 
 from stance._version import __version__
 from stance.config import Settings, load_settings
-from stance.extraction.article import Mode
+from stance.extraction.article import Mode, with_author
 from stance.extraction.codebook import Codebook, CodebookError
 from stance.extraction.modes import load_mode
 from stance.extraction.prompts import PromptError
@@ -183,6 +183,7 @@ class _Batch:
                 "engine": self.engine_name, "retry_failed": self.retry_failed, "force": self.force, "use_cache": self.settings.use_cache,
                 "text_field": self.load_options.text_field, "id_field": self.load_options.id_field,
                 "title_field": self.load_options.title_field, "max_bytes": self.load_options.max_bytes,
+                "author_fields": list(self.load_options.author_fields),
             },
             config=public_config(self.settings),
             counts=counts,
@@ -216,6 +217,7 @@ class _Batch:
             result = self.folder.read_result(name)
             if (
                 result is not None and result.article.id == article.id and result.article.sha256 == article.sha256
+                and result.article.author == with_author(article.info, self.settings).author
                 and result.provenance.model == self.model and result.provenance.prompt.hash == self.prompt.hash
             ):
                 if name in failure_names:  # killed between writing the result and removing the failure

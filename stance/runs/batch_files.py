@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 
 from stance.config import Settings
-from stance.extraction.article import Article, article_result, split_article
+from stance.extraction.article import Article, article_result, plan_article
 from stance.files import write_atomic
 from stance.model.batch_api import (
     OPENAI_URL,
@@ -123,7 +123,7 @@ class BatchFileEngine:
         started, mode, settings = time.monotonic(), self.setup.mode, self.setup.settings
         name = safe_file_name(article.id)
         try:
-            plan = mode.plan(split_article(article.text))
+            info, plan = plan_article(mode, article.text, article.info, settings)
             resolved = [self.answers.resolve(r.messages, r.answer_model, f"{name}/{i}")
                         for i, r in enumerate(plan.requests)]
             waiting = [r.line for r in resolved if isinstance(r, Waiting)]
@@ -132,7 +132,7 @@ class BatchFileEngine:
                     self.lines.extend(waiting)
                 return Attempt(waiting=len(waiting))
             answers = [r for r in resolved if not isinstance(r, Waiting)]
-            result: ArticleResult = article_result(mode, plan, answers, article.info, llm=self.answers.client,
+            result: ArticleResult = article_result(mode, plan, answers, info, llm=self.answers.client,
                                                    settings=settings, started=started)
         except LLMError as exc:  # ExtractionError (an empty article) included
             return Attempt(kind=exc.kind, message=exc.message, attempts=exc.attempts, raw_output=exc.raw_output)

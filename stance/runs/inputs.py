@@ -17,6 +17,15 @@ What "the text" is, because evidence offsets index into it:
 For HTML the text is trafilatura's main-text extraction (boilerplate removed);
 for JSON/JSONL it is the record's text field, newline-normalised.
 
+Who a document speaks for (``Article.author``: a testimony's witness, an
+op-ed's writer, a press release's organisation) comes from a record's
+``speaker`` or ``author`` field (``LoadOptions.author_fields``), or from YAML
+front matter at the top of a .txt/.md file (``---`` / ``author: ...`` /
+``---``). Front matter is blanked, not cut: each of its characters except
+newlines becomes a space, so the text keeps its length and every offset still
+indexes the file as the user gave it, while no sentence is made of it. HTML
+bylines are not read: a news page's author is its journalist, not its speaker.
+
 ``max_bytes`` limits what is read into memory: the whole file for .txt, .md,
 .html and .json (checked with ``stat`` before reading), each line for .jsonl
 (so a large collection is fine as JSON Lines), and each record's text.
@@ -36,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import charset_normalizer
+import yaml
 
 from stance.extraction.article import Article
 
@@ -54,6 +64,7 @@ FAILURE_KINDS: tuple[str, ...] = (
     "missing_field",  # JSON record without a usable text field
     "unsupported",    # a file type we do not read
     "duplicate_id",   # an id already used by another article of the same run
+    "bad_metadata",   # a speaker/author field or front matter entry that is not a name
 )
 
 # HTML whose extracted main text is shorter than this is navigation or a shell
@@ -62,6 +73,7 @@ MIN_HTML_TEXT_CHARS = 100
 # Decoded text with more C0/C1 control characters than this is binary.
 MAX_CONTROL_FRACTION = 0.05
 TITLE_MAX_CHARS = 200
+AUTHOR_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,9 @@ class LoadOptions:
     id_field: str = "id"
     title_field: str = "title"
     max_bytes: int = 10_000_000
+    # Fields (JSON/JSONL records, YAML front matter) naming who the document speaks for, first non-empty wins.
+    # () reads none: for news records whose "author" is the journalist's byline, not a speaker.
+    author_fields: tuple[str, ...] = ("speaker", "author")
 
 
 class _Fail(Exception):
@@ -214,8 +229,11 @@ def load_file(file: Path, root: Path, options: LoadOptions | None = None) -> lis
             return _load_json(text, fid, path, options)
         if suffix in (".html", ".htm"):
             return [_from_html(text, fid, path, encoding)]
-        title = _markdown_title(text) if suffix == ".md" else _first_line(text)
-        return [_article(fid, path, title, text, encoding)]
+        text, meta = _front_matter(text, options)
+        if not text.strip():
+            raise _Fail("whitespace", "file holds only front matter, no text")
+        title = meta.title or (_markdown_title(text) if suffix == ".md" else _first_line(text))
+        return [_article(fid, path, title, text, encoding, meta.author)]
     except _Fail as fail:
         return [LoadFailure(fid, path, fail.kind, fail.message)]
 
@@ -377,9 +395,60 @@ def _normalise_newlines(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _article(fid: str, path: str, title: str, text: str, encoding: str) -> Article:
+def _article(fid: str, path: str, title: str, text: str, encoding: str, author: str | None = None) -> Article:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Article(id=fid, path=path, title=title, text=text, sha256=digest, encoding=encoding)
+    return Article(id=fid, path=path, title=title, text=text, sha256=digest, encoding=encoding, author=author)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What front matter says about a document."""
+
+    author: str | None = None
+    title: str | None = None
+
+
+# "---" alone on the first line, YAML, then "---" (or "...") alone on a line.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+
+
+def _front_matter(text: str, options: LoadOptions) -> tuple[str, _Meta]:
+    """The text with its YAML front matter blanked (same length, newlines kept), and what it said.
+
+    Only a block that parses as a YAML mapping is front matter; anything else
+    (a Markdown rule "---" above a paragraph) is left as text.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return text, _Meta()
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return text, _Meta()
+    if not isinstance(data, dict):
+        return text, _Meta()
+    author = _author_of(data, options, "front matter")
+    title = data.get("title")
+    blank = re.sub(r"[^\n]", " ", match.group(0))
+    return blank + text[match.end():], _Meta(
+        author=author, title=_short(" ".join(title.split())) if isinstance(title, str) and title.strip() else None)
+
+
+def _author_of(record: dict[object, object], options: LoadOptions, where: str) -> str | None:
+    """The first non-empty ``options.author_fields`` value as a name; raises ``_Fail`` for one that is not a name."""
+    for field in options.author_fields:
+        value = record.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if not isinstance(value, str):
+            raise _Fail("bad_metadata", f"{where}: '{field}' is a {_json_type(value)}, not a name; give one name "
+                                        "as a string (or choose the field with --author-field)")
+        name = " ".join(_printable(value).split())
+        if len(name) > AUTHOR_MAX_CHARS:
+            raise _Fail("bad_metadata", f"{where}: '{field}' is {len(name)} characters long, not a name "
+                                        f"(at most {AUTHOR_MAX_CHARS})")
+        return name
+    return None
 
 
 def _first_line(text: str) -> str:
@@ -537,9 +606,13 @@ def _record(record: object, fid: str, path: str, position: str, where: str, opti
         return LoadFailure(aid, path, "encoding", f"{where}: field '{field}' holds an invalid \\u escape (a lone surrogate)")
     if size > options.max_bytes:
         return LoadFailure(aid, path, "too_large", _too_large(f"{where}: field '{field}'", size, options.max_bytes))
+    try:
+        author = _author_of(record, options, where)
+    except _Fail as fail:
+        return LoadFailure(aid, path, fail.kind, fail.message)
     title = record.get(options.title_field)
     title = _short(_printable(title.strip())) if isinstance(title, str) and title.strip() else _first_line(text)
-    return _article(aid, path, title, text, "json")
+    return _article(aid, path, title, text, "json", author)
 
 
 def _unique(item: Article | LoadFailure, used: dict[str, int], number: int, fid: str, unit: str) -> Article | LoadFailure:
