@@ -9,51 +9,76 @@ precision here: the model drops candidates that carry no position.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from stance.text.sentences import Sentence
+from stance.text.languages import DEFAULT, alternation, char_class, rules
+from stance.text.names import strip_titles
+from stance.text.sentences import Sentence, quotes
 
-# Verbs and phrases that attribute a statement or a position to someone.
-_CUE_WORDS = r"""
-said|says|say|saying|told|tells|tell|added|adds|argued|argues|argue|warned|warns|warn|denied|denies|deny|
-claimed|claims|claim|stated|states|noted|notes|wrote|writes|believes|believe|believed|thinks|think|thought|
-called|calls|urged|urges|urge|announced|announces|insisted|insists|suggested|suggests|indicated|indicates|
-acknowledged|acknowledges|according|characterized|characterised|characterizes|signaled|signalled|signals|
-agreed|agrees|agree|disagreed|disagrees|rejected|rejects|reject|opposed|opposes|oppose|opposing|opposition|
-backed|backs|back|supported|supports|support|supporting|approved|approves|approve|signed|signs|voted|votes|
-vote|criticized|criticised|criticizes|criticism|praised|praises|defended|defends|accused|accuses|vowed|
-vows|promised|promises|pledged|pledges|demanded|demands|demand|asked|asks|sued|sues|alleged|alleges|
-allegation|allegations|predicted|predicts|expects|expected|hopes|hoped|fears|feared|questioned|questions|
-declined|refused|refuses|maintains|maintained|contends|contended|countered|responded|responds|explained|
-explains|emphasized|emphasised|stressed|stresses|asserted|asserts|confirmed|confirms|conceded|admitted|
-admits|recommended|recommends|proposed|proposes|endorsed|endorses|campaigned|campaigns|threatened|
-threatens|condemned|condemns|welcomed|welcomes|blamed|blames|described|describes|considers|considered|
-insisting|announcing|arguing|warning|calling|noting|adding|telling|statement|statements|testified|
-testifies|complained|complains|objected|objects|protested|protests|rallied|rally|lawsuit|filed|
-investigating|investigation|concluded|concludes|found|finds|believes|doubts|doubted|hailed|slammed|
-blasted|touted|lauded|dismissed|dismisses|reiterated|reiterates|declared|declares|acknowledging|
-answered|answers|replied|wants|wanted|want|intends|intend|plans|planned|seeks|sought|committed|
-announcement|position|view|views|opinion|interview|spokesperson|spokesman|spokeswoman|
-reported|reports|reporting|cited|cites|requested|requests|request|bid|offered|offers
-"""
-_CUES = re.compile(r"\b(?:" + re.sub(r"\s+", "", _CUE_WORDS) + r")\b", re.IGNORECASE)
-_QUOTE_CHARS = "“”\"‘’"
-_QUOTED_WORDS = re.compile(r"[“\"]\s*\S+(?:\s+\S+){2,}")
+# The English lists below now live in languages/en.toml (moved verbatim); each language's patterns are built
+# from its own file by _cues(). These module names stay the English patterns, for code that reads them.
 
 
-_NAMED_SPEAKER = re.compile(
-    r"\b[A-Z][\w’'.-]+(?: [A-Z][\w’'.-]+)*,?(?: [a-z]+)? (?:said|says|told|added|wrote|argued|noted|explained|continued)\b"
-    r"|\b(?:said|says|told|added|according to) (?:[a-z]+ )*[A-Z][\w’'.-]+"
-)
+@dataclass(frozen=True)
+class _Cues:
+    """One language's attribution patterns (``languages/xx.toml`` [attribution]), compiled once."""
+
+    cues: re.Pattern[str]  # verbs and phrases that attribute a statement or a position to someone
+    quoted_words: re.Pattern[str]
+    named_speaker: re.Pattern[str]
+    stand_in: re.Pattern[str]  # words that can stand for a speaker named earlier
+    speaker_before: re.Pattern[str]
+    speaker_after: re.Pattern[str]
+    not_a_speaker: frozenset[str]
+
+
+@cache
+def _cues(lang: str) -> _Cues:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    upper, lower = letters.capitals, letters.lowercase
+    marks = quotes(lang)
+    outside = char_class(marks.marks)  # "[^“”\"]": not across a quotation mark
+    openers = char_class("".join(dict.fromkeys(o for o, _ in marks.pairs)))
+    speech = f"(?:{alternation(spec.speech_verbs)})"
+    # "DiMaggio said", "Sergei Ryabkov, the deputy minister, said", "said Mayor Ortiz". Not "according to":
+    # it names reporting sources as often as speakers ("..., according to the Bronx Times").
+    name_run = rf"[{upper}][\w’'.-]*(?:\s+(?:[{upper}][\w’'.-]*|{alternation(spec.name_particles)}))*"
+    return _Cues(
+        cues=re.compile(r"\b(?:" + alternation(spec.cue_words) + r")\b", re.IGNORECASE),
+        quoted_words=re.compile(rf"[{openers}]\s*\S+(?:\s+\S+){{2,}}"),
+        named_speaker=re.compile(
+            rf"\b[{upper}][\w’'.-]+(?: [{upper}][\w’'.-]+)*,?(?: [{lower}]+)? (?:{alternation(spec.speaker_after_name_verbs)})\b"
+            rf"|\b(?:{alternation(spec.speaker_before_name_verbs)}) (?:[{lower}]+ )*[{upper}][\w’'.-]+"
+        ),
+        stand_in=re.compile(
+            rf"\b(?:{alternation(spec.stand_in_pronouns)})\b"
+            rf"|\b(?:{alternation(spec.stand_in_determiners)}) (?:\w+ )?(?:{alternation(spec.stand_in_nouns)})\b",
+            re.IGNORECASE,
+        ),
+        speaker_before=re.compile(rf"({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+{speech}\b"),
+        # "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the
+        # Biden administration was ...", where the name begins what was said.
+        speaker_after=re.compile(
+            rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+((?:[{lower}.]+\s+){{0,2}}?{name_run})"
+        ),
+        not_a_speaker=spec.not_a_speaker,
+    )
+
+
+_CUES = _cues(DEFAULT).cues
+_QUOTED_WORDS = _cues(DEFAULT).quoted_words
+_NAMED_SPEAKER = _cues(DEFAULT).named_speaker
 
 
 def names_a_speaker(sentence: Sentence) -> bool:
     """True when the sentence attributes speech to a capitalised name ("DiMaggio said", "said Mayor Ortiz")."""
-    return bool(_NAMED_SPEAKER.search(sentence.text))
+    return bool(_cues(sentence.lang).named_speaker.search(sentence.text))
 
 
 def is_candidate(sentence: Sentence) -> bool:
-    text = sentence.text
-    return bool(_QUOTED_WORDS.search(text) or _CUES.search(text))
+    text, cues = sentence.text, _cues(sentence.lang)
+    return bool(cues.quoted_words.search(text) or cues.cues.search(text))
 
 
 def quotation_continuations(sentences: list[Sentence], *, headline: bool) -> set[int]:
@@ -66,41 +91,50 @@ def quotation_continuations(sentences: list[Sentence], *, headline: bool) -> set
         if inside_quote:
             continued.add(sentence.n)
         # an opening “ without its closing ” carries the quotation into the next sentence
-        opens, closes = sentence.text.count("“"), sentence.text.count("”")
-        if opens > closes or (opens == closes == 0 and sentence.text.count('"') % 2 == 1 and not inside_quote):
+        marks = quotes(sentence.lang)
+        opens, closes = len(marks.opening.findall(sentence.text)), len(marks.closing.findall(sentence.text))
+        straight = sum(sentence.text.count(o) for o, c in marks.pairs if o == c)
+        if opens > closes or (opens == closes == 0 and straight % 2 == 1 and not inside_quote):
             inside_quote = True
-        elif closes > opens or (opens == closes == 0 and sentence.text.count('"') % 2 == 1):
+        elif closes > opens or (opens == closes == 0 and straight % 2 == 1):
             inside_quote = False
     return continued
 
 
-def find_candidates(sentences: list[Sentence], *, headline: bool) -> set[int]:
-    """Numbers of sentences that may carry a position; a quotation's continuation sentences count too."""
+def find_candidates(sentences: list[Sentence], *, headline: bool, first_person: bool = False) -> set[int]:
+    """Numbers of sentences that may carry a position; a quotation's continuation sentences count too.
+
+    ``first_person``: the document speaks for an author (a testimony, an op-ed), so a sentence in the first
+    person ("We urge Congress to ...", "My organisation opposes ...") is a position even without a cue word.
+    """
     continued = quotation_continuations(sentences, headline=headline)
-    return {s.n for s in sentences if not (headline and s.n == 1) and (is_candidate(s) or s.n in continued)}
+    return {
+        s.n for s in sentences
+        if not (headline and s.n == 1)
+        and (is_candidate(s) or s.n in continued or (first_person and speaks_in_first_person(s)))
+    }
 
 
-# Words that can stand for a speaker named earlier: pronouns and the usual descriptors.
-_STAND_IN = re.compile(
-    r"\b(?:he|she|they|it|we|i|his|her|their|its|our|him|them)\b|\bthe (?:\w+ )?(?:officials?|company|department|"
-    r"agency|group|union|spokes(?:man|woman|person)|government|ministry|board|firm|authority|mayor|governor|"
-    r"president|minister|committee|council|senator|lawmakers?|organi[sz]ation|campaign|administration|person|"
-    r"sources?|diplomats?|analysts?|experts?|statement|lawsuit|report|letter|filing|complaint|ruling)\b",
-    re.IGNORECASE,
-)
+_STAND_IN = _cues(DEFAULT).stand_in
 
 
-def may_voice(who: str, sentence: Sentence, *, continued: bool) -> bool:
+def may_voice(who: str, sentence: Sentence, *, continued: bool, author: str | None = None) -> bool:
     """False for a sentence that cannot carry ``who``'s words: no quotation, not inside one, and neither the
     speaker's name nor a pronoun or descriptor that could stand for them ("The approval faced furious
     opposition from locals." is narration, whoever the model credits it to).
+
+    A document with an ``author`` has no narrator but its author: the author may voice any sentence that
+    credits no one else with speech.
     """
     text = sentence.text
+    if author is not None and is_author(who, author) and not continued:
+        stated = stated_speaker(sentence)
+        return stated is None or is_author(stated, author)
     return (
         continued
-        or any(q in text for q in "“”\"")
-        or bool(_name_words(who) & _name_words(text))
-        or bool(_STAND_IN.search(text))
+        or any(q in text for q in quotes(sentence.lang).marks)
+        or bool(_name_words(who, sentence.lang) & _name_words(text, sentence.lang))
+        or bool(_cues(sentence.lang).stand_in.search(text))
     )
 
 
@@ -111,31 +145,19 @@ def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | 
     return "\n".join(lines)
 
 
-# "DiMaggio said", "Sergei Ryabkov, the deputy minister, said", "said Mayor Ortiz". Not "according to":
-# it names reporting sources as often as speakers ("..., according to the Bronx Times").
-_SPEECH_VERB = (
-    r"(?:said|says|told|tells|added|adds|wrote|writes|argued|argues|noted|notes|explained|warned|warns|"
-    r"asserted|asserts|stated|answered|replied|continued|insisted|recalled|acknowledged|testified)"
-)
-_NAME_RUN = r"[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|del|da|van|von|al|bin))*"
-_SPEAKER_BEFORE = re.compile(rf"({_NAME_RUN})(?:,[^“”\"]{{1,200}}?,)?\s+{_SPEECH_VERB}\b")
-# "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the Biden
-# administration was ...", where the name begins what was said.
-_SPEAKER_AFTER = re.compile(rf"(?:^|[,;]\s*|\s{{2,}})(?:said|says)\s+((?:[a-z.]+\s+){{0,2}}?{_NAME_RUN})")
-_NOT_A_SPEAKER = {
-    "the", "a", "an", "but", "and", "however", "in", "on", "at", "as", "yet", "still", "so", "also", "then",
-    "he", "she", "they", "it", "we", "i", "you", "this", "that", "his", "her", "their", "its", "our",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "last", "earlier", "later", "previously",
-}
+_SPEAKER_BEFORE = _cues(DEFAULT).speaker_before
+_SPEAKER_AFTER = _cues(DEFAULT).speaker_after
+_NOT_A_SPEAKER = _cues(DEFAULT).not_a_speaker
 
 
-def _speaker_name(run: str) -> str | None:
+def _speaker_name(run: str, lang: str = DEFAULT) -> str | None:
+    not_a_speaker = _cues(lang).not_a_speaker
     words = run.split()
-    while words and words[0].lower().strip(",.") in _NOT_A_SPEAKER:
+    while words and words[0].lower().strip(",.") in not_a_speaker:
         words = words[1:]
-    while words and words[-1].lower().strip(",.") in _NOT_A_SPEAKER:
+    if rules(lang).attribution.nouns_capitalised and len(words) == 1 and run.split()[0].lower() in rules(lang).names.articles:
+        return None  # German "Die Regierung sagte": a noun after an article, not a name
+    while words and words[-1].lower().strip(",.") in not_a_speaker:
         words = words[:-1]
     name = " ".join(words).strip(" ,.")
     return name if name and name[0].isupper() else None
@@ -143,14 +165,16 @@ def _speaker_name(run: str) -> str | None:
 
 def stated_speaker(sentence: Sentence) -> str | None:
     """The one capitalised name the sentence attributes speech to, read outside its quotations; else None."""
-    text = re.sub(r"“[^”]*”?|\"[^\"]*\"", lambda m: " " * len(m.group(0)), sentence.text)
-    runs = [m.group(1) for m in _SPEAKER_BEFORE.finditer(text)] + [m.group(1) for m in _SPEAKER_AFTER.finditer(text)]
-    names = {name for name in map(_speaker_name, runs) if name}
+    cues = _cues(sentence.lang)
+    text = quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), sentence.text)
+    runs = [m.group(1) for m in cues.speaker_before.finditer(text)] + [m.group(1) for m in cues.speaker_after.finditer(text)]
+    names = {name for name in (_speaker_name(run, sentence.lang) for run in runs) if name}
     return names.pop() if len(names) == 1 else None
 
 
-def _name_words(name: str) -> set[str]:
-    return {w for w in re.findall(r"[\w’'-]+", name.lower()) if len(w) > 2 and w not in _NOT_A_SPEAKER}
+def _name_words(name: str, lang: str = DEFAULT) -> set[str]:
+    not_a_speaker = _cues(lang).not_a_speaker
+    return {w for w in re.findall(r"[\w’'-]+", name.lower()) if len(w) > 2 and w not in not_a_speaker}
 
 
 def speaker_for(who: str, sentence: Sentence) -> str:
@@ -161,6 +185,70 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     speech verb wins. A surname is enough: actors.canonicalise resolves it.
     """
     stated = stated_speaker(sentence)
-    if stated is None or _name_words(stated) & _name_words(who):
+    if stated is None or _name_words(stated, sentence.lang) & _name_words(who, sentence.lang):
         return who
     return stated
+
+
+# ---------------------------------------------------------------------------
+# Documents with an author: their "I" and "we"
+# ---------------------------------------------------------------------------
+
+# English first-person words (other languages: no rule decides, the model, told the author, names the speaker).
+# "us" only in lower case or opening a sentence ("US" is the country); "I" not as a numeral after a word that
+# numbers things ("Title I", "World War I", "Phase I").
+_NUMBERED = ("Title", "Phase", "War", "Part", "Section", "Chapter", "Class", "Article", "Tier", "Stage", "Level",
+             "Type", "Schedule", "Division", "Category", "Volume", "Book", "Act", "Round", "Grade")
+_FIRST_PERSON = re.compile(
+    r"(?<![\w’'-])(?:" + "".join(f"(?<!{w} )" for w in _NUMBERED) + r"I(?:[’'](?:m|ve|d|ll))?"
+    r"|[Mm](?:e|y|ine|yself)|[Ww]e(?:[’'](?:re|ve|d|ll))?|us|Us|[Oo]ur(?:s|selves)?|[Ll]et[’']s)(?![\w’'-])"
+)
+_FIRST_PERSON_LANGS = {"en"}
+# Names a model gives the author of a first-person document when it does not use the author's name.
+_AUTHOR_STAND_INS = {
+    "i", "me", "myself", "we", "us", "ourselves", "the author", "author", "the writer", "writer", "the speaker",
+    "speaker", "the witness", "witness", "the undersigned", "narrator", "the narrator",
+}
+_MY_GROUP = re.compile(r"^(?:my|our)\s+\w+$", re.IGNORECASE)  # "my organisation", "our company"
+
+
+@lru_cache(maxsize=64)
+def _third_person_speech(lang: str) -> re.Pattern[str]:
+    """Speech credited to someone else by a pronoun: "..., he said." / "They told reporters ..."."""
+    verbs = alternation(rules(lang).attribution.speech_verbs)
+    return re.compile(rf"\b(?:he|she|they)\s+(?:also\s+)?(?:{verbs})\b", re.IGNORECASE)
+
+
+def _outside_quotations(sentence: Sentence) -> str:
+    """The sentence with its quotations blanked, including the end of one opened in an earlier sentence."""
+    text = sentence.text
+    close, opening = text.find("”"), text.find("“")
+    if close > 0 and (opening < 0 or close < opening):
+        text = " " * close + text[close:]
+    return quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def speaks_in_first_person(sentence: Sentence) -> bool:
+    """True when the sentence says "I", "we", "my", "our" ... outside its quotations (English)."""
+    return sentence.lang in _FIRST_PERSON_LANGS and bool(_FIRST_PERSON.search(_outside_quotations(sentence)))
+
+
+def authors_own(sentence: Sentence, *, continued: bool) -> bool:
+    """In a document that speaks for an author: True when the sentence is the author's own statement, that
+    is, in the first person outside its quotations, not inside a quotation opened earlier, and crediting no
+    one else with speech ("Senator Reed told us ...", "..., he said").
+    """
+    if continued or not speaks_in_first_person(sentence):
+        return False
+    return stated_speaker(sentence) is None and not _third_person_speech(sentence.lang).search(
+        _outside_quotations(sentence))
+
+
+def is_author(who: str, author: str) -> bool:
+    """True when a model's speaker is the document's author: "I", "we", "the author", "my organisation", or
+    a form of the author's name ("Obama", "President Obama" for "Barack Obama")."""
+    name = " ".join(who.lower().split()).strip(" .,")
+    if name in _AUTHOR_STAND_INS or _MY_GROUP.match(name):
+        return True
+    words = _name_words(strip_titles(who))
+    return bool(words) and words <= _name_words(author)

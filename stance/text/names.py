@@ -12,6 +12,11 @@ Two forms, for two jobs, kept apart on purpose:
   Giving ``strip_titles`` these rules would change what extraction writes,
   so the two stay two functions with two names.
 
+The title lists are per language (``languages/xx.toml`` [names]): ``strip_titles``
+reads the article's language's, ``person_key`` every language's, since one
+corpus may mix languages ("Bundeskanzler Olaf Scholz" and "Chancellor Olaf
+Scholz" are one person).
+
 The scorer (``stance.evals._matching``) keeps its own normaliser on purpose,
 so that it shares no code with what it scores.
 """
@@ -20,16 +25,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
-_TITLES = (
-    "u.s. secretary of state", "secretary of state", "deputy foreign minister", "foreign minister",
-    "prime minister", "vice president", "president", "secretary", "minister", "senator", "sen.",
-    "representative", "rep.", "governor", "gov.", "mayor", "council member", "councilmember",
-    "spokesperson", "spokesman", "spokeswoman", "chairman", "chairwoman", "chair", "ceo",
-    "attorney general", "judge", "general", "gen.", "dr.", "mr.", "mrs.", "ms.", "prof.", "coach",
-    "state department spokesperson", "russian president", "u.s.", "former", "then-",
-)
+from stance.text.languages import DEFAULT, languages, rules
+
+_TITLES = tuple(rules(DEFAULT).names.titles)  # English; another language's: rules(lang).names.titles
 
 
 def tidy_name(name: str) -> str:
@@ -38,8 +38,24 @@ def tidy_name(name: str) -> str:
     return re.sub(r"\b([A-Z])\.([A-Z])$", r"\1.\2.", name)
 
 
-def strip_titles(name: str) -> str:
-    """The display name without leading titles and "the" ("U.S. Secretary of State Antony Blinken" -> "Antony Blinken")."""
+@cache
+def _titles_longest_first(lang: str) -> tuple[str, ...]:
+    return tuple(sorted(rules(lang).names.titles, key=len, reverse=True))
+
+
+def _leads_with_title(lowered: str, lang: str) -> bool:
+    first = lowered.split(" ", 1)[0]
+    return any(lowered.startswith(title + " ") for title in _titles_longest_first(lang)) or any(
+        first.endswith(end) for end in rules(lang).names.title_suffixes)
+
+
+def strip_titles(name: str, lang: str = DEFAULT) -> str:
+    """The display name without leading titles and "the" ("U.S. Secretary of State Antony Blinken" -> "Antony Blinken").
+
+    ``lang``: whose titles and articles ("Bundeskanzler Olaf Scholz", "die Bundesregierung"); a German
+    compound ending in a title ("Bundesgesundheitsminister") is a title too.
+    """
+    spec = rules(lang).names
     cleaned = tidy_name(name).strip(",;:")
     if cleaned.endswith(".") and not re.search(r"\b[A-Z]\.$", cleaned):
         cleaned = cleaned[:-1]
@@ -47,33 +63,25 @@ def strip_titles(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        for title in sorted(_TITLES, key=len, reverse=True):
+        article = next((a for a in spec.title_articles if lowered.startswith(a + " ")), None)
+        if article and _leads_with_title(lowered[len(article) + 1:], lang):  # "le président Emmanuel Macron"
+            cleaned = cleaned[len(article) + 1:].strip()
+            lowered = cleaned.lower()
+        for title in _titles_longest_first(lang):
             if lowered.startswith(title + " ") and len(cleaned) > len(title) + 1:
                 cleaned = cleaned[len(title) + 1:].strip()
                 lowered = cleaned.lower()
                 changed = True
-    if lowered.startswith("the ") and len(cleaned.split()) > 1:
-        cleaned = cleaned[4:]
+        first = lowered.split(" ", 1)[0]
+        if len(cleaned.split()) > 1 and any(first.endswith(end) and len(first) > len(end) for end in spec.title_suffixes):
+            cleaned = cleaned.split(" ", 1)[1].strip()
+            lowered = cleaned.lower()
+            changed = True
+    for article in spec.articles:
+        if lowered.startswith(article + " ") and len(cleaned.split()) > 1:
+            cleaned = cleaned[len(article) + 1:]
+            break
     return cleaned
-
-
-# Leading words that are titles, roles or affiliations rather than part of a name.
-TITLE_WORDS = frozenset(
-    """
-    mr mrs ms miss dr prof professor sir dame lord lady rev reverend
-    president vice prime minister secretary of state foreign defense defence finance interior
-    general gen lt col maj capt adm admiral sgt
-    sen senator rep representative congressman congresswoman gov governor mayor
-    chancellor chairman chairwoman chair ceo cfo coo founder spokesman spokeswoman spokesperson
-    speaker house senate majority minority leader whip commissioner
-    us uk eu un american british russian chinese iranian israeli ukrainian french german
-    former acting deputy assistant undersecretary under ambassador envoy special
-    attorney judge justice chief executive officer director king queen prince princess
-    pope sheikh crown supreme democratic republican incumbent challenger candidate
-    the then coach analyst adviser advisor
-    """.split()
-)
-NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 
 
 def fold(text: str) -> str:
@@ -83,6 +91,22 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return text.replace("’", "'").replace("‘", "'").casefold()
+
+
+# Leading words that are titles, roles or affiliations rather than part of a name, in every language
+# (one corpus may mix them), and the endings that make a compound one (German "...minister").
+TITLE_WORDS = frozenset().union(*(rules(code).names.title_words for code in languages()))
+TITLE_SUFFIXES = tuple(sorted({fold(end) for code in languages() for end in rules(code).names.title_suffixes}))
+NAME_SUFFIXES = frozenset().union(*(rules(code).names.name_suffixes for code in languages()))
+# Articles before a title ("le président Emmanuel Macron"), dropped with it; "the" is a title word itself.
+ARTICLES = frozenset(fold(a) for code in languages() for a in rules(code).names.title_articles) - TITLE_WORDS
+
+
+def _is_title(token: str, following: str | None) -> bool:
+    """A leading token that is a title, a compound ending in one, or an article before one."""
+    if token in TITLE_WORDS or any(token.endswith(end) and len(token) > len(end) for end in TITLE_SUFFIXES):
+        return True
+    return token in ARTICLES and following is not None and _is_title(following, None)
 
 
 def name_tokens(name: str) -> list[tuple[str, str]]:
@@ -105,7 +129,7 @@ def person_key(name: str) -> tuple[str, str]:
     "J. David Cox Sr." -> ("J. David Cox Sr.", "j david cox"). At least one token is always kept.
     """
     tokens = name_tokens(name)
-    while len(tokens) > 1 and tokens[0][1] in TITLE_WORDS:
+    while len(tokens) > 1 and _is_title(tokens[0][1], tokens[1][1] if len(tokens) > 2 else None):
         tokens = tokens[1:]
     display = " ".join(t[0] for t in tokens)
     while len(tokens) > 1 and tokens[-1][1] in NAME_SUFFIXES:
@@ -115,8 +139,8 @@ def person_key(name: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """Normalised form of a non-person name: folded, punctuation dropped, leading "the" removed."""
+    """Normalised form of a non-person name: folded, punctuation dropped, a leading article ("the", "die") removed."""
     tokens = [t[1] for t in name_tokens(name)]
-    if len(tokens) > 1 and tokens[0] == "the":
+    if len(tokens) > 1 and (tokens[0] == "the" or tokens[0] in ARTICLES):
         tokens = tokens[1:]
     return " ".join(tokens)

@@ -12,45 +12,58 @@ adds keeps "oppose"; declining to comment makes it "neutral".
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz
 
+from stance.text.languages import DEFAULT, alternation, rules
 from stance.text.sentences import Sentence, quoted_spans
 
 OWN_WORDS_SIMILARITY = 80.0  # token-set similarity (0-100) of the claim to its sentence or quotation
 
-_REJECTION = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying|ial)|reject(?:s|ed|ing)?|disput(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?|"
-    r"refut(?:e|es|ed|ing)|disagree(?:s|d)?|contest(?:s|ed)?|rebut(?:s|ted)?|countered|"
-    r"(?:not|isn[’']t|wasn[’']t) true|false(?:ly)?|baseless|wrong to (?:say|claim|suggest))\b",
-    re.IGNORECASE,
-)
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|nobody|neither|nor|without)\b|n[’']t\b", re.IGNORECASE)
+@dataclass(frozen=True)
+class _Cues:
+    """One language's rejection, negation and no-comment cues (``languages/xx.toml`` [polarity]), compiled once."""
+
+    rejection: re.Pattern[str]
+    negation: re.Pattern[str]
+    noncommittal: re.Pattern[str]
 
 
-def negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
+@cache
+def _cues(lang: str) -> _Cues:
+    spec = rules(lang).polarity
+    suffixes = rf"|(?:{alternation(spec.negation_suffixes)})\b" if spec.negation_suffixes.strip() else ""
+    return _Cues(
+        rejection=re.compile(r"\b(?:" + alternation(spec.rejection) + r")\b", re.IGNORECASE),
+        negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{suffixes}", re.IGNORECASE),
+        noncommittal=re.compile(r"\b(?:" + alternation(spec.noncommittal) + r")\b", re.IGNORECASE),
+    )
+
+
+# English (languages/en.toml); another language's: _cues(lang)
+_REJECTION = _cues(DEFAULT).rejection
+_NEGATION = _cues(DEFAULT).negation
+
+
+def negated(text: str, lang: str = DEFAULT) -> bool:
+    return bool(_cues(lang).negation.search(text))
 
 
 def speaker_rejects(sentence: Sentence) -> bool:
     """True when the sentence reports a rejection, so an "oppose" there is plausible."""
-    return bool(_REJECTION.search(sentence.text))
+    return bool(_cues(sentence.lang).rejection.search(sentence.text))
 
 
-_NONCOMMITTAL = re.compile(
-    r"\b(?:declin(?:e|es|ed|ing) to|refus(?:e|es|ed|ing) to (?:comment|say|discuss|confirm)|no comment|"
-    r"(?:would|could|did|does|will) not (?:say|comment|confirm|discuss|elaborate|respond)|"
-    r"(?:wouldn|couldn|didn|doesn|won)[’']t (?:say|comment|confirm|discuss|elaborate|respond)|"
-    r"no (?:update|updates)|(?:still|yet) to be seen|remains to be seen|too early to)\b",
-    re.IGNORECASE,
-)
+_NONCOMMITTAL = _cues(DEFAULT).noncommittal
 
 
 def noncommittal(sentence: Sentence) -> bool:
     """True when the sentence reports someone declining to take a side (no comment, no updates)."""
-    return bool(_NONCOMMITTAL.search(sentence.text))
+    return bool(_cues(sentence.lang).noncommittal.search(sentence.text))
 
 
 def own_words(claim: str, sentence: Sentence) -> bool:
@@ -72,6 +85,8 @@ def settle_stance(claim: str, stance: str, sentence: Sentence) -> str:
         return stance
     if noncommittal(sentence):
         return "neutral"
-    if stance == "oppose" and (speaker_rejects(sentence) or negated(claim) != negated(sentence.text)):
+    if stance == "oppose" and (
+        speaker_rejects(sentence) or negated(claim, sentence.lang) != negated(sentence.text, sentence.lang)
+    ):
         return stance
     return "support"

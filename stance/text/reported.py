@@ -12,48 +12,65 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from stance.text.sentences import Sentence, quoted_spans
+from stance.text.languages import DEFAULT, alternation, char_class, rules
+from stance.text.sentences import Sentence, quoted_spans, quotes
 
-# The frame around the content: speech verbs.
-_FRAME_VERB = (
-    r"(?:said|says|told|tells|added|adds|wrote|writes|argued|argues|noted|notes|explained|explains|warned|warns|"
-    r"asserted|asserts|stated|states|insisted|insists|stressed|stresses|emphasi[sz]ed|believes|believed|thinks|"
-    r"thought|claimed|claims|predicted|predicts|acknowledged|acknowledges|conceded|admitted|admits|suggested|"
-    r"suggests|maintained|maintains|contended|contends|countered|replied|responded|announced|announces|"
-    r"confirmed|confirms|indicated|indicates|signal(?:l)?ed|signals|reiterated|reiterates|declared|declares|"
-    r"testified|alleged|alleges|recalled|continued|concluded|concludes|answered)"
-)
-# Verbs that take a clause without "that" ("Blinken said the U.S. ..."); the others
-# also take objects ("declared victory", "maintains her lead"), so they need "that".
-_BARE_CLAUSE_VERB = r"(?:said|says|added|adds|wrote|writes|argued|argues|warned|warns|insisted|insists|believes|believed|thinks|thought|stressed|stresses)"
-# "denied that ...": the content is what is denied; the stance says so ("oppose").
-_DENIAL_VERB = r"(?:denied|denies|deny|rejected|rejects|disputed|disputes|dismissed|dismisses)"
-_WORD = r"[^\s“”\"]+"
-_TAIL = (
-    r"(?:on|in|at|to|during|after|before|while|when|last|this|earlier|later|today|yesterday|via|through|from|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b[^“”\"]{0,100}"
-)
-# "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
-_TRAILING_FRAME = re.compile(
-    rf"[,;:][”\"]?\s+(?:(?:{_WORD}\s+){{0,10}}?(?:{_FRAME_VERB}\b(?:\s+{_WORD}){{0,6}}|{_FRAME_VERB}\s+{_TAIL}|told\s+[^“”\"]{{1,100}}|"
-    rf"{_FRAME_VERB}\s+[A-Z][^“”\"]{{0,120}})"
-    rf"|according to [^,;“”\"]{{1,80}})\s*[.!?]?$"
-)
-# "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
-_LEADING_FRAME = re.compile(
-    rf"^(?:(?:{_WORD}\s+){{0,12}}?|[A-Z][^,“”\"]{{0,60}},[^“”\"]{{1,160}}?,\s+)"
-    rf"(?:(?:{_FRAME_VERB}|{_DENIAL_VERB})(?:\s+{_WORD}){{0,4}}?\s+that|{_BARE_CLAUSE_VERB}(?:\s+(?:on|last|this)\s+\w+)?,?)\s+"
-)
-_SECOND_FRAME = re.compile(rf",?\s+(?:but|and|while)\s+(?:also\s+)?{_FRAME_VERB}\b")
-# "According to X, ..." names a source; "X declined to comment on whether ..." leaves what follows open.
-_LEADING_SOURCE = re.compile(r"^according to [^,;]{1,80},\s+", re.IGNORECASE)
-_LEADING_NO_COMMENT = re.compile(
-    r"^[^“”\"]{0,120}?\b(?:declin(?:ed|es)|refused|would not|wouldn[’']t) to (?:comment|say|confirm)(?: on)? "
-    r"(?:whether|if)\s+",
-    re.IGNORECASE,
-)
-_EDGE_PUNCTUATION = " ,;:.“”\"‘’'—–-"
+
+@dataclass(frozen=True)
+class _Frames:
+    """One language's attribution frames (``languages/xx.toml`` [reported]), compiled once."""
+
+    trailing: re.Pattern[str]
+    leading: re.Pattern[str]
+    second: re.Pattern[str]
+    leading_source: re.Pattern[str]
+    leading_no_comment: re.Pattern[str]
+    denial: re.Pattern[str]
+    edge_punctuation: str
+
+
+@cache
+def _frames(lang: str) -> _Frames:
+    spec, upper, marks = rules(lang).reported, rules(lang).sentences.capitals, quotes(lang)
+    outside = char_class(marks.marks)  # not across a quotation mark
+    closing = char_class("".join(dict.fromkeys(c for _, c in marks.pairs)))
+    # The frame around the content: speech verbs.
+    frame = f"(?:{alternation(spec.frame_verbs)})"
+    # Verbs that take a clause without "that" ("Blinken said the U.S. ..."); the others
+    # also take objects ("declared victory", "maintains her lead"), so they need "that".
+    bare = f"(?:{alternation(spec.bare_clause_verbs)})"
+    # "denied that ...": the content is what is denied; the stance says so ("oppose").
+    denial = f"(?:{alternation(spec.denial_verbs)})"
+    word = rf"[^\s{outside}]+"
+    tail = rf"(?:{alternation(spec.tail_words)})\b[^{outside}]{{0,100}}"
+    told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
+    return _Frames(
+        # "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
+        trailing=re.compile(
+            rf"[,;:][{closing}]?\s+(?:(?:{word}\s+){{0,10}}?(?:{frame}\b(?:\s+{word}){{0,6}}|{frame}\s+{tail}|"
+            rf"(?:{told})\s+[^{outside}]{{1,100}}|{frame}\s+[{upper}][^{outside}]{{0,120}})"
+            rf"|(?:{source}) [^,;{outside}]{{1,80}})\s*[.!?]?$"
+        ),
+        # "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
+        leading=re.compile(
+            rf"^(?:(?:{word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
+            rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?{spec.complementizers}"
+            rf"|{bare}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?)\s+"
+        ),
+        second=re.compile(
+            rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"
+        ),
+        # "According to X, ..." names a source; "X declined to comment on whether ..." leaves what follows open.
+        leading_source=re.compile(rf"^(?:{source}) [^,;]{{1,80}},\s+", re.IGNORECASE),
+        leading_no_comment=re.compile(rf"^[^{outside}]{{0,120}}?\b{spec.no_comment}\s+", re.IGNORECASE),
+        denial=re.compile(rf"\b{denial}\b"),
+        edge_punctuation=" ,;:." + marks.marks + marks.padding + "‘’'—–-",
+    )
+
+
+_EDGE_PUNCTUATION = _frames(DEFAULT).edge_punctuation  # English; a language's own: _frames(lang).edge_punctuation
 MIN_CONTENT_CHARS = 20  # a frame is cut only if this much content is left
 QUOTED_SHARE = 0.4  # quotations this share of a sentence are its content ...
 ATTRIBUTION_WORDS = 12  # ... as are quotations with no more than this many words around them
@@ -66,24 +83,28 @@ def _without(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _sentence_case(text: str) -> str:
-    text = text.strip(_EDGE_PUNCTUATION)
+def _sentence_case(text: str, lang: str = DEFAULT) -> str:
+    text = text.strip(_frames(lang).edge_punctuation)
     if not text:
         return text
     end = "" if text[-1] in "?!…" else "."
-    if text.count("“") > text.count("”"):
-        end += "”"  # a quotation cut at the sentence's end stays closed
-    elif text.count('"') % 2:
-        end += '"'
+    marks = quotes(lang)
+    unclosed = next((c for (o, c), opening in zip(marks.pairs, marks.pair_openers, strict=True)
+                     if o != c and len(opening.findall(text)) > text.count(c)), None)
+    if unclosed is not None:
+        end += unclosed  # a quotation cut at the sentence's end stays closed
+    elif straight := next((o for o, c in marks.pairs if o == c and text.count(o) % 2), None):
+        end += straight
     return text[0].upper() + text[1:] + end
 
 
 def spoken_spans(sentence: Sentence) -> list[tuple[int, int]]:
     """The sentence's quotations, including the end of one opened in an earlier sentence (text before a lone ”)."""
-    spans = quoted_spans(sentence)
-    close, opening = sentence.text.find("”"), sentence.text.find("“")
+    spans, marks = quoted_spans(sentence), quotes(sentence.lang)
+    found_close, found_open = marks.closing.search(sentence.text), marks.opening.search(sentence.text)
+    close, opening = found_close.start() if found_close else -1, found_open.start() if found_open else -1
     if close > 0 and (opening < 0 or close < opening):
-        head = sentence.text[:close].rstrip(" ,.")
+        head = sentence.text[:close].rstrip(" ,." + marks.padding)
         if len(head) >= 12:
             spans.insert(0, (sentence.start, sentence.start + len(head)))
     return spans
@@ -117,7 +138,7 @@ def reports_denial(sentence: Sentence) -> bool:
 
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
-    text = sentence.text
+    text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
     spans = spoken_spans(sentence)
     outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
     quoted_words = sum(len(text[a - sentence.start:b - sentence.start].split()) for a, b in spans)
@@ -125,17 +146,17 @@ def report_of(sentence: Sentence) -> Report:
         sum(b - a for a, b in spans) >= QUOTED_SHARE * len(text)
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):
-        quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(_EDGE_PUNCTUATION) for a, b in spans)
-        return Report(_sentence_case(quoted), denied=False)
-    content = _LEADING_NO_COMMENT.sub("", _LEADING_SOURCE.sub("", text.strip()))
+        quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(edge) for a, b in spans)
+        return Report(_sentence_case(quoted, sentence.lang), denied=False)
+    content = frames.leading_no_comment.sub("", frames.leading_source.sub("", text.strip()))
     frame = ""
-    leading = _LEADING_FRAME.match(content)
+    leading = frames.leading.match(content)
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
         frame, content = content[: leading.end()], content[leading.end():]
-        second = _SECOND_FRAME.search(content)  # "... denied that X, but said Y": X only
+        second = frames.second.search(content)  # "... denied that X, but said Y": X only
         if second and second.start() >= MIN_CONTENT_CHARS:
             content = content[: second.start()]
-    trailing = _TRAILING_FRAME.search(content)
+    trailing = frames.trailing.search(content)
     if trailing and trailing.start() >= MIN_CONTENT_CHARS:
         content = content[: trailing.start()]
-    return Report(_sentence_case(content), denied=bool(re.search(rf"\b{_DENIAL_VERB}\b", frame)))
+    return Report(_sentence_case(content, sentence.lang), denied=bool(frames.denial.search(frame)))

@@ -10,18 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-# Words after which a period does not end a sentence.
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "sgt", "st",
-    "jr", "sr", "inc", "corp", "co", "ltd", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m",
-    "p.m", "d.c", "dept", "est", "approx", "fig", "vol", "rev", "hon", "pres", "supt", "mt", "ft",
-}
-
-# End of sentence: terminal punctuation, optional closing quotes/brackets, whitespace.
-_BOUNDARY = re.compile(r"""[.!?…]+[\"'”’)\]]*(?=\s+)""")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+from stance.text.languages import DEFAULT, char_class, rules
 
 
 @dataclass(frozen=True)
@@ -30,53 +21,81 @@ class Sentence:
     start: int
     end: int
     text: str
+    lang: str = DEFAULT  # the article's language: whose word lists the rule pass reads for this sentence
 
 
-def _is_abbreviation(line: str, dot_at: int) -> bool:
-    match = _WORD_BEFORE.search(line[: dot_at + 1].rstrip(".") if line[dot_at] == "." else "")
+@dataclass(frozen=True)
+class _Splitter:
+    """One language's sentence ends (``languages/xx.toml`` [sentences]), compiled once."""
+
+    abbreviations: frozenset[str]  # words after which a period does not end a sentence
+    boundary: re.Pattern[str]  # terminal punctuation, optional closing quotes/brackets, whitespace
+    word_before: re.Pattern[str]
+    opening_marks: str
+
+
+@cache
+def _splitter(lang: str) -> _Splitter:
+    sentences, quotes = rules(lang).sentences, rules(lang).quotes
+    letters = sentences.capitals + sentences.lowercase
+    closing = f"[{char_class(sentences.closing_marks)}]"
+    # French sets a space inside the marks ("nécessaire. »"): the closing mark still belongs to the sentence
+    closers = rf"(?:[{char_class(quotes.padding)}]?{closing})*" if quotes.padding else f"{closing}*"
+    return _Splitter(
+        abbreviations=sentences.abbreviations,
+        boundary=re.compile(rf"[.!?…]+{closers}(?=\s+)"),
+        word_before=re.compile(rf"([{letters}][{letters}.]*)$"),
+        opening_marks=sentences.opening_marks,
+    )
+
+
+def _is_abbreviation(line: str, dot_at: int, splitter: _Splitter) -> bool:
+    match = splitter.word_before.search(line[: dot_at + 1].rstrip(".") if line[dot_at] == "." else "")
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")
-    if word in _ABBREVIATIONS:
+    if word in splitter.abbreviations:
         return True
     # single capital initial ("John F. Kennedy", "U. S.")
     return len(word) == 1 and word.isalpha()
 
 
-def _next_starts_sentence(line: str, pos: int) -> bool:
+def _next_starts_sentence(line: str, pos: int, splitter: _Splitter) -> bool:
     rest = line[pos:].lstrip()
     if not rest:
         return True
     first = rest[0]
-    return first.isupper() or first.isdigit() or first in "\"'“‘([—-"
+    return first.isupper() or first.isdigit() or first in splitter.opening_marks
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, lang: str = DEFAULT) -> list[Sentence]:
+    """The sentences of ``text`` with their offsets, split by ``lang``'s rules (``languages/xx.toml``)."""
+    splitter = _splitter(lang)
     sentences: list[Sentence] = []
     line_start = 0
     for line in text.split("\n"):
         cursor = 0
-        for match in _BOUNDARY.finditer(line):
+        for match in splitter.boundary.finditer(line):
             end = match.end()
-            if line[match.start()] == "." and _is_abbreviation(line, match.start()):
+            if line[match.start()] == "." and _is_abbreviation(line, match.start(), splitter):
                 continue
-            if not _next_starts_sentence(line, end):
+            if not _next_starts_sentence(line, end, splitter):
                 continue
-            _append(sentences, line, line_start, cursor, end)
+            _append(sentences, line, line_start, cursor, end, lang)
             cursor = end
-        _append(sentences, line, line_start, cursor, len(line))
+        _append(sentences, line, line_start, cursor, len(line), lang)
         line_start += len(line) + 1
     return sentences
 
 
-def _append(sentences: list[Sentence], line: str, line_start: int, a: int, b: int) -> None:
+def _append(sentences: list[Sentence], line: str, line_start: int, a: int, b: int, lang: str) -> None:
     segment = line[a:b]
     stripped = segment.strip()
     if not stripped:
         return
     lead = len(segment) - len(segment.lstrip())
     start = line_start + a + lead
-    sentences.append(Sentence(n=len(sentences) + 1, start=start, end=start + len(stripped), text=stripped))
+    sentences.append(Sentence(n=len(sentences) + 1, start=start, end=start + len(stripped), text=stripped, lang=lang))
 
 
 def number_sentences(sentences: list[Sentence]) -> str:
@@ -84,16 +103,60 @@ def number_sentences(sentences: list[Sentence]) -> str:
     return "\n".join(f"[{s.n}] {s.text}" for s in sentences)
 
 
-_QUOTED = re.compile(r"“([^”]{12,})”?|\"([^\"]{12,})\"")
+@dataclass(frozen=True)
+class Quotes:
+    """One language's quotation marks (``languages/xx.toml`` [quotes]) as the patterns the rule pass uses."""
+
+    pairs: tuple[tuple[str, str], ...]
+    marks: str  # every quotation mark, for character classes ("[^“”\"]")
+    padding: str  # spaces inside the marks that are not part of the quotation
+    quoted: re.Pattern[str]  # a quotation of 12 characters or more; group i+1 is the i-th pair's inside
+    blank: re.Pattern[str]  # any quotation, however short, to blank out what was said
+    opening: re.Pattern[str]  # an opening mark (a mark that also closes opens only after a space)
+    closing: re.Pattern[str]  # a closing mark of a typographic pair
+    pair_openers: tuple[re.Pattern[str], ...]  # each pair's opening mark, guarded as in ``opening``
+
+
+@cache
+def quotes(lang: str) -> Quotes:
+    """The quotation patterns for ``lang``."""
+    spec = rules(lang).quotes
+    pairs = tuple((o, c) for o, c in spec.pairs)
+    closers = {c for _, c in pairs}
+    # a mark that closes one pair and opens another (German “ and », Swiss «) opens only at a word's start
+    guard = {o: r"(?<![^\s(\[—–-])" if o in closers and (o, o) not in pairs else "" for o, _ in pairs}
+    quoted, blank = [], []
+    for o, c in pairs:
+        oo, cc, not_c = guard[o] + re.escape(o), re.escape(c), char_class(c)
+        if o == c:
+            quoted.append(f"{oo}([^{not_c}]{{12,}}){cc}")
+            blank.append(f"{oo}[^{not_c}]*{cc}")
+        else:
+            quoted.append(f"{oo}([^{not_c}]{{12,}}){cc}?")
+            blank.append(f"{oo}[^{not_c}]*{cc}?")
+    typographic = [(o, c) for o, c in pairs if o != c]
+    return Quotes(
+        pairs=pairs,
+        marks="".join(dict.fromkeys(m for pair in pairs for m in pair)),
+        padding=spec.padding,
+        quoted=re.compile("|".join(quoted)),
+        blank=re.compile("|".join(blank)),
+        opening=re.compile("|".join(guard[o] + re.escape(o) for o, _ in typographic) or "(?!)"),
+        closing=re.compile("|".join(re.escape(c) for _, c in typographic) or "(?!)"),
+        pair_openers=tuple(re.compile(guard[o] + re.escape(o)) for o, _ in pairs),
+    )
 
 
 def quoted_spans(sentence: Sentence) -> list[tuple[int, int]]:
     """Absolute spans of the quotations inside a sentence (the words actually spoken)."""
+    spec = quotes(sentence.lang)
     spans = []
-    for match in _QUOTED.finditer(sentence.text):
-        group = 1 if match.group(1) is not None else 2
+    for match in spec.quoted.finditer(sentence.text):
+        group = next(i for i in range(1, len(spec.pairs) + 1) if match.group(i) is not None)
         a, b = match.span(group)
-        inner = sentence.text[a:b].rstrip(" ,.")
+        if spec.padding:  # « texte »: the spaces inside the marks are not what was said
+            a += len(sentence.text[a:b]) - len(sentence.text[a:b].lstrip(spec.padding))
+        inner = sentence.text[a:b].rstrip(" ,." + spec.padding)
         if len(inner) >= 12:
             spans.append((sentence.start + a, sentence.start + a + len(inner)))
     return spans

