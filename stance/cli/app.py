@@ -13,6 +13,7 @@ import typer
 
 from stance._version import __version__
 from stance.cli.batch import batch_app
+from stance.cli.claims import claims_command
 from stance.cli.doctor import docs_command, doctor_command
 from stance.cli.evals import eval_app
 from stance.cli.export import export_command
@@ -55,6 +56,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(fixtures_app, name="fixtures")
 app.add_typer(batch_app, name="batch")
 app.command("export")(export_command)
+app.command("claims")(claims_command)
 app.command("report")(report_command)
 app.command("doctor")(doctor_command)
 app.command("docs")(docs_command)

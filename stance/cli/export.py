@@ -44,6 +44,7 @@ class MergeMethod(StrEnum):
     """How claims are merged across articles (``stance.corpus.canon.METHODS``)."""
 
     auto = "auto"
+    map = "map"
     lexical = "lexical"
     embedding = "embedding"
 
@@ -63,7 +64,9 @@ def export_command(
         None, "--out", "-o", metavar="FILE", help="Output file (default: RUN/exports/TABLE.FORMAT, e.g. RUN/exports/long.csv)."
     ),
     method: MergeMethod = typer.Option(
-        MergeMethod.auto, "--method", help="Claim merging; auto uses embeddings when the embed extra is installed."
+        MergeMethod.auto, "--method",
+        help="Claim merging; auto: the run's claim map (stance claims) when it has one, else embeddings when the "
+        "embed extra is installed, else lexical.",
     ),
     threshold: float | None = typer.Option(
         None,
@@ -102,7 +105,8 @@ def export_command(
     typer.echo(
         f"{report.table} table: {report.rows} rows -> {report.out} "
         f"({report.articles} articles, {report.actors} actors, {report.claims} claims; "
-        f"claims merged by {report.method} similarity >= {report.threshold:g}"
+        + (f"claims grouped by the claim map, {report.method[5:-1]} similarity >= {report.threshold:g}"
+           if report.method.startswith("map") else f"claims merged by {report.method} similarity >= {report.threshold:g}")
         + (f"; {report.user_corrections} user corrections applied" if report.user_corrections else "")
         + ")"
     )

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Method = Literal["auto", "lexical", "embedding"]
-METHODS: tuple[str, ...] = ("auto", "lexical", "embedding")
+Method = Literal["auto", "map", "lexical", "embedding"]
+# auto: the run's claim map (RUN/claim_map.json, `stance claims`) when it has one, else embedding or lexical.
+METHODS: tuple[str, ...] = ("auto", "map", "lexical", "embedding")
 DEFAULT_LEXICAL_THRESHOLD = 0.85
 DEFAULT_EMBEDDING_THRESHOLD = 0.87
 
@@ -18,6 +19,8 @@ ACTORS_FILE = "actors.csv"
 CLAIMS_FILE = "claims.csv"
 ACTOR_COLUMNS = ["surface", "article_id", "canonical", "auto_canonical", "aliases"]
 CLAIM_COLUMNS = ["article_id", "claim_id", "text", "canonical_id", "canonical_text", "auto_id", "auto_text"]
+# Written since the claim map; a claims.csv without them still reads (no flips).
+CLAIM_FLIP_COLUMNS = ["flip", "auto_flip"]
 
 
 class CanonicalError(Exception):
@@ -47,6 +50,9 @@ class Canon:
     claim_base_text: dict[str, str] = field(default_factory=dict)  # canonical id -> text before user renames
     claim_codebook: dict[str, str | None] = field(default_factory=dict)
     claim_paraphrases: dict[str, list[str]] = field(default_factory=dict)
+    # A claim that negates its canonical claim (claim map): its stances count reversed there.
+    claim_flip: dict[ClaimKey, bool] = field(default_factory=dict)
+    claim_flip_auto: dict[ClaimKey, bool] = field(default_factory=dict)
     method: str = "lexical"
     threshold: float = DEFAULT_LEXICAL_THRESHOLD
     user_actor_rows: int = 0

@@ -37,6 +37,7 @@ from stance.corpus.canon import (
     CanonicalError,
     Method,
 )
+from stance.corpus.claim_map import read_claim_map
 from stance.corpus.claim_merge import canonicalize_claims
 from stance.corpus.mappings import read_actor_mapping, read_claim_mapping
 from stance.model import embeddings as _embeddings
@@ -50,10 +51,17 @@ def canonicalize_run(
     method: Method = "auto",
     threshold: float | None = None,
 ) -> Canon:
-    """Canonical actors and claims for a run, with the user's corrections from ``run_dir`` applied."""
+    """Canonical actors and claims for a run, with the user's corrections from ``run_dir`` applied.
+
+    ``auto`` and ``map`` group claims by the run's claim map (``RUN/claim_map.json``, written by
+    ``stance claims``) when it has one; claims the map does not hold are merged by similarity.
+    """
     if method not in METHODS:
         raise CanonicalError(f"unknown claim-merging method {method!r}; use one of {', '.join(METHODS)}")
-    method_used = _resolve_method(method)
+    claim_map = read_claim_map(run_dir) if run_dir is not None and method in ("auto", "map") else None
+    if method == "map" and claim_map is None:
+        raise CanonicalError(f"{run_dir} has no claim map; build it with: stance claims {run_dir}")
+    method_used = _resolve_method("auto" if method == "map" else method)
     if threshold is None:
         threshold = DEFAULT_EMBEDDING_THRESHOLD if method_used == "embedding" else DEFAULT_LEXICAL_THRESHOLD
     if not 0.0 < threshold <= 1.0:
@@ -63,7 +71,9 @@ def canonicalize_run(
     old_actors = read_actor_mapping(run_dir / ACTORS_FILE) if run_dir else []
     old_claims = read_claim_mapping(run_dir / CLAIMS_FILE) if run_dir else []
     canonicalize_actors(results, canon, old_actors)
-    canonicalize_claims(results, canon, old_claims, method_used, threshold)
+    canonicalize_claims(results, canon, old_claims, method_used, threshold, claim_map=claim_map)
+    if claim_map is not None:
+        canon.method, canon.threshold = f"map ({claim_map.method})", claim_map.threshold
     return canon
 
 

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -21,6 +22,9 @@ from stance.corpus.canon import Canon, CanonicalError, ClaimKey
 from stance.model import embeddings as _embeddings
 from stance.results import ArticleResult
 from stance.text.names import fold
+
+if TYPE_CHECKING:
+    from stance.corpus.claim_map import ClaimMap
 
 STOPWORDS = frozenset(
     """
@@ -91,7 +95,10 @@ def canonicalize_claims(
     old_rows: list[dict[str, str]],
     method: str,
     threshold: float,
+    claim_map: ClaimMap | None = None,
 ) -> None:
+    """Fill ``canon``'s claim fields: groups from the claim map (when given) or by similarity, ids kept
+    stable across exports, then the user's corrections from ``claims.csv`` (``old_rows``) on top."""
     keys: list[ClaimKey] = []
     texts: dict[ClaimKey, str] = {}
     codebook: dict[ClaimKey, str | None] = {}
@@ -104,24 +111,40 @@ def canonicalize_claims(
             texts[key] = claim.text
             codebook[key] = claim.codebook_id
 
-    # Codebook claims line up by codebook id; open claims by text similarity.
+    # Codebook claims line up by codebook id; open claims by the claim map, else (and for claims the map
+    # does not hold: articles added or re-extracted since) by text similarity.
     groups: dict[str, list[ClaimKey]] = {}
     for key in keys:
         code = codebook[key]
         if code:
             groups.setdefault("cb:" + code, []).append(key)
-    open_keys = [k for k in keys if not codebook[k]]
+    names: dict[str, str] = {}
+    mapped: set[ClaimKey] = set()
+    if claim_map is not None:
+        for group in claim_map.groups:
+            members = []
+            for m in group.members:
+                key = (m.article_id, m.claim_id)
+                if texts.get(key) == m.text and not codebook[key] and key not in mapped:
+                    members.append(key)
+                    mapped.add(key)
+                    canon.claim_flip_auto[key] = m.flip
+            if members:
+                gid = f"open:{len(groups)}"
+                groups[gid] = members
+                names[gid] = group.name
+    open_keys = [k for k in keys if not codebook[k] and k not in mapped]
     for members in cluster_texts(open_keys, texts, method=method, threshold=threshold):
         groups[f"open:{len(groups)}"] = members
 
     old_auto = {(r["article_id"], r["claim_id"]): r["auto_id"] for r in old_rows if r["auto_id"]}
     taken: set[str] = set()
-    numbered: list[tuple[str, list[ClaimKey]]] = []
+    numbered: list[tuple[str, str, list[ClaimKey]]] = []  # (claim id, group, members)
     for gid, members in groups.items():
         if gid.startswith("cb:"):
             cid = gid[3:]
             taken.add(cid)
-            numbered.append((cid, members))
+            numbered.append((cid, gid, members))
     next_no = 1 + max(
         [int(m.group(1)) for r in old_rows for m in [re.fullmatch(r"C(\d+)", r["auto_id"] or "")] if m] or [0]
     )
@@ -135,10 +158,10 @@ def canonicalize_claims(
             cid = f"C{next_no:04d}"
             next_no += 1
         taken.add(cid)
-        numbered.append((cid, members))
+        numbered.append((cid, gid, members))
 
-    for cid, members in numbered:
-        canon.claim_auto_text[cid] = texts[members[0]]
+    for cid, gid, members in numbered:
+        canon.claim_auto_text[cid] = names.get(gid) or texts[members[0]]
         canon.claim_codebook[cid] = codebook[members[0]]
         for k in members:
             canon.claim_auto[k] = cid
@@ -150,10 +173,17 @@ def canonicalize_claims(
         cid = row["canonical_id"].strip()
         if cid and cid != row["auto_id"].strip():
             moved[(row["article_id"], row["claim_id"])] = cid
+    flipped: dict[ClaimKey, bool] = {}
+    for row in old_rows:
+        auto_flip, flip = row.get("auto_flip", "").strip().lower(), row.get("flip", "").strip().lower()
+        if flip in _BOOLS and flip != auto_flip:
+            flipped[(row["article_id"], row["claim_id"])] = _BOOLS[flip]
     members_of: dict[str, list[ClaimKey]] = defaultdict(list)
     for key in keys:
         cid = moved.get(key) or canon.claim_auto[key]
         canon.claim_of[key] = cid
+        canon.claim_flip_auto.setdefault(key, False)
+        canon.claim_flip[key] = flipped.get(key, canon.claim_flip_auto[key])
         members_of[cid].append(key)
     user_texts: dict[str, Counter[str]] = defaultdict(Counter)
     for row in old_rows:
@@ -161,7 +191,7 @@ def canonicalize_claims(
         if text and text != row["auto_text"].strip():
             key = (row["article_id"], row["claim_id"])
             user_texts[canon.claim_of.get(key) or row["canonical_id"].strip()][text] += 1
-    canon.user_claim_rows = len(moved) + sum(sum(c.values()) for c in user_texts.values())
+    canon.user_claim_rows = len(moved | flipped) + sum(sum(c.values()) for c in user_texts.values())
 
     for cid, members in members_of.items():
         canon.claim_base_text[cid] = canon.claim_auto_text.get(cid) or texts[members[0]]
@@ -179,6 +209,9 @@ def canonicalize_claims(
         canon.claim_paraphrases[cid] = paraphrases
     canon.claim_source_text = texts
     canon.old_claim_rows = old_rows
+
+
+_BOOLS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
 def cluster_texts(

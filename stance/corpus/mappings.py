@@ -10,11 +10,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from stance.corpus.canon import ACTOR_COLUMNS, ACTORS_FILE, CLAIM_COLUMNS, CLAIMS_FILE, Canon, CanonicalError
+from stance.corpus.canon import (
+    ACTOR_COLUMNS,
+    ACTORS_FILE,
+    CLAIM_COLUMNS,
+    CLAIM_FLIP_COLUMNS,
+    CLAIMS_FILE,
+    Canon,
+    CanonicalError,
+)
 from stance.files import atomic_path
 
 
-def _read_csv(path: Path, columns: list[str]) -> list[dict[str, str]]:
+def _read_csv(path: Path, columns: list[str], optional: list[str] | None = None) -> list[dict[str, str]]:
     if not path.exists():
         return []
     try:
@@ -27,7 +35,7 @@ def _read_csv(path: Path, columns: list[str]) -> list[dict[str, str]]:
                     f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(columns)} "
                     "(delete the file to start again from automatic merging)"
                 )
-            where = [(c, header.index(c)) for c in columns]
+            where = [(c, header.index(c)) for c in columns + [c for c in optional or [] if c in header]]
             return [{c: (row[i] if i < len(row) else "") for c, i in where} for row in reader if any(row)]
     except UnicodeDecodeError as exc:
         raise CanonicalError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8 CSV") from exc
@@ -42,7 +50,7 @@ def read_actor_mapping(path: Path) -> list[dict[str, str]]:
 
 def read_claim_mapping(path: Path) -> list[dict[str, str]]:
     """Rows of a ``claims.csv`` (empty when the file does not exist)."""
-    return _read_csv(path, CLAIM_COLUMNS)
+    return _read_csv(path, CLAIM_COLUMNS, CLAIM_FLIP_COLUMNS)
 
 
 def write_mappings(run_dir: Path, canon: Canon) -> tuple[Path, Path]:
@@ -77,20 +85,26 @@ def write_mappings(run_dir: Path, canon: Canon) -> tuple[Path, Path]:
                 "canonical_text": canon.claim_text[cid],
                 "auto_id": auto,
                 "auto_text": canon.claim_base_text[cid],
+                "flip": _yes_no(canon.claim_flip.get(key, False)),
+                "auto_flip": _yes_no(canon.claim_flip_auto.get(key, False)),
             }
         )
     for row in canon.old_claim_rows:
         edited = (row["canonical_id"].strip() and row["canonical_id"].strip() != row["auto_id"].strip()) or (
             row["canonical_text"].strip() and row["canonical_text"].strip() != row["auto_text"].strip()
-        )
+        ) or row.get("flip", "").strip().lower() != row.get("auto_flip", "").strip().lower()
         if edited and (row["article_id"], row["claim_id"]) not in texts:
             claim_rows.append(row)
     claim_rows.sort(key=lambda r: (r["canonical_id"], r["article_id"], r["claim_id"]))
 
     actors_path, claims_path = run_dir / ACTORS_FILE, run_dir / CLAIMS_FILE
     _write_csv_atomic(actors_path, ACTOR_COLUMNS, actor_rows)
-    _write_csv_atomic(claims_path, CLAIM_COLUMNS, claim_rows)
+    _write_csv_atomic(claims_path, CLAIM_COLUMNS + CLAIM_FLIP_COLUMNS, claim_rows)
     return actors_path, claims_path
+
+
+def _yes_no(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _write_csv_atomic(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:

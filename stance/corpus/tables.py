@@ -27,7 +27,7 @@ LONG_COLUMNS = [
     "article_id", "article_title", "article_path",
     "actor", "actor_surface", "actor_type",
     "claim_id", "claim_text", "article_claim_id", "article_claim_text", "codebook_id",
-    "stance",
+    "stance", "article_stance", "flipped",
     "evidence_quote", "evidence_start", "evidence_end", "evidence_alignment", "evidence_count", "other_evidence",
     "model", "prompt_name", "prompt_hash",
 ]  # fmt: skip
@@ -53,13 +53,21 @@ class CanonicalRun(Protocol):
     def positions(self) -> Positions: ...
 
 
+_REVERSED = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
+
+
+def stance_on_claim(label: str, flipped: bool) -> str:
+    """A stance on an article's claim as a stance on its canonical claim: reversed when the claim negates it."""
+    return _REVERSED[label] if flipped else label
+
+
 def stance_positions(results: Sequence[ArticleResult], canon: Canon) -> Positions:
-    """(canonical actor, canonical claim) -> stance label -> ids of the articles that show it."""
+    """(canonical actor, canonical claim) -> stance label on the canonical claim -> ids of the articles that show it."""
     out: Positions = defaultdict(lambda: {s: set() for s in STANCES})
     for result, claim, stance in _stances(results):
         aid = result.article.id
         key = (canon.actor_of[(aid, stance.actor)], canon.claim_of[(aid, claim.id)])
-        out[key][stance.stance].add(aid)
+        out[key][stance_on_claim(stance.stance, canon.claim_flip.get((aid, claim.id), False))].add(aid)
     return dict(out)
 
 
@@ -73,8 +81,10 @@ def _stances(results: Sequence[ArticleResult]) -> Iterator[tuple[ArticleResult, 
 def long_table(run: CanonicalRun) -> list[dict[str, Any]]:
     """One row per (article, actor, claim, stance), with its evidence and provenance.
 
-    The first evidence quote fills ``evidence_*``; any further quotes are kept
-    in ``other_evidence`` as a JSON list of [quote, start, end, alignment].
+    ``stance`` is on the canonical claim (``claim_text``); ``article_stance`` on the
+    article's own claim, the two differ when ``flipped`` (the article's claim negates
+    the canonical one, claim map). The first evidence quote fills ``evidence_*``; any
+    further quotes are kept in ``other_evidence`` as a JSON list of [quote, start, end, alignment].
     """
     canon = run.canon
     rows: list[dict[str, Any]] = []
@@ -83,6 +93,7 @@ def long_table(run: CanonicalRun) -> list[dict[str, Any]]:
         prov = result.provenance
         for claim in result.claims:
             cid = canon.claim_of[(art.id, claim.id)]
+            flipped = canon.claim_flip.get((art.id, claim.id), False)
             for stance in claim.stances:
                 actor = canon.actor_of[(art.id, stance.actor)]
                 ev = stance.evidence
@@ -100,7 +111,9 @@ def long_table(run: CanonicalRun) -> list[dict[str, Any]]:
                         "article_claim_id": claim.id,
                         "article_claim_text": claim.text,
                         "codebook_id": claim.codebook_id,
-                        "stance": stance.stance,
+                        "stance": stance_on_claim(stance.stance, flipped),
+                        "article_stance": stance.stance,
+                        "flipped": flipped,
                         "evidence_quote": first.quote if first else None,
                         "evidence_start": first.start if first else None,
                         "evidence_end": first.end if first else None,

@@ -356,7 +356,7 @@ def test_mapping_files_are_written_with_auto_columns(tmp_path: Path) -> None:
     }
     assert all(r["canonical"] == r["auto_canonical"] for r in actors)
     claims = read_rows(run_dir / "claims.csv")
-    assert list(claims[0]) == canon.CLAIM_COLUMNS
+    assert list(claims[0]) == canon.CLAIM_COLUMNS + canon.CLAIM_FLIP_COLUMNS
     by_key = {(r["article_id"], r["claim_id"]): r for r in claims}
     assert by_key[("a1", "c1")]["canonical_id"] == by_key[("a2", "c1")]["canonical_id"] == "C0001"
     assert by_key[("a2", "c2")]["canonical_id"] == by_key[("a3", "c1")]["canonical_id"] == "C0002"
