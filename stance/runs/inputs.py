@@ -415,16 +415,22 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | r
 def _front_matter(text: str, options: LoadOptions) -> tuple[str, _Meta]:
     """The text with its YAML front matter blanked (same length, newlines kept), and what it said.
 
-    Only a block that parses as a YAML mapping is front matter; anything else
-    (a Markdown rule "---" above a paragraph) is left as text.
+    A block that parses as a YAML mapping is front matter; one that parses as
+    something else (a Markdown rule "---" above a paragraph) is left as text;
+    one that does not parse is a "bad_metadata" failure naming the YAML error,
+    so a misquoted author is never silently dropped.
     """
     match = _FRONT_MATTER.match(text)
     if match is None:
         return text, _Meta()
     try:
         data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return text, _Meta()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark is not None else ""
+        problem = getattr(err, "problem", None) or type(err).__name__
+        raise _Fail("bad_metadata", f"front matter is not valid YAML: {problem}{where}; quote values that hold "
+                                    "': ' or '#'") from None
     if not isinstance(data, dict):
         return text, _Meta()
     author = _author_of(data, options, "front matter")

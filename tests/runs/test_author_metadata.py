@@ -105,6 +105,12 @@ def test_bad_front_matter_is_one_failure(tmp_path: Path) -> None:
     assert isinstance(item, LoadFailure) and item.kind == "bad_metadata"
     assert item.message == ("front matter: 'author' is a list, not a name; give one name as a string "
                             "(or choose the field with --author-field)")
+    unquoted = tmp_path / "unquoted.md"  # an unquoted ": " inside a value: YAML cannot read it
+    unquoted.write_text("---\nauthor: Ruth Okafor\nsource: hearing record: page 4\n---\nWe object.\n", encoding="utf-8")
+    (item,) = load_all(unquoted)
+    assert isinstance(item, LoadFailure) and item.kind == "bad_metadata"
+    assert item.message == ("front matter is not valid YAML: mapping values are not allowed here (line 3); "
+                            "quote values that hold ': ' or '#'")
     only = tmp_path / "only.md"
     only.write_text("---\nauthor: Ruth Okafor\n---\n\n", encoding="utf-8")
     (item,) = load_all(only)
