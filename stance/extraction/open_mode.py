@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAnswer, model_answer_for
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
+from stance.extraction.sharing import share_claims
 from stance.extraction.pointing import POINTER_TRUST, repoint
 from stance.extraction.prompts import Prompt
 from stance.results import Actor, Claim, PromptInfo
@@ -29,6 +30,7 @@ from stance.text.attribution import (
     render_lines,
     speaker_for,
 )
+from stance.text.claims import short_claim
 from stance.text.polarity import settle_stance
 from stance.text.reported import report_of
 from stance.text.sentences import Sentence
@@ -111,7 +113,7 @@ def point_statements(
             continue  # a number far outside this window: nothing to ground it on
         if st.claim is None:
             report = report_of(sentence)
-            claim = report.content
+            claim = short_claim(report.content)
             model_stance = "oppose" if report.denied else st.stance  # the claim is what the speaker denied
         else:
             claim, model_stance = st.claim.strip(), st.stance
@@ -219,8 +221,8 @@ class OpenPlan:
             pointed = point_statements(request.sentences, answer.items(), headline=self.article.headline)  # type: ignore[attr-defined]
             statements.extend(drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued))
         statements.sort(key=lambda s: s.sentence.n)
-        if self.mode.prompt.answer_shape is PointerAnswer:
-            statements = join_continued_quotations(statements, self.continued)
+        if self.mode.prompt.answer_shape is PointerAnswer:  # claims read off sentences: shared by rule
+            statements = share_claims(self.article.text, join_continued_quotations(statements, self.continued))
         return merge_statements(self.article.text, statements)
 
     def params(self, response_format: str) -> dict[str, object]:

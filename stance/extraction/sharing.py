@@ -1,0 +1,94 @@
+"""Claims shared within an article, by rule: the statements of one article that address one proposition.
+
+A pointer answer gives each statement its own sentence's proposition, so each
+speaker "supports" their own sentence and nobody opposes anything. Here, after
+the statements of an article are known and before they are merged into
+claims, three rules let actors share a claim:
+
+* a first-person claim names its speaker ("I like ..." -> "Cam Heyward likes ...");
+* a speaker who declines to comment takes "neutral" on the claim they were
+  asked about ("declined to comment on the report" -> the report's claim), or
+  on the nearest earlier claim of another actor when the sentence names none;
+  a topic no one else stated becomes the claim itself;
+* a speaker who rejects what another actor said ("rejected the request")
+  takes the opposite side of that actor's claim;
+* two actors whose claims are about the same thing (most content words
+  shared, negation aside) share the earlier claim; when one of them negates
+  what the other asserts, their stance is the other's reversed.
+
+Word overlap finds few of the shared propositions a reader sees (most are
+worded differently; evals/reports/issue-15-summary.md measures it), so the
+thresholds are strict: a wrong merge costs more than a missed one.
+
+The evidence of every statement stays its own sentence, so grounding is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from stance.extraction.merging import PointedStatement
+from stance.text.actors import canonicalise
+from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim
+from stance.text.polarity import negated, noncommittal
+
+SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
+MIN_SHARED_WORDS = 4  # ... with at least this many words in common
+TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
+NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic is the claim of another actor at most this many sentences back
+
+_REVERSED = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
+    """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
+    mapping, actors = canonicalise([s.who for s in statements], text)
+    persons = {a.name for a in actors if a.type == "person"}
+    out: list[PointedStatement] = []
+    for st in sorted(statements, key=lambda s: s.sentence.n):
+        actor = mapping.get(st.who.strip(), st.who.strip())
+        st = replace(st, claim=name_subject(st.claim, actor, person=actor in persons))
+        earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
+        others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
+        if noncommittal(st.sentence):
+            topic = no_comment_topic(st.sentence.text)
+            target = None
+            if topic is not None:
+                words = content_words(topic)
+                scored = [(len(words & content_words(o.claim)) / len(words), o) for o, _ in others] if words else []
+                best = max(scored, key=lambda x: x[0], default=None)
+                if best is not None and best[0] >= TOPIC_OVERLAP:
+                    target = best[1]
+            if target is None and (topic is None or topic.lower().startswith(("the ", "this ", "that "))):
+                near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
+                target = near[-1] if near else None
+            if target is not None:
+                out.append(replace(st, claim=target.claim, stance="neutral"))
+                continue
+            if topic is not None and not topic.lower().startswith(("the ", "this ", "that ")):
+                out.append(replace(st, claim=short_claim(topic), stance="neutral"))  # no one else said it: the topic
+                continue
+        rejected = rejected_object(st.sentence.text)
+        if rejected is not None and st.stance != "neutral":
+            words = content_words(rejected)
+            scored = [(len(words & content_words(o.claim)) / len(words), o) for o, _ in others] if words else []
+            best = max(scored, key=lambda x: x[0], default=None)
+            if best is not None and best[0] >= TOPIC_OVERLAP:  # what another actor said: rejecting it opposes it
+                out.append(replace(st, claim=best[1].claim, stance=_REVERSED[best[1].stance]))
+                continue
+        words = content_words(st.claim)
+        best_match = max(
+            ((_overlap(words, content_words(o.claim)), len(words & content_words(o.claim)), o) for o, _ in others),
+            key=lambda x: (x[0], x[1]), default=None,
+        )
+        if best_match is not None and best_match[0] >= SAME_PROPOSITION and best_match[1] >= MIN_SHARED_WORDS:
+            other = best_match[2]
+            stance = st.stance if negated(st.claim) == negated(other.claim) else _REVERSED[st.stance]
+            st = replace(st, claim=other.claim, stance=stance)
+        out.append(st)
+    return out

@@ -1,0 +1,292 @@
+"""A reported sentence as a short claim: its proposition, named subject, without hedges, filler and asides.
+
+``reported.report_of`` cuts the attribution frame off a sentence; what is left
+is still the speaker's whole sentence ("At the same time, we've been building
+up our deterrence", "I think the plan works, even as costs rise"). A reader of
+the stance table wants the proposition: who does or should do what.
+``short_claim`` cuts, in order: relative clauses, parentheses and paired dashes
+set off inside the sentence; a reporting frame left in ("X reported on Friday
+that ..."); when it was said ("on Monday"); leading discourse markers and
+hedges ("So", "At the same time", "I think"); trailing asides that add no
+proposition of their own (", even as ...", ", given ..."); and a claim still
+over ``MAX_WORDS`` at its last clause boundary (else comma) within the limit.
+Each cut keeps at least ``MIN_WORDS`` words, so a claim never shrinks to a
+stub. ``name_subject`` replaces an opening "I" (an organisation's "we") with
+the speaker. The words kept are the article's, in its order; evidence still
+points at the sentence, so grounding stays exact.
+
+The helpers at the end read what sharing claims needs (``extraction.sharing``):
+content words, what someone declined to comment on, what someone rejected.
+Every cut was measured on the dev fixtures (evals/reports/issue-15-*.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
+MIN_WORDS = 4  # ... and no cut leaves fewer words than this
+
+_EDGE = " ,;:.“”\"‘’'—–-…"
+
+# A reporting frame left inside the content ("Bloomberg News reported on Friday that ...", "..., saying that ...").
+_REPORTING_VERB = (
+    r"(?:said|says|say|told|tells|reported|reports|indicated|indicates|announced|announces|pledged|pledges|"
+    r"promised|promises|vowed|vows|argued|argues|warned|warns|claimed|claims|insisted|insists|asserted|asserts|"
+    r"acknowledged|acknowledges|admitted|admits|suggested|suggests|noted|notes|added|adds|stressed|stresses|"
+    r"believes|believed|thinks|thought|concluded|concludes|confirmed|confirms|estimated|estimates|predicted|"
+    r"predicts|wrote|writes|testified|agreed|agrees|feared|fears|complained|complains|explained|explains|"
+    r"emphasi[sz]ed|emphasi[sz]es|contended|contends|maintained|maintains|alleged|alleges|signal(?:l)?ed|"
+    r"signals|recalled|countered|replied|responded|stated|states|declared|declares|conceded|concedes|"
+    r"assured|assures|reminded|reminds|informed|informs|advised|advises)"
+)
+_INNER_FRAME = re.compile(
+    rf"^[^“”\"]{{0,160}}?(?<!\bbe\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)"
+    rf"\b{_REPORTING_VERB}\b(?:\s+[^\s,;“”\"]+){{0,8}}?\s+that\s+"
+    r"|^[^“”\"]{0,200}?,\s+(?:saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining)"
+    r"(?:\s+that)?\s+",  # case-sensitive: "the United States that ..." has no verb "states"
+)
+
+# Discourse markers and framing adverbials that open a sentence but state nothing.
+_LEADING_MARKER = re.compile(
+    r"^(?:and|but|so|well|yet|still|also|now|then|however|moreover|meanwhile|nonetheless|nevertheless|"
+    r"separately|essentially|basically|frankly|honestly|perhaps|indeed|of course|in fact|after all|earlier|later|"
+    r"at the same time|for (?:me|us|now|my part|our part)|in (?:the end|short|general|any case)|"
+    r"to be (?:sure|clear|honest))\b[,:]?\s+",
+    re.IGNORECASE,
+)
+# Hedges that frame the proposition as the speaker's view: "I think", "we believe that", "it's clear that".
+_LEADING_HEDGE = re.compile(
+    r"^(?:I|we)(?:\s+(?:also|still|continue to|do|really|strongly|firmly|just))?\s+"
+    r"(?:think|believe|know|guess|feel|suspect|hope|expect|understand|reckon|mean|would say|am sure|are sure|"
+    r"am convinced|are convinced|am confident|are confident)"
+    r"(?:\s+that)?,?\s+"
+    r"|^it(?:\s+also)?(?:[’']s| is| was| has been| had been)(?:\s+(?:also|now|very|quite|increasingly|still))*\s+"
+    r"(?:clear|obvious|evident|understandable|true|apparent|no secret)(?:\s+(?:for|to)\s+[^,]{1,30}?)?\s+that\s+",
+    re.IGNORECASE,
+)
+# Asides after the proposition: ", even as ...", ", given ...".
+_TRAILING_ASIDE = re.compile(
+    r",\s+(?:even as|even though|though|although|while|whereas|given|including|especially|particularly|"
+    r"not only|as well as|so that|so|such as|in order to|according to|like)\b",
+    re.IGNORECASE,
+)
+# Asides inside it: ", who ...,", ", which ...,", "(...)", "— ... —".
+_INNER_ASIDE = re.compile(
+    r",\s+(?:who|which|whose)\b[^,;“”\"()]{1,120},(?=\s)|\s*\([^()]{1,160}\)|\s+[—–]\s[^—–]{1,120}\s[—–](?=\s)"
+)
+# When it was said or done: "on Monday", "last week", "earlier this year", "in July", "on Oct. 31".
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+_TIME = re.compile(
+    rf"(?:^|,?\s+)(?:(?:on|by|until)\s+{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:on|in|by|until|since)\s+{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
+    rf"|(?i:earlier|later)\s+(?:this|last|next)\s+(?:week|month|year)"
+    rf"|(?:last|this|next)\s+(?:week|month|year|spring|summer|fall|autumn|winter|{_DAY}|{_MONTH})"
+    rf"|(?i:earlier|later)\s+(?:today|on)"
+    rf"|(?:yesterday|today|tonight))\b(?=[\s,.;:!?]|$)"
+)
+
+# Clause boundaries a long claim may be cut at: where another clause begins, not inside a list of nouns.
+_CLAUSE_BOUNDARY = re.compile(
+    r"[;:]\s+|\s+[—–]\s+"
+    r"|,\s+(?=(?:and|but|or|so|then|yet|who|which|where|when|because|after|before|as|if|while)\s)"
+    r"|\s+(?=(?:because|although|unless|until)\s)"
+)
+_COMMA = re.compile(r",\s+")
+_WORD = re.compile(r"\S+")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _finish(text: str, original: str) -> str:
+    """Capitalised, closed with a full stop unless it ends in ? or !, quotation marks balanced."""
+    text = text.strip(_EDGE)
+    if not text:
+        return original
+    text += "" if text[-1] in "?!" else "."
+    if text.count("“") > text.count("”"):
+        text += "”"
+    elif text.count("”") > text.count("“"):
+        text = "“" + text
+    elif text.count('"') % 2:
+        text = text + '"' if text.startswith('"') else '"' + text
+    return text[0].upper() + text[1:]
+
+
+def strip_frame(text: str) -> str:
+    """Drop a reporting frame that ``reported.report_of`` left in: what follows "X reported that" is the claim."""
+    match = _INNER_FRAME.match(text)
+    if match is None or _words(text[match.end():]) < MIN_WORDS:
+        return text
+    return text[match.end():]
+
+
+def strip_leading(text: str) -> str:
+    """Drop discourse markers and hedges at the start, as long as enough words remain."""
+    while True:
+        match = _LEADING_MARKER.match(text) or _LEADING_HEDGE.match(text)
+        if match is None or _words(text[match.end():]) < MIN_WORDS:
+            return text
+        text = text[match.end():]
+
+
+def strip_time(text: str) -> str:
+    """Drop when it was said or done ("on Monday", "last week"): a claim is the proposition, not the news of it."""
+    kept = _TIME.sub("", text).strip(" ,")
+    return kept if _words(kept) >= MIN_WORDS else text
+
+
+def strip_inner(text: str) -> str:
+    """Drop relative clauses set off by commas, parentheses and paired dashes, if enough words remain."""
+    kept = _INNER_ASIDE.sub("", text)
+    return kept if _words(kept) >= MIN_WORDS else text
+
+
+def strip_trailing(text: str) -> str:
+    """Cut the first aside that leaves at least ``MIN_WORDS`` words before it."""
+    for match in _TRAILING_ASIDE.finditer(text):
+        if _words(text[: match.start()]) >= MIN_WORDS:
+            return text[: match.start()]
+    return text
+
+
+def _last_cut(text: str, boundary: re.Pattern[str], max_words: int) -> int | None:
+    cut = None
+    for match in boundary.finditer(text):
+        n = _words(text[: match.start()])
+        if n > max_words:
+            break
+        if n >= MIN_WORDS:
+            cut = match.start()
+    return cut
+
+
+def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
+    """A claim over ``max_words`` cut at its last clause boundary within the limit, else at its last comma
+    there (none: left whole)."""
+    if _words(text) <= max_words:
+        return text
+    cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
+    if cut is None:
+        cut = _last_cut(text, _COMMA, max_words)
+    return text[:cut] if cut is not None else text
+
+
+def short_claim(content: str) -> str:
+    """The proposition of a reported sentence (``reported.report_of(...).content``), in its own words."""
+    text = content.strip(_EDGE)
+    text = strip_inner(text)
+    text = strip_frame(text)
+    text = strip_time(text)
+    text = strip_leading(text)
+    text = strip_trailing(text)
+    text = cap_length(text, MAX_WORDS)
+    return _finish(text, content)
+
+
+# First-person subjects and how their verb reads in the third person.
+_FIRST_PERSON = re.compile(r"^(I|we)(?:([’']m|[’']ve|[’']d|[’']ll|[’']re)|\s+(am|are|have|do|don[’']t|were|was))?\b\s*",
+                           re.IGNORECASE)
+_THIRD_PERSON = {"’m": " is", "'m": " is", "’ve": " has", "'ve": " has", "’d": " would", "'d": " would",
+                 "’ll": " will", "'ll": " will", "’re": " is", "'re": " is", "am": " is", "are": " is",
+                 "have": " has", "do": " does", "don’t": " doesn’t", "don't": " doesn't", "were": " was", "was": " was"}
+# Present-tense verbs a first-person claim commonly opens with; any other word is left as it is.
+_PRESENT_VERBS = frozenset(
+    "want like think believe know hope need feel see expect support oppose agree disagree mean love hate care wish "
+    "plan intend understand get take look continue remain stand welcome reject urge call ask worry fear doubt "
+    "trust accept refuse deny say tell find consider recognize recognise appreciate regret question".split()
+)
+_ADVERB = frozenset("also still just really never always only already even certainly strongly firmly".split())
+
+
+def _third_person(word: str) -> str:
+    """A base-form verb in the third person singular ("want" -> "wants", "worry" -> "worries", "wish" -> "wishes")."""
+    if word not in _PRESENT_VERBS:
+        return word
+    if word.endswith(("s", "x", "z", "ch", "sh", "o")):
+        return word + "es"
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def name_subject(claim: str, speaker: str, *, person: bool) -> str:
+    """A claim that opens with "I" (or, from an organisation, "we") names the speaker instead.
+
+    "I like the fact that we lost" said by Cam Heyward gives "Cam Heyward likes the fact that we lost". A
+    person's "we" is left alone: it is their team, government or company, which the sentence does not name.
+    """
+    match = _FIRST_PERSON.match(claim)
+    if match is None or (match.group(1).lower() == "we" and person):
+        return claim
+    aux = match.group(2) or match.group(3)
+    rest = claim[match.end():]
+    if aux:
+        return f"{speaker}{_THIRD_PERSON[aux.lower()]} {rest}".rstrip()
+    words = rest.split(" ", 2)
+    # "I also want ..." -> "X also wants ...": the verb after an adverb; a modal or a past tense stays
+    i = 1 if words and words[0].lower() in _ADVERB and len(words) > 1 else 0
+    if words:
+        words[i] = _third_person(words[i])
+    return f"{speaker} {' '.join(words)}"
+
+
+# Words that carry no proposition of their own, for comparing what two claims are about.
+_FUNCTION_WORDS = frozenset(
+    "a an the and or but if of to in on at by for with from as into about than then that this these those it its "
+    "is are was were be been being am do does did has have had will would shall should can could may might must "
+    "there their they them he she his her him we our us i my me you your who whom which what when where while "
+    "so such just very more most some any all also not no nor never none nothing n't".split()
+)
+_TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?")
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of a claim without function words or negation: what it is about, not which way."""
+    words = set()
+    for word in _TOKEN.findall(text.lower()):
+        word = re.sub(r"[’']s$", "", word)
+        word = re.sub(r"n[’']t$", "", word)
+        if word and word not in _FUNCTION_WORDS:
+            words.add(word)
+    return words
+
+
+# What a speaker declined to take a side on: "declined to comment on X", "when asked about X".
+_NO_COMMENT_TOPIC = re.compile(
+    r"\b(?:comment|respond|elaborate|speak)\s+(?:on|about|to)\s+(?P<a>[^,;.“”\"]{3,160})"
+    r"|\bwhen asked (?:about|whether|if)\s+(?P<b>[^;.“”\"]{3,200})"
+    r"|\b(?:say|confirm|disclose|discuss|deny)\s+(?:whether|if)\s+(?P<c>[^,;.“”\"]{3,160})",
+    re.IGNORECASE,
+)
+
+
+_NO_TOPIC = frozenset("request requests comment comments question questions inquiry inquiries matter".split())
+
+
+def no_comment_topic(sentence: str) -> str | None:
+    """What a noncommittal sentence declines to discuss ("the report", "a possible prisoner swap deal ..."), if named."""
+    match = _NO_COMMENT_TOPIC.search(sentence)
+    if match is None:
+        return None
+    topic = next(g for g in match.groups() if g).strip()
+    return None if content_words(topic) <= _NO_TOPIC else topic  # "a request for comment" names no topic
+
+
+# What a speaker rejects by name: "rejected the request", "criticized the plan", "denied the report".
+_REJECTED_OBJECT = re.compile(
+    r"\b(?:reject(?:ed|s)?|den(?:ied|ies|y)|dismiss(?:ed|es)?|disput(?:ed|es)|oppos(?:ed|es)|criticiz(?:ed|es)|"
+    r"criticis(?:ed|es)|condemn(?:ed|s)?|slam(?:med|s)|blast(?:ed|s)|refus(?:ed|es))\s+"
+    r"(?P<object>(?:the|a|an|this|these|those|his|her|their|its)\s+[^,;.“”\"]{2,120})",
+    re.IGNORECASE,
+)
+
+
+def rejected_object(sentence: str) -> str | None:
+    """The thing a sentence says someone rejected ("the request"), if it names one; never what "denied that" reports."""
+    match = _REJECTED_OBJECT.search(sentence)
+    return match.group("object").strip() if match else None

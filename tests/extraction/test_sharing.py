@@ -1,0 +1,111 @@
+"""Claims shared within an article by rule (issue 15): who takes which side on one proposition."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from support.fake_openai import FakeOpenAI, reply_json
+
+from stance.config import Settings
+from stance.extraction.api import extract_text
+from stance.extraction.article import article_info
+from stance.extraction.merging import PointedStatement
+from stance.extraction.open_mode import merge_statements
+from stance.extraction.prompts import load_prompt
+from stance.extraction.sharing import share_claims
+from stance.model.client import connect
+from stance.text.claims import short_claim
+from stance.text.reported import report_of
+from stance.text.sentences import split_sentences
+
+ARTICLE = (
+    "Port Calder weighs a ferry levy\n"
+    "Mayor Dana Ortiz said the ferry levy would keep the harbour ferries running through the winter.\n"
+    "Councillor Mira Osei said the ferry levy would not keep the harbour ferries running through the winter.\n"
+    "The Harbour Board rejected the ferry levy, citing its own budget.\n"
+    "The Calder Shipping Union declined to comment on the ferry levy.\n"
+    "“I like the plan for the night buses,” said Tom Reyes, who runs the depot.\n"
+)
+SPEAKERS = {2: "Dana Ortiz", 3: "Mira Osei", 4: "Harbour Board", 5: "Calder Shipping Union", 6: "Tom Reyes"}
+
+
+def _statements() -> list[PointedStatement]:
+    """What open mode makes of pointer answers that say "support" for every sentence (a small model's habit)."""
+    sentences = split_sentences(ARTICLE)
+    return [PointedStatement(s, SPEAKERS[s.n], short_claim(report_of(s).content), "support")
+            for s in sentences if s.n in SPEAKERS]
+
+
+def test_a_rejection_a_denial_and_a_no_comment_share_the_claim_they_address() -> None:
+    shared = share_claims(ARTICLE, _statements())
+    by_who = {st.who: st for st in shared}
+    levy = "The ferry levy would keep the harbour ferries running through the winter."
+    assert by_who["Dana Ortiz"].claim == levy and by_who["Dana Ortiz"].stance == "support"
+    # the same proposition negated: one claim, the opposite stance
+    assert (by_who["Mira Osei"].claim, by_who["Mira Osei"].stance) == (levy, "oppose")
+    # rejecting what another actor said opposes it
+    assert (by_who["Harbour Board"].claim, by_who["Harbour Board"].stance) == (levy, "oppose")
+    # declining to comment on it is neutral on it
+    assert (by_who["Calder Shipping Union"].claim, by_who["Calder Shipping Union"].stance) == (levy, "neutral")
+    # a first-person claim names its speaker; it is about something else, so it stays its own
+    assert (by_who["Tom Reyes"].claim, by_who["Tom Reyes"].stance) == ("Tom Reyes likes the plan for the night buses.",
+                                                                       "support")
+    # each statement keeps its own sentence: the evidence still points at what that actor said
+    assert [st.sentence.n for st in shared] == [2, 3, 4, 5, 6]
+
+
+def test_shared_statements_merge_into_one_claim_with_each_actors_stance_and_exact_evidence() -> None:
+    actors, claims = merge_statements(ARTICLE, share_claims(ARTICLE, _statements()))
+    levy = next(c for c in claims if c.text.startswith("The ferry levy"))
+    assert [(s.actor, s.stance) for s in levy.stances] == [
+        ("Dana Ortiz", "support"), ("Mira Osei", "oppose"), ("Harbour Board", "oppose"),
+        ("Calder Shipping Union", "neutral")]
+    assert len(claims) == 2
+    for claim in claims:
+        for stance in claim.stances:
+            for e in stance.evidence:
+                assert e.alignment == "exact" and ARTICLE[e.start:e.end] == e.quote
+    osei = next(s for s in levy.stances if s.actor == "Mira Osei").evidence[0].quote
+    assert "would not keep" in osei  # her own sentence, not the mayor's
+
+
+def test_statements_about_different_things_stay_apart() -> None:
+    text = ("Two votes\n"
+            "Ortiz said the tram depot should move north.\n"
+            "Osei said the ferry levy was unfair to islanders.\n"
+            "The union declined to comment.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Dana Ortiz", "The tram depot should move north.", "support"),
+                  PointedStatement(sentences[2], "Mira Osei", "The ferry levy was unfair to islanders.", "support"),
+                  PointedStatement(sentences[3], "Calder Union", "The union declined to comment.", "support")]
+    shared = share_claims(text, statements)
+    assert [st.claim for st in shared[:2]] == ["The tram depot should move north.", "The ferry levy was unfair to islanders."]
+    # a no-comment that names no topic is neutral on the claim just before it
+    assert (shared[2].claim, shared[2].stance) == ("The ferry levy was unfair to islanders.", "neutral")
+
+
+def _support_everything(body: dict[str, Any]) -> Any:
+    last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+    rows = [[int(n), SPEAKERS.get(int(n), "Dana Ortiz"), "support"] for n, _ in re.findall(r"^\[(\d+)\] (.+)$", last,
+                                                                                           flags=re.M)]
+    return reply_json({"statements": rows})
+
+
+def test_pointer_extraction_shares_claims_through_a_real_endpoint(tmp_path: Path) -> None:
+    """The whole open-mode path, pointer answers served by the fake OpenAI server: the same request as before
+    (the rules work on the answers), a claim several actors take sides on."""
+    settings = Settings(base_url="", model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0, max_retries=0)
+    with FakeOpenAI(responder=_support_everything) as fake:
+        settings = settings.model_copy(update={"base_url": fake.base_url})
+        with connect(settings) as llm:
+            result = extract_text(ARTICLE, article_info(ARTICLE, "levy.txt", "levy.txt"), llm=llm,
+                                  prompt=load_prompt("extract-pointers"), settings=settings)
+    levy = next(c for c in result.claims if c.text.startswith("The ferry levy"))
+    stances = {s.actor: s.stance for s in levy.stances}
+    assert stances["Dana Ortiz"] == "support" and stances["Harbour Board"] == "oppose"
+    assert stances["Calder Shipping Union"] == "neutral"
+    assert sum(len({s.actor for s in c.stances}) >= 2 for c in result.claims) >= 1
+    for e in result.evidence():
+        assert e.alignment == "exact" and ARTICLE[e.start:e.end] == e.quote

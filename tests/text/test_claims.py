@@ -1,0 +1,118 @@
+"""Short claims by rule (issue 15): each cut on its own, then the whole of ``short_claim``, on invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.text.claims import (
+    MAX_WORDS,
+    cap_length,
+    content_words,
+    name_subject,
+    no_comment_topic,
+    rejected_object,
+    short_claim,
+    strip_frame,
+    strip_inner,
+    strip_leading,
+    strip_time,
+    strip_trailing,
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "claim"),
+    [
+        # a reporting frame the sentence-level rules left in
+        ("The Harbor Gazette reported on Friday that the port authority is auditing its pilots",
+         "the port authority is auditing its pilots"),
+        ("Councillor Mira Osei, however, weighed in on Tuesday, saying that the depot should close at night",
+         "the depot should close at night"),
+        ("Analysts at Brightwater estimated this year that a 7% levy was needed to keep the ferries running",
+         "a 7% levy was needed to keep the ferries running"),
+        # not a frame: a passive, a relative "that" after a comma, "the United States"
+        ("Cuts will be announced next week in units that do not support the core business",
+         "Cuts will be announced next week in units that do not support the core business"),
+        ("An official indicated he considers it a useful channel, that might lead to talks",
+         "An official indicated he considers it a useful channel, that might lead to talks"),
+        ("Talks between the United States and Ostrovia that began in May have stalled",
+         "Talks between the United States and Ostrovia that began in May have stalled"),
+    ],
+)
+def test_strip_frame(content: str, claim: str) -> None:
+    assert strip_frame(content) == claim
+
+
+def test_strip_leading_drops_markers_and_hedges_but_keeps_enough_words() -> None:
+    assert strip_leading("At the same time, we have been building up our reserves") == "we have been building up our reserves"
+    assert strip_leading("So I think the levy is fair to every household") == "the levy is fair to every household"
+    assert strip_leading("It also has been clear for some time that the bridge is unsafe") == "the bridge is unsafe"
+    assert strip_leading("Well, then that would be different") == "that would be different"
+    assert strip_leading("But it works") == "But it works"  # three words would be left: too few
+
+
+def test_strip_inner_and_trailing_and_time() -> None:
+    assert strip_inner("Osei, who chairs the transport board, opposed the fare rise") == "Osei opposed the fare rise"
+    assert strip_inner("The depot (opened in 1998) is too small for the fleet") == "The depot is too small for the fleet"
+    assert (strip_inner("The union — which has 900 members — will strike on Monday")
+            == "The union will strike on Monday")
+    assert (strip_trailing("There is no deal on the table, even as we keep talking to them")
+            == "There is no deal on the table")
+    assert strip_trailing("Bus fares will rise, given the fuel costs") == "Bus fares will rise"
+    assert strip_trailing("Yes, so it goes") == "Yes, so it goes"  # the cut would leave one word
+    assert strip_time("The council approved the budget on Thursday") == "The council approved the budget"
+    assert strip_time("The mayor changed her mind last October and backed the plan") == "The mayor changed her mind and backed the plan"
+    assert strip_time("Earlier this year the port laid off staff") == "the port laid off staff"
+    assert strip_time("Fares rose in July") == "Fares rose in July"  # three words would be left: too few
+
+
+def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
+    long = ("The authority will extend the tram line to the airport by 2030, and the city will pay for "
+            "the new stations from the parking levy")
+    assert cap_length(long, 15) == "The authority will extend the tram line to the airport by 2030"
+    listed = ("The plan covers the harbour, the old rail yards, the market district and the three new housing "
+              "estates north of the river")
+    assert cap_length(listed, 15) == "The plan covers the harbour, the old rail yards"
+    no_boundary = " ".join(["word"] * 20)
+    assert cap_length(no_boundary, 15) == no_boundary  # nothing to cut at: left whole
+    assert cap_length("Short and sweet, as it is", 15) == "Short and sweet, as it is"
+
+
+def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
+    content = ("At the same time, the Harbor Gazette reported on Friday that the port authority, which runs "
+               "the ferries, is auditing its pilots, even as the union objects.")
+    claim = short_claim(content)
+    assert claim == "The port authority is auditing its pilots."
+    assert len(claim.split()) <= MAX_WORDS
+    # every word kept is the sentence's: a claim never invents wording
+    assert set(content_words(claim)) <= set(content_words(content))
+    assert short_claim("The ferry is “unsafe at any speed") == "The ferry is “unsafe at any speed.”"  # quotes closed
+    assert short_claim("Why has this taken four months?") == "Why has this taken four months?"
+
+
+def test_name_subject() -> None:
+    assert name_subject("I like the fact that we lost.", "Dana Ortiz", person=True) == "Dana Ortiz likes the fact that we lost."
+    assert name_subject("I’m not against the depot.", "Dana Ortiz", person=True) == "Dana Ortiz is not against the depot."
+    assert name_subject("I also worry about fares.", "Dana Ortiz", person=True) == "Dana Ortiz also worries about fares."
+    assert name_subject("I can’t recall a vote like it.", "Dana Ortiz", person=True) == "Dana Ortiz can’t recall a vote like it."
+    assert name_subject("I received the letter.", "Dana Ortiz", person=True) == "Dana Ortiz received the letter."
+    # a person's "we" is their team or government, which the sentence does not name: left alone
+    assert name_subject("We will not wait.", "Dana Ortiz", person=True) == "We will not wait."
+    assert name_subject("We are going to respect the ruling.", "Port Authority", person=False) == (
+        "Port Authority is going to respect the ruling.")
+    assert name_subject("Iran is ready.", "Dana Ortiz", person=True) == "Iran is ready."  # "I" only as a word
+
+
+def test_content_words_ignore_function_words_and_negation() -> None:
+    assert content_words("The lanes will not cut commute times.") == content_words("The lanes will cut commute times")
+    assert content_words("Ostrovia's ministry didn't act") == {"ostrovia", "ministry", "act"}
+
+
+def test_no_comment_topic_and_rejected_object() -> None:
+    assert no_comment_topic("The ministry declined to comment on the report.") == "the report"
+    assert no_comment_topic("Tallis would not say whether the fine would be appealed.") == "the fine would be appealed"
+    assert no_comment_topic("Asked twice, she had no updates, when asked about a possible fare freeze") == "a possible fare freeze"
+    assert no_comment_topic("The board did not respond to a request for comment.") is None  # names no topic
+    assert no_comment_topic("A spokesperson declined to comment.") is None
+    assert rejected_object("Port officials flatly rejected the request, citing safety.") == "the request"
+    assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
