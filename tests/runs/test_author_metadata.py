@@ -115,3 +115,17 @@ def test_bad_front_matter_is_one_failure(tmp_path: Path) -> None:
     only.write_text("---\nauthor: Ruth Okafor\n---\n\n", encoding="utf-8")
     (item,) = load_all(only)
     assert isinstance(item, LoadFailure) and item.kind == "whitespace"
+
+
+def test_the_first_person_fixture_names_its_speaker_and_its_evidence_indexes_what_is_read() -> None:
+    """evals/fixtures/first-person: the gold evidence sits at the same offsets in the file and in the text the
+    extractor reads (front matter blanked), so scoring needs nothing special."""
+    folder = Path(__file__).resolve().parents[2] / "evals" / "fixtures" / "first-person"
+    gold = json.loads((folder / "obama-sotu-2016-excerpt.gold.json").read_text(encoding="utf-8"))
+    raw = (folder / gold["article"]).read_text(encoding="utf-8")
+    (article,) = iter_articles([folder / gold["article"]])
+    assert isinstance(article, Article) and article.author == "Barack Obama" and len(article.text) == len(raw)
+    quotes = [e for c in gold["claims"] for s in c["stances"] for e in s["evidence"]]
+    assert len(quotes) == 29
+    for quote in quotes:
+        assert raw.index(quote) == article.text.index(quote)
