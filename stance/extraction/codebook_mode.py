@@ -33,9 +33,10 @@ from stance.extraction.answers import MAX_NAME_CHARS
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.codebook import MAX_ID_CHARS, Codebook, CodebookError, load_codebook, one_line, validation_message
 from stance.extraction.merging import PointedStatement, combine_with_open, merge_stances
-from stance.extraction.open_mode import OpenMode, OpenPlan
+from stance.extraction.open_mode import OpenMode, OpenPlan, merge_statements
 from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
+from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -336,6 +337,7 @@ class CodebookMode:
         self.prompt = prompt
         self.chunk_tokens = chunk_tokens
         self.open_mode = OpenMode(prompt.open_prompt, window_candidates) if prompt.open_prompt is not None else None
+        self.base_prompt = PromptInfo(name=prompt.name.split("+")[0], hash=prompt.template_hash)
 
     @property
     def prompt_info(self) -> PromptInfo:
@@ -356,3 +358,82 @@ class CodebookMode:
             requests.extend(open_plan.requests)
         return CodebookPlan(article=article, chunks=chunks, requests=requests, codebook=self.prompt.codebook,
                             open_plan=open_plan)
+
+
+# ---------------------------------------------------------------------------
+# The default: statements found as in open mode, coded against the codebook without the model
+# ---------------------------------------------------------------------------
+
+RETRIEVE_METHOD_VERSION = "retrieve-1"  # part of the prompt identity: change it when coding changes results
+
+
+@dataclass(frozen=True)
+class RetrievalPlan:
+    """Open mode's requests for one article; their statements coded against the codebook by ``CodebookIndex``."""
+
+    article: SplitArticle
+    open_plan: OpenPlan
+    codebook: Codebook
+    index: CodebookIndex
+    also_open: bool
+
+    @property
+    def requests(self) -> list[Request]:
+        return self.open_plan.requests
+
+    def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
+        statements = self.open_plan.statements(answers)
+        coded: list[PointedStatement] = []
+        for st in statements:
+            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text])
+            claim = self.codebook.get(hit.claim_id) if hit is not None else None
+            if hit is None or claim is None:
+                continue
+            coded.append(PointedStatement(sentence=st.sentence, who=st.who, claim=claim.text, stance=hit.stance,
+                                          codebook_id=claim.id))
+        merged = merge_stances(self.article.text, coded, CodebookClaims(self.codebook))
+        if not self.also_open:
+            return merged
+        return combine_with_open(self.article.text, merged, merge_statements(self.article.text, statements))
+
+    def params(self, response_format: str) -> dict[str, object]:
+        return {**self.open_plan.params(response_format), "codebook_method": "retrieve",
+                "codebook_claims": len(self.codebook.claims), "codebook_sha256": self.codebook.digest()[:16],
+                "min_overlap": self.index.min_overlap, "also_open": self.also_open}
+
+
+class RetrievalCodebookMode:
+    """Codebook mode by retrieval: the open prompt's requests (cached like open mode's), coded against the codebook.
+
+    The prompt identity covers the open prompt, the codebook's content and the
+    coding method, so resume and the response cache never mix codebooks (the
+    requests themselves are open mode's, so their answers are shared with it).
+    """
+
+    def __init__(self, open_prompt: Prompt, codebook: Codebook, window_candidates: int,
+                 *, also_open: bool = False, min_overlap: float = MIN_OVERLAP) -> None:
+        self.open_mode = OpenMode(open_prompt, window_candidates)
+        self.codebook = codebook
+        self.index = CodebookIndex(codebook, min_overlap)
+        self.also_open = also_open
+        self.base_prompt = PromptInfo(name=open_prompt.name, hash=open_prompt.hash)
+        digest = hashlib.sha256(f"{RETRIEVE_METHOD_VERSION}\0{min_overlap}\0{also_open}".encode())
+        self._hash = prompt_identity(digest.hexdigest()[:16], codebook, open_prompt)
+
+    @property
+    def prompt_info(self) -> PromptInfo:
+        return PromptInfo(name=f"codebook-retrieve+{self.open_mode.prompt.name}", hash=self._hash)
+
+    def plan(self, article: SplitArticle) -> RetrievalPlan:
+        return RetrievalPlan(article=article, open_plan=self.open_mode.plan(article), codebook=self.codebook,
+                             index=self.index, also_open=self.also_open)
+
+
+def load_retrieval_mode(settings: Settings, codebook: Codebook | None = None) -> RetrievalCodebookMode:
+    """Codebook mode by retrieval for ``settings.codebook`` (or ``codebook``) with the settings' open prompt."""
+    if codebook is None:
+        if settings.codebook is None:
+            raise CodebookError("no codebook given (--codebook FILE)")
+        codebook = load_codebook(settings.codebook)
+    open_prompt = load_prompt(settings.prompt_name, settings.prompts_dir)
+    return RetrievalCodebookMode(open_prompt, codebook, settings.window_candidates, also_open=settings.also_open)

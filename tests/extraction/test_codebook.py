@@ -96,6 +96,8 @@ def keyword_answer(body: dict[str, Any], extra: list[dict[str, Any]] | None = No
 
 
 def settings_for(fake: FakeOpenAI, tmp_path: Path, codebook: Path | None, **more: Any) -> Settings:
+    """Settings for the codebook prompt ("ask"); tests/extraction/test_codebook_retrieval.py covers "retrieve"."""
+    more.setdefault("codebook_method", "ask")
     return Settings(base_url=fake.base_url, model="fake-model", cache_dir=tmp_path / "cache", codebook=codebook,
                     max_reasks=0, max_retries=0, **more)
 
@@ -293,7 +295,7 @@ def test_cli_single_file_with_and_without_also_open(fake_openai: FakeOpenAI, tmp
     fake_openai.responder = lambda body: reply_json(keyword_answer(body))
     article = write(tmp_path / "a.txt", ARTICLE)
     book = write(tmp_path / "cb.yaml", CODEBOOK_YAML)
-    base = ["extract", str(article), "--codebook", str(book), "--base-url", fake_openai.base_url, "--model", "fake-model",
+    base = ["extract", str(article), "--codebook", str(book), "--codebook-method", "ask", "--base-url", fake_openai.base_url, "--model", "fake-model",
             "--no-cache"]
     runner = CliRunner()
 
@@ -380,7 +382,7 @@ def test_long_document_in_a_batch_run_is_mixed_in_the_wide_table(fake_openai: Fa
     write(tmp_path / "in" / "short.txt", ARTICLE)
     run = tmp_path / "run"
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "in"), "--out", str(run), "--codebook",
-                                      str(write(tmp_path / "cb.yaml", CODEBOOK_YAML)), "--base-url",
+                                      str(write(tmp_path / "cb.yaml", CODEBOOK_YAML)), "--codebook-method", "ask", "--base-url",
                                       fake_openai.base_url, "--model", "fake-model", "--quiet"])
     assert result.exit_code == 0, result.output
     rows = {row["actor"]: row for row in wide_table(load_run(run))}
@@ -404,7 +406,7 @@ def test_resume_and_cache_follow_the_codebook_content(fake_openai: FakeOpenAI, t
 
     def run(folder: str, codebook: Path) -> dict[str, Any]:
         out = runner.invoke(app, ["extract", str(tmp_path / "in"), "--out", str(tmp_path / folder), "--codebook",
-                                  str(codebook), "--base-url", fake_openai.base_url, "--model", "fake-model", "--quiet"])
+                                  str(codebook), "--codebook-method", "ask", "--base-url", fake_openai.base_url, "--model", "fake-model", "--quiet"])
         assert out.exit_code == 0, out.output
         return json.loads((tmp_path / folder / "manifest.json").read_text())
 
@@ -519,7 +521,7 @@ def test_eval_run_in_codebook_mode_uses_each_fixtures_gold_claims(fake_openai: F
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
     run = tmp_path / "run"
     args = ["eval", "run", "--fixtures", str(DEV), "--out", str(run), "--mode", "codebook",
-            "--base-url", fake_openai.base_url, "--model", "fake-model"]
+            "--codebook-method", "ask", "--base-url", fake_openai.base_url, "--model", "fake-model"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert not wrong_codebook
@@ -567,7 +569,7 @@ def test_embedded_model_codes_a_two_claim_codebook(tmp_path: Path) -> None:
     settings = Settings(use_cache=False, cache_dir=Path.home() / ".cache" / "stance", max_tokens=400, codebook=book)
     (result,) = extract_texts([Article.from_text(SHORT, "short.txt")], settings)
     assert isinstance(result, ArticleResult), f"extraction failed: {result}"
-    assert result.provenance.endpoint == "embedded" and result.provenance.prompt.name == "codebook"
+    assert result.provenance.endpoint == "embedded" and result.provenance.prompt.name == "codebook-retrieve+extract-pointers"
     assert result.claims, "the model found no stance on two claims the article is about"
     actors = {a.name for a in result.actors}
     for claim in result.claims:

@@ -1,0 +1,125 @@
+"""Which codebook claim a statement bears on, and its stance on that claim, read without the model.
+
+Codebook mode's default (``codebook_method="retrieve"``) lets the model do
+only what open mode already does well (who says what, in which sentence) and
+codes each statement against the codebook here: the codebook claim whose
+words overlap the statement's most, if it overlaps enough. The model never
+reads the codebook, so a 50-claim codebook costs what a 5-claim one does.
+
+The statement's stance is on its own words ("support" for what a speaker
+says); on the codebook claim it is reversed when exactly one of the two is
+negated ("There is no agreement in the offing" supports "An agreement is not
+close" and opposes "An agreement is close"), or when the statement is closest
+to one of the claim's ``oppose`` examples.
+
+Measured on the dev fixtures with each fixture's gold claims as its codebook,
+over the cached open-mode statements of the embedded default
+(evals/reports/codebook-retrieval.md): word overlap (pair F1 0.569) beat
+all-MiniLM-L6-v2 sentence embeddings (0.528), so no embedding model is needed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from stance.extraction.codebook import Codebook
+from stance.text.polarity import negated
+
+# Cosine of the two sets of content words (stems) at which a statement is about a claim.
+# Dev fixtures, gold codebooks, best claim only: 0.15 → pair F1 0.559 (P 0.567), 0.20 → 0.561,
+# 0.25 → 0.569 (P 0.622, R 0.524), 0.30 → 0.571 (P 0.660, R 0.503); held-out: 0.20 → 0.512, 0.25 → 0.531.
+# 0.25: the precision gain above it costs as much recall, and it held out best.
+MIN_OVERLAP = 0.25
+STEM_CHARS = 5  # "negotiations"/"negotiate" → "negot": a crude stem that needs no language model
+
+_STOPWORDS = frozenset(
+    "a an the of to in on for and or but is are was were be been being it its this that these those with as at by "
+    "from has have had will would should could can may might must shall do does did he she they we i you his her "
+    "their our your them us him me my mine there here which who whom what when where why how than then so such "
+    "also just very said says say told according about into over after before more most some any all".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The stems of the words that carry a proposition (no stopwords, no negations: polarity is read apart)."""
+    return frozenset(w[:STEM_CHARS] for w in _WORD.findall(text.casefold()) if w not in _STOPWORDS
+                     and w not in {"not", "no", "never", "nor", "none"})
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Cosine of two word sets: shared words over the geometric mean of their sizes (0..1)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One text that stands for a codebook claim: its text, its description, or one of its examples."""
+
+    claim_id: str
+    text: str
+    words: frozenset[str]
+    oppose_example: bool
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A statement coded against the codebook: which claim, the stance on it, and how close the words were."""
+
+    claim_id: str
+    stance: str
+    score: float
+
+
+class CodebookIndex:
+    """The codebook's claims as word sets: each claim's text, description and examples are looked up alike."""
+
+    def __init__(self, codebook: Codebook, min_overlap: float = MIN_OVERLAP) -> None:
+        self.min_overlap = min_overlap
+        self.entries: list[_Entry] = []
+        for claim in codebook.claims:
+            texts: list[tuple[str, bool]] = [(claim.text, False)]
+            if claim.description:
+                texts.append((claim.description, False))
+            texts += [(e, False) for e in claim.examples.support] + [(e, True) for e in claim.examples.oppose]
+            self.entries += [_Entry(claim.id, t, content_words(t), flip) for t, flip in texts]
+
+    def code(self, claim: str, stance: str, also: Iterable[str] = ()) -> Coded | None:
+        """The codebook claim that the statement's ``claim`` (or ``also``: its evidence) bears on most, with the
+        statement's ``stance`` (on its own claim) turned into the stance on it.
+
+        None when no claim reaches ``min_overlap``. A tie between two claims is
+        no answer either: the statement does not say which one it is about.
+        """
+        best: tuple[float, _Entry] | None = None
+        tied = False
+        for text in (claim, *also):
+            words = content_words(text)
+            for entry in self.entries:
+                score = overlap(words, entry.words)
+                if best is None or score > best[0]:
+                    best, tied = (score, entry), False
+                elif score == best[0] and entry.claim_id != best[1].claim_id:
+                    tied = True
+        if best is None or best[0] < self.min_overlap or tied:
+            return None
+        score, entry = best
+        return Coded(claim_id=entry.claim_id, stance=stance_on(stance, claim, entry.text, entry.oppose_example),
+                     score=round(score, 3))
+
+
+def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = False) -> str:
+    """A statement's stance turned into the stance on ``claim``: reversed when exactly one of them is negated,
+    and again when ``claim`` is an example of opposing; "neutral" stays neutral."""
+    if stance == "neutral":
+        return stance
+    flip = (negated(statement) != negated(claim)) != oppose_example
+    if not flip:
+        return stance
+    return "oppose" if stance == "support" else "support"
+

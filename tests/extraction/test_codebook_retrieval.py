@@ -1,0 +1,169 @@
+"""Codebook mode by retrieval (the default): open mode's statements coded against the codebook without the model.
+
+Unit tests of the coding rule (which claim, which stance on it), then whole
+extractions through the real openai client against the fake server: the model
+is asked open mode's pointer questions only, never shown the codebook, so a
+50-claim codebook sends exactly the requests a 2-claim one does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from support.fake_openai import FakeOpenAI, reply_json
+from typer.testing import CliRunner
+
+from stance.cli.app import app
+from stance.config import Settings
+from stance.extraction.api import extract_text
+from stance.extraction.article import article_info
+from stance.extraction.codebook import Codebook, CodebookClaim, CodebookExamples
+from stance.extraction.modes import load_mode
+from stance.extraction.retrieval import CodebookIndex, content_words, overlap, stance_on
+from stance.model.client import connect
+from stance.results import ArticleResult
+
+BOOK = Codebook(claims=[
+    CodebookClaim(id="deal", text="A U.S.-Iran nuclear agreement is close."),
+    CodebookClaim(id="tax", text="The city should raise the fuel tax.",
+                  examples=CodebookExamples(oppose=["Leave the fuel tax where it is and cut spending"])),
+    CodebookClaim(id="bridge", text="The harbour bridge must be repaired this year."),
+])
+
+
+def test_content_words_drop_stopwords_and_negations_and_stem() -> None:
+    assert content_words("There is no agreement in the offing") == {"agree", "offin"}
+    assert overlap(content_words("negotiations resumed"), content_words("they negotiate")) > 0
+    assert overlap(frozenset(), content_words("anything")) == 0.0
+
+
+def test_a_statement_is_coded_to_the_claim_its_words_share() -> None:
+    index = CodebookIndex(BOOK)
+    coded = index.code("The city must raise the fuel tax to pay for buses.", "support")
+    assert coded is not None and (coded.claim_id, coded.stance) == ("tax", "support")
+    assert index.code("The weather was fine on Tuesday.", "support") is None  # about no claim: not coded
+
+
+def test_the_stance_is_reversed_when_exactly_one_side_is_negated() -> None:
+    index = CodebookIndex(BOOK)
+    coded = index.code("A nuclear agreement between the U.S. and Iran is not close.", "support")
+    assert coded is not None and (coded.claim_id, coded.stance) == ("deal", "oppose")
+    # a denial the open pass already turned into "oppose" of the denied content stays "oppose"
+    denied = index.code("A U.S.-Iran nuclear agreement is close.", "oppose")
+    assert denied is not None and denied.stance == "oppose"
+    assert stance_on("neutral", "It is not close.", "It is close.") == "neutral"
+
+
+def test_closest_to_an_oppose_example_is_oppose() -> None:
+    coded = CodebookIndex(BOOK).code("We should leave the fuel tax where it is and cut spending instead.", "support")
+    assert coded is not None and (coded.claim_id, coded.stance) == ("tax", "oppose")
+
+
+def test_a_tie_between_two_claims_codes_neither() -> None:
+    book = Codebook(claims=[CodebookClaim(id="a", text="Taxes should rise."), CodebookClaim(id="b", text="Taxes should fall.")])
+    assert CodebookIndex(book).code("Taxes should", "support") is None
+
+
+def test_the_threshold_keeps_loose_overlaps_out() -> None:
+    loose = "The council will vote on the harbour plan next month."  # shares "harbour" with the bridge claim only
+    assert CodebookIndex(BOOK, min_overlap=0.25).code(loose, "support") is None
+    assert CodebookIndex(BOOK, min_overlap=0.1).code(loose, "support") is not None
+
+
+ARTICLE = (
+    "Fuel tax plan divides the council\n"
+    "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
+    "The council meets every second Tuesday.\n"
+    "Council member Tom Reed said the city should not raise the fuel tax.\n"
+    "\"The harbour bridge must be repaired this year, before anything else,\" Reed said.\n"
+)
+SPEAKERS = {"Lopez": "Maria Lopez", "Reed": "Tom Reed"}
+
+
+def pointer_answer(body: dict[str, Any]) -> Any:
+    """Open mode's pointer rows: the speaker of each numbered 'said' sentence, always "support"."""
+    last = body["messages"][-1]["content"]
+    rows = []
+    for n, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M):
+        who = next((full for surname, full in SPEAKERS.items() if surname in sentence), None)
+        if who and " said" in sentence:
+            rows.append([int(n), who, "support"])
+    return reply_json({"statements": rows})
+
+
+def settings(fake: FakeOpenAI, tmp_path: Path, book: Codebook | None = None, **more: Any) -> Settings:
+    return Settings(base_url=fake.base_url, model="fake-model", cache_dir=tmp_path / "cache", use_cache=False,
+                    prompt="extract-pointers", max_reasks=0, max_retries=0, **more)
+
+
+def extract(settings: Settings, book: Codebook, text: str = ARTICLE) -> ArticleResult:
+    with connect(settings) as llm:
+        return extract_text(text, article_info(text, "a.txt", "a.txt"), llm=llm, settings=settings, codebook=book)
+
+
+def test_retrieval_codes_open_statements_with_the_stance_on_each_claim(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    fake_openai.responder = pointer_answer
+    result = extract(settings(fake_openai, tmp_path), BOOK)
+    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose"), ("bridge", "Tom Reed", "support")}
+    assert all(c.id == c.codebook_id and c.text == BOOK.get(c.id).text for c in result.claims)  # type: ignore[union-attr]
+    for claim in result.claims:
+        for stance in claim.stances:
+            for evidence in stance.evidence:
+                assert evidence.alignment == "exact" and ARTICLE[evidence.start:evidence.end] == evidence.quote
+    assert result.provenance.prompt.name == "codebook-retrieve+extract-pointers"
+    assert result.provenance.params["codebook_method"] == "retrieve"
+    # the model read open mode's question only: no codebook in any message
+    assert all("harbour bridge must be repaired this year." not in json.dumps(r["messages"][0])
+               for r in fake_openai.chat_requests)
+
+
+def test_the_model_never_sees_the_codebook_so_its_size_costs_nothing(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    fake_openai.responder = pointer_answer
+    big = Codebook(claims=[*BOOK.claims, *(CodebookClaim(id=f"x{i}", text=f"Distractor claim number {i} about ferries.")
+                                           for i in range(47))])
+    extract(settings(fake_openai, tmp_path), BOOK)
+    small_requests = [r["messages"] for r in fake_openai.chat_requests]
+    extract(settings(fake_openai, tmp_path), big)
+    assert [r["messages"] for r in fake_openai.chat_requests[len(small_requests):]] == small_requests
+
+
+def test_also_open_returns_the_open_claims_of_the_same_answers(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    fake_openai.responder = pointer_answer
+    result = extract(settings(fake_openai, tmp_path, also_open=True), BOOK)
+    ids = [c.id for c in result.claims]
+    assert ids[:2] == ["tax", "bridge"] and all(i.startswith("open-c") for i in ids[2:]) and len(ids) > 2
+    n_requests = len(fake_openai.chat_requests)
+    without = extract(settings(fake_openai, tmp_path), BOOK)
+    assert len(fake_openai.chat_requests) == 2 * n_requests  # --also-open asks nothing more
+    assert [c.id for c in without.claims] == ["tax", "bridge"]
+
+
+def test_the_identity_follows_codebook_and_method(tmp_path: Path) -> None:
+    base = Settings(prompt="extract-pointers")
+    first = load_mode(base, codebook=BOOK).prompt_info
+    assert first == load_mode(base, codebook=Codebook.model_validate(BOOK.model_dump())).prompt_info
+    other = Codebook(claims=BOOK.claims[:2])
+    assert load_mode(base, codebook=other).prompt_info.hash != first.hash
+    asked = load_mode(base.model_copy(update={"codebook_method": "ask"}), codebook=BOOK).prompt_info
+    assert asked.name == "codebook" and asked.hash != first.hash
+
+
+def test_cli_codebook_method_option(fake_openai: FakeOpenAI, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path / "cache"))
+    fake_openai.responder = pointer_answer
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    book = tmp_path / "cb.json"
+    book.write_text(BOOK.model_dump_json(), encoding="utf-8")
+    base = ["extract", str(article), "--codebook", str(book), "--prompt", "extract-pointers",
+            "--base-url", fake_openai.base_url, "--model", "fake-model", "--no-cache"]
+    out = CliRunner().invoke(app, base)
+    assert out.exit_code == 0, out.output
+    result = ArticleResult.model_validate_json(out.stdout)
+    assert [c.codebook_id for c in result.claims] == ["tax", "bridge"]
+    bad = CliRunner().invoke(app, [*base, "--codebook-method", "guess"])
+    assert bad.exit_code == 2 and "retrieve" in bad.output
