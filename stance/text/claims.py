@@ -112,9 +112,10 @@ def _finish(text: str, original: str) -> str:
         text += "”"
     elif text.count("”") > text.count("“"):
         text = "“" + text
-    elif text.count('"') % 2:
-        text = text + '"' if text.startswith('"') else '"' + text
-    return text[0].upper() + text[1:]
+    elif text.count('"') % 2:  # a straight quotation opened and cut at the end: closed there
+        text += '"'
+    first = next((i for i, ch in enumerate(text) if ch.isalnum()), 0)
+    return text[:first] + text[first].upper() + text[first + 1:]
 
 
 def strip_frame(text: str) -> str:

@@ -87,6 +87,8 @@ def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
     # every word kept is the sentence's: a claim never invents wording
     assert set(content_words(claim)) <= set(content_words(content))
     assert short_claim("The ferry is “unsafe at any speed") == "The ferry is “unsafe at any speed.”"  # quotes closed
+    assert short_claim('Fluoride - "it is a scam."') == 'Fluoride - "it is a scam."'
+    assert short_claim("a danger to swimmers,”") == "A danger to swimmers."  # quotation marks at the edges go
     assert short_claim("Why has this taken four months?") == "Why has this taken four months?"
 
 
