@@ -81,6 +81,10 @@ def strip_titles(name: str, lang: str = DEFAULT) -> str:
         if lowered.startswith(article + " ") and len(cleaned.split()) > 1:
             cleaned = cleaned[len(article) + 1:]
             break
+    if spec.appositives and "," in cleaned:  # "presidente del Gobierno, Pedro Sánchez" -> "Pedro Sánchez"
+        last = cleaned.rsplit(",", 1)[1].split()
+        if 2 <= len(last) <= 4 and all(w[:1].isupper() for w in last):
+            return " ".join(last)
     return cleaned
 
 
@@ -139,8 +143,12 @@ def person_key(name: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """Normalised form of a non-person name: folded, punctuation dropped, a leading article ("the", "die") removed."""
+    """Normalised form of a non-person name: folded, punctuation dropped, leading "the" removed.
+
+    Only "the": "La", "Le", "El", "Los" begin names ("Los Angeles Times", "Le Monde"), and a display name has
+    its article cut already (``strip_titles``: "die Bundesregierung" -> "Bundesregierung").
+    """
     tokens = [t[1] for t in name_tokens(name)]
-    if len(tokens) > 1 and (tokens[0] == "the" or tokens[0] in ARTICLES):
+    if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     return " ".join(tokens)

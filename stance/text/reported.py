@@ -44,6 +44,8 @@ def _frames(lang: str) -> _Frames:
     # "denied that ...": the content is what is denied; the stance says so ("oppose").
     denial = f"(?:{alternation(spec.denial_verbs)})"
     word = rf"[^\s{outside}]+"
+    # "Die Steuern steigen nicht, sagte Scholz": the words before a leading frame's verb do not end in a comma
+    lead_word = rf"[^\s{outside}]*[^\s,{outside}]" if spec.inverted_after_comma else word
     tail = rf"(?:{alternation(spec.tail_words)})\b[^{outside}]{{0,100}}"
     told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
     return _Frames(
@@ -55,9 +57,9 @@ def _frames(lang: str) -> _Frames:
         ),
         # "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
         leading=re.compile(
-            rf"^(?:(?:{word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
-            rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?{spec.complementizers}"
-            rf"|{bare}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?)\s+"
+            rf"^(?:(?:{lead_word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
+            rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
+            rf"|{bare}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?\s+)"
         ),
         second=re.compile(
             rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"
@@ -89,8 +91,8 @@ def _sentence_case(text: str, lang: str = DEFAULT) -> str:
         return text
     end = "" if text[-1] in "?!…" else "."
     marks = quotes(lang)
-    unclosed = next((c for (o, c), opening in zip(marks.pairs, marks.pair_openers, strict=True)
-                     if o != c and len(opening.findall(text)) > text.count(c)), None)
+    unclosed = next((c for (o, c), opening, closing in zip(marks.pairs, marks.pair_openers, marks.pair_closers, strict=True)
+                     if o != c and len(opening.findall(text)) > len(closing.findall(text))), None)
     if unclosed is not None:
         end += unclosed  # a quotation cut at the sentence's end stays closed
     elif straight := next((o for o, c in marks.pairs if o == c and text.count(o) % 2), None):

@@ -29,6 +29,7 @@ class _Splitter:
     """One language's sentence ends (``languages/xx.toml`` [sentences]), compiled once."""
 
     abbreviations: frozenset[str]  # words after which a period does not end a sentence
+    number_period_words: frozenset[str]  # "3. Oktober": words after an ordinal's period
     boundary: re.Pattern[str]  # terminal punctuation, optional closing quotes/brackets, whitespace
     word_before: re.Pattern[str]
     opening_marks: str
@@ -43,6 +44,7 @@ def _splitter(lang: str) -> _Splitter:
     closers = rf"(?:[{char_class(quotes.padding)}]?{closing})*" if quotes.padding else f"{closing}*"
     return _Splitter(
         abbreviations=sentences.abbreviations,
+        number_period_words=sentences.number_period_words,
         boundary=re.compile(rf"[.!?…]+{closers}(?=\s+)"),
         word_before=re.compile(rf"([{letters}][{letters}.]*)$"),
         opening_marks=sentences.opening_marks,
@@ -58,6 +60,13 @@ def _is_abbreviation(line: str, dot_at: int, splitter: _Splitter) -> bool:
         return True
     # single capital initial ("John F. Kennedy", "U. S.")
     return len(word) == 1 and word.isalpha()
+
+
+def _is_ordinal(line: str, dot_at: int, end: int, splitter: _Splitter) -> bool:
+    """A period after a number before a word such as a month ("am 3. Oktober") is an ordinal's, not an end."""
+    following = line[end:].split(maxsplit=1)
+    return (line[dot_at] == "." and dot_at > 0 and line[dot_at - 1].isdigit() and bool(following)
+            and following[0].strip(",.;:").lower() in splitter.number_period_words)
 
 
 def _next_starts_sentence(line: str, pos: int, splitter: _Splitter) -> bool:
@@ -78,6 +87,8 @@ def split_sentences(text: str, lang: str = DEFAULT) -> list[Sentence]:
         for match in splitter.boundary.finditer(line):
             end = match.end()
             if line[match.start()] == "." and _is_abbreviation(line, match.start(), splitter):
+                continue
+            if splitter.number_period_words and _is_ordinal(line, match.start(), end, splitter):
                 continue
             if not _next_starts_sentence(line, end, splitter):
                 continue
@@ -115,6 +126,7 @@ class Quotes:
     opening: re.Pattern[str]  # an opening mark (a mark that also closes opens only after a space)
     closing: re.Pattern[str]  # a closing mark of a typographic pair
     pair_openers: tuple[re.Pattern[str], ...]  # each pair's opening mark, guarded as in ``opening``
+    pair_closers: tuple[re.Pattern[str], ...]  # each pair's closing mark, guarded as in ``closing``
 
 
 @cache
@@ -125,6 +137,8 @@ def quotes(lang: str) -> Quotes:
     closers = {c for _, c in pairs}
     # a mark that closes one pair and opens another (German “ and », Swiss «) opens only at a word's start
     guard = {o: r"(?<![^\s(\[—–-])" if o in closers and (o, o) not in pairs else "" for o, _ in pairs}
+    # ... and such a mark closes only after a word or punctuation
+    unguard = {c: r"(?<=[^\s(\[—–-])" if guard.get(c) else "" for _, c in pairs}
     quoted, blank = [], []
     for o, c in pairs:
         oo, cc, not_c = guard[o] + re.escape(o), re.escape(c), char_class(c)
@@ -142,8 +156,9 @@ def quotes(lang: str) -> Quotes:
         quoted=re.compile("|".join(quoted)),
         blank=re.compile("|".join(blank)),
         opening=re.compile("|".join(guard[o] + re.escape(o) for o, _ in typographic) or "(?!)"),
-        closing=re.compile("|".join(re.escape(c) for _, c in typographic) or "(?!)"),
+        closing=re.compile("|".join(unguard[c] + re.escape(c) for _, c in typographic) or "(?!)"),
         pair_openers=tuple(re.compile(guard[o] + re.escape(o)) for o, _ in pairs),
+        pair_closers=tuple(re.compile(unguard[c] + re.escape(c)) for _, c in pairs),
     )
 
 

@@ -42,6 +42,10 @@ class SentenceRules(_Section):
     opening_marks: str = Field(
         description="marks besides a capital or a digit that may begin a sentence: opening quotation marks, "
                     "brackets, dashes (and ¿ ¡ in Spanish)")
+    number_period_words: frozenset[str] = Field(
+        default_factory=frozenset,
+        description="words, lower case, after an ordinal number's period ('3. Oktober', '20. Jahrhundert'): the "
+                    "period does not end a sentence")
     capitals: str = Field(description="capital letters as the body of a regular-expression class ('A-Z')")
     lowercase: str = Field(description="small letters as the body of a regular-expression class ('a-z')")
 
@@ -108,8 +112,11 @@ class ReportedRules(_Section):
     denial_verbs: str = Field(
         description="verbs whose clause is what the speaker denies ('denied that ...'): the stance is oppose")
     complementizers: str = Field(
-        description="what joins a frame verb to its clause, as a regular expression including the space before "
-                    "it (English '\\s+that'; German ',?\\s+dass')")
+        description="what joins a frame verb to its clause, as a regular expression including the spaces around "
+                    "it (English '\\s+that\\s+'; German ',?\\s+dass\\s+'; French qu' takes no space after)")
+    inverted_after_comma: bool = Field(
+        False, description="a frame verb right after a comma begins an inverted frame ('..., sagte Scholz', '..., a "
+                           "déclaré le ministre'), never ends a leading one")
     told_verbs: str = Field(description="verbs of telling someone ('told reporters'), cut with what follows them")
     tail_words: str = Field(
         description="words that begin what may follow a trailing frame verb ('..., she said on Monday.'), "
@@ -152,6 +159,10 @@ class NameRules(_Section):
     articles: list[str] = Field(
         description="articles dropped from the start of a display name ('the State Department' -> 'State "
                     "Department'), lower case")
+    appositives: bool = Field(
+        False, description="the press names a person after their title, between commas ('El presidente del "
+                           "Gobierno, Pedro Sánchez,'): a name whose last part after a comma is a capitalised name "
+                           "is that name")
     title_articles: list[str] = Field(
         default_factory=list,
         description="articles dropped together with the title they precede ('le président Emmanuel Macron', "
@@ -204,7 +215,8 @@ def languages() -> tuple[str, ...]:
 @cache
 def rules(code: str) -> LanguageRules:
     """The rules for ``code``; English's for a language without a data file (what the rule pass did before)."""
-    code = code if code in languages() else DEFAULT
+    if code not in languages():
+        return rules(DEFAULT)
     source = (_folder() / f"{code}.toml").read_text(encoding="utf-8")
     try:
         loaded = LanguageRules.model_validate(tomllib.loads(source))
@@ -213,6 +225,11 @@ def rules(code: str) -> LanguageRules:
     if loaded.code != code:
         raise LanguageError(f"stance/text/languages/{code}.toml says code = {loaded.code!r}")
     return loaded
+
+
+def language_name(code: str) -> str:
+    """The language's English name ("German"); the code itself for a language without a data file."""
+    return rules(code).name if code in languages() else code
 
 
 def alternation(field: str) -> str:

@@ -1,0 +1,258 @@
+"""The rule pass per language (issue 21): data files, detection, and what the rules find in German, French
+and Spanish sentences. Quotation offsets per mark style: test_quotation_offsets.py."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from pydantic import ValidationError
+
+import stance.text.languages as languages_module
+from stance.text import actors, attribution, names, polarity, reported, sentences
+from stance.text.actors import canonicalise
+from stance.text.attribution import find_candidates, quotation_continuations, stated_speaker
+from stance.text.languages import LanguageRules, detect_language, language_name, languages, rules
+from stance.text.names import person_key, strip_titles
+from stance.text.polarity import negated, noncommittal, settle_stance, speaker_rejects
+from stance.text.reported import report_of
+from stance.text.sentences import split_sentences
+
+FOLDER = Path(languages_module.__file__).parent
+
+
+def first(text: str, lang: str) -> sentences.Sentence:
+    return split_sentences(text, lang)[0]
+
+
+# ---------------------------------------------------------------------------
+# The data files
+# ---------------------------------------------------------------------------
+
+
+def test_every_language_has_a_data_file_that_loads_and_compiles() -> None:
+    assert {"en", "de", "fr", "es"} <= set(languages())
+    for code in languages():
+        spec = rules(code)
+        assert spec.code == code and spec.name
+        # every pattern a rule builds from the lists compiles
+        sentences._splitter(code), sentences.quotes(code), attribution._cues(code), reported._frames(code)
+        polarity._cues(code), names._titles_longest_first(code)
+
+
+def test_a_language_without_a_file_gets_the_english_rules() -> None:
+    assert rules("it") is rules("en")  # today's behaviour for a language nobody wrote lists for
+    assert language_name("it") == "it" and language_name("de") == "German"
+    assert split_sentences("Il sindaco ha detto. Poi è andato via.", "it") == [
+        s.__class__(n=s.n, start=s.start, end=s.end, text=s.text, lang="it")
+        for s in split_sentences("Il sindaco ha detto. Poi è andato via.", "en")
+    ]
+
+
+def test_an_unknown_or_missing_key_fails_naming_what(tmp_path: Path) -> None:
+    data = tomllib.loads((FOLDER / "de.toml").read_text(encoding="utf-8"))
+    with pytest.raises(ValidationError, match="speach_verbs"):
+        LanguageRules.model_validate({**data, "attribution": {**data["attribution"], "speach_verbs": "x"}})
+    del data["polarity"]["rejection"]
+    with pytest.raises(ValidationError, match="rejection"):
+        LanguageRules.model_validate(data)
+
+
+def test_adding_a_language_is_a_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new xx.toml beside the others is all a language needs: here Dutch, from a copy of en.toml."""
+    for source in FOLDER.glob("*.toml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    english = (FOLDER / "en.toml").read_text(encoding="utf-8")
+    dutch = english.replace('code = "en"', 'code = "nl"').replace('name = "English"', 'name = "Dutch"')
+    dutch = dutch.replace('speech_verbs = """', 'speech_verbs = """\nzei|zegt|verklaarde|', 1)
+    (tmp_path / "nl.toml").write_text(dutch, encoding="utf-8")
+    monkeypatch.setattr(languages_module, "_folder", lambda: tmp_path)
+    for cached in (languages_module.languages, languages_module.rules, attribution._cues):
+        cached.cache_clear()
+    try:
+        assert "nl" in languages() and rules("nl").name == "Dutch"
+        assert stated_speaker(first("De belasting gaat omhoog, verklaarde De Vries gisteren.", "nl")) is None
+        assert stated_speaker(first("Minister Jansen zei dat de belasting omhoog gaat.", "nl")) == "Minister Jansen"
+    finally:
+        for cached in (languages_module.languages, languages_module.rules, attribution._cues):
+            cached.cache_clear()
+
+
+@pytest.mark.parametrize("code", ["de", "fr", "es"])
+def test_weekdays_and_months_in_the_lists_are_cldrs(code: str) -> None:
+    """Day and month names a rule must not take for a speaker, checked against CLDR (babel, via trafilatura)."""
+    locale = Locale.parse(code)
+    cldr = {n.lower() for n in [*locale.days["format"]["wide"].values(), *locale.months["format"]["wide"].values()]}
+    assert cldr <= rules(code).attribution.not_a_speaker
+
+
+# ---------------------------------------------------------------------------
+# Detection
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Bundeskanzler Olaf Scholz hat am Montag eine Erhöhung der Steuern abgelehnt, sagte ein Sprecher.", "de"),
+        ("Le président a déclaré lundi que la réforme des retraites était nécessaire pour le pays.", "fr"),
+        ("El presidente del Gobierno afirmó este lunes que la reforma es necesaria para el país.", "es"),
+        ("The mayor said on Monday that the bus lanes would cut commute times across the city.", "en"),
+        ("", "en"),
+        ("   \n ", "en"),
+    ],
+)
+def test_detect_language(text: str, code: str) -> None:
+    assert detect_language(text) == code
+
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("de", "Dr. Müller, u. a. Vorsitzender, sprach am 3. Oktober z. B. über Steuern. Er blieb.",
+         ["Dr. Müller, u. a. Vorsitzender, sprach am 3. Oktober z. B. über Steuern.", "Er blieb."]),
+        ("de", "„Wir schaffen das.“ Das sagte sie. »Nein.« Er ging.",
+         ["„Wir schaffen das.“", "Das sagte sie.", "»Nein.«", "Er ging."]),
+        ("fr", "M. Dupont et Mme Martin ont parlé. « Nous ne céderons pas. » Le maire a répondu.",
+         ["M. Dupont et Mme Martin ont parlé.", "« Nous ne céderons pas. »", "Le maire a répondu."]),
+        ("es", "El Sr. García habló. ¿Qué hará la oposición? ¡Nada! «No cederemos.» Fin.",
+         ["El Sr. García habló.", "¿Qué hará la oposición?", "¡Nada!", "«No cederemos.»", "Fin."]),
+    ],
+)
+def test_sentences_end_where_the_language_ends_them(lang: str, text: str, expected: list[str]) -> None:
+    found = split_sentences(text, lang)
+    assert [s.text for s in found] == expected
+    assert all(text[s.start:s.end] == s.text and s.lang == lang for s in found)
+
+
+# ---------------------------------------------------------------------------
+# Candidates, speakers, reported content, stance cues
+# ---------------------------------------------------------------------------
+
+GERMAN = (
+    "Scholz lehnt Steuererhöhung ab\n"
+    "Die Inflation lag im Mai bei 6,1 Prozent.\n"
+    "Bundeskanzler Olaf Scholz hat eine Steuererhöhung abgelehnt. „Das kommt nicht in Frage“, sagte Scholz in Berlin.\n"
+    "„Wir werden die Bürger entlasten. Das haben wir versprochen“, fügte er hinzu.\n"
+)
+
+
+def test_german_candidates_and_quotation_continuations() -> None:
+    found = split_sentences(GERMAN, "de")
+    assert [s.n for s in found if s.n in find_candidates(found, headline=True)] == [3, 4, 5, 6]
+    assert quotation_continuations(found, headline=True) == {6}  # the quotation opened in 5 goes on
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaker"),
+    [
+        ("de", "„Das kommt nicht in Frage“, sagte Scholz in Berlin.", "Scholz"),
+        ("de", "Die Lage sei ernst, so Finanzminister Christian Lindner.", "Finanzminister Christian Lindner"),
+        ("de", "Die Regierung sagte, die Lage sei ernst.", None),  # a noun after an article, not a name
+        ("de", "Am Montag sagte der Kanzler, die Lage sei ernst.", None),
+        ("fr", "« C'est une erreur historique », a estimé Marine Le Pen.", "Marine Le Pen"),
+        ("fr", "M. Dupont, maire de Lyon, a déclaré que le texte était injuste.", "M. Dupont"),
+        ("es", "«No vamos a dar marcha atrás», dijo Sánchez en Madrid.", "Sánchez"),
+        ("es", "El presidente del Gobierno, Pedro Sánchez, afirmó que la ley es necesaria.", None),
+    ],
+)
+def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | None) -> None:
+    assert stated_speaker(first(text, lang)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "content", "denied"),
+    [
+        ("de", "Scholz sagte am Montag, die Regierung werde die Steuern nicht erhöhen.",
+         "Die Regierung werde die Steuern nicht erhöhen.", False),
+        ("de", "Die Regierung erklärte, dass die Haushaltslage ernst sei.", "Die Haushaltslage ernst sei.", False),
+        ("de", "Merz bestritt, dass die Union Steuererhöhungen plane.", "Die Union Steuererhöhungen plane.", True),
+        ("de", "Die Steuern würden nicht erhöht, sagte Scholz der Zeitung am Sonntag.", "Die Steuern würden nicht erhöht.",
+         False),
+        ("de", "Das Ministerium wollte sich nicht dazu äußern, ob weitere Kürzungen geplant sind.",
+         "Weitere Kürzungen geplant sind.", False),
+        ("fr", "M. Dupont a répondu que le texte était injuste pour les familles.",
+         "Le texte était injuste pour les familles.", False),
+        ("fr", "Le texte sera examiné en commission le 3 mars, a-t-il précisé.",
+         "Le texte sera examiné en commission le 3 mars.", False),
+        ("fr", "La CGT a démenti qu'une négociation soit en cours avec le gouvernement.",
+         "Une négociation soit en cours avec le gouvernement.", True),
+        ("fr", "« Nous ne céderons jamais sur les retraites », a déclaré le ministre.",
+         "Nous ne céderons jamais sur les retraites.", False),
+        ("es", "Sánchez afirmó este lunes que la ley es necesaria para el país.", "La ley es necesaria para el país.", False),
+        ("es", "El ministerio negó que haya recortes en la sanidad pública.", "Haya recortes en la sanidad pública.", True),
+        ("es", "La reforma llegará antes del verano, según fuentes del Gobierno.", "La reforma llegará antes del verano.", False),
+    ],
+)
+def test_what_a_sentence_reports(lang: str, text: str, content: str, denied: bool) -> None:
+    report = report_of(first(text, lang))
+    assert (report.content, report.denied) == (content, denied)
+
+
+@pytest.mark.parametrize(
+    ("lang", "rejects", "declines", "negation"),
+    [
+        ("de", "Der Minister wies die Vorwürfe entschieden zurück.", "Ein Sprecher wollte sich dazu nicht äußern.",
+         "Die Regierung plant keine Steuererhöhung."),
+        ("fr", "Le ministre a démenti ces informations.", "L'Élysée n'a pas souhaité commenter.",
+         "Le gouvernement ne relèvera pas les impôts."),
+        ("es", "El ministro rechazó las acusaciones.", "El portavoz declinó hacer comentarios.",
+         "El Gobierno no subirá los impuestos."),
+    ],
+)
+def test_rejection_no_comment_and_negation_cues(lang: str, rejects: str, declines: str, negation: str) -> None:
+    assert speaker_rejects(first(rejects, lang)) and not noncommittal(first(rejects, lang))
+    assert noncommittal(first(declines, lang))
+    assert negated(negation, lang) and not negated(negation.replace(" keine ", " eine ").replace(" ne ", " ")
+                                                    .replace(" pas ", " ").replace(" no ", " "), lang)
+    sentence = first(declines, lang)
+    assert settle_stance(sentence.text, "oppose", sentence) == "neutral"
+
+
+# ---------------------------------------------------------------------------
+# Names
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "display"),
+    [
+        ("de", "Bundeskanzler Olaf Scholz", "Olaf Scholz"),
+        ("de", "Bundesgesundheitsminister Karl Lauterbach", "Karl Lauterbach"),
+        ("de", "CDU-Chef Friedrich Merz", "Friedrich Merz"),
+        ("de", "der Bundeskanzler Olaf Scholz", "Olaf Scholz"),
+        ("de", "die Bundesregierung", "Bundesregierung"),
+        ("fr", "le président Emmanuel Macron", "Emmanuel Macron"),
+        ("fr", "M. Dupont", "Dupont"),
+        ("fr", "Marine Le Pen", "Marine Le Pen"),  # "Le" is part of her name
+        ("es", "El presidente del Gobierno, Pedro Sánchez", "Pedro Sánchez"),
+        ("es", "la ministra Yolanda Díaz", "Yolanda Díaz"),
+        ("en", "Chancellor Olaf Scholz", "Chancellor Olaf Scholz"),  # English display names stay as they were
+    ],
+)
+def test_titles_are_stripped_per_language(lang: str, name: str, display: str) -> None:
+    assert strip_titles(name, lang) == display
+
+
+def test_one_person_across_languages_by_key() -> None:
+    """The corpus key drops every language's titles: one Scholz, whatever the article's language."""
+    keys = {person_key(n)[1] for n in ["Bundeskanzler Olaf Scholz", "Chancellor Olaf Scholz", "le chancelier Olaf Scholz",
+                                       "el canciller Olaf Scholz", "Olaf Scholz"]}
+    assert keys == {"olaf scholz"}
+    assert person_key("Marine Le Pen")[1] == "marine le pen" and person_key("Le Pen")[1] == "le pen"
+
+
+def test_canonical_actors_within_a_german_article() -> None:
+    text = "Bundeskanzler Olaf Scholz sprach. Scholz sagte, das Bundesgesundheitsministerium prüfe die Lage."
+    mapping, found = canonicalise(["Bundeskanzler Olaf Scholz", "Scholz", "das Bundesgesundheitsministerium"], text, "de")
+    assert mapping == {"Bundeskanzler Olaf Scholz": "Olaf Scholz", "Scholz": "Olaf Scholz",
+                       "das Bundesgesundheitsministerium": "Bundesgesundheitsministerium"}
+    assert {a.name: a.type for a in found} == {"Olaf Scholz": "person", "Bundesgesundheitsministerium": "government"}
+    assert actors.guess_type("Gewerkschaft Verdi", "de") == "organization"
