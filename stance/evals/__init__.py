@@ -13,9 +13,23 @@ Matching rules and metric keys: docs/evals.md.
 """
 
 from ._compare import Comparison, FixtureDiff, MetricDiff, PairChange, compare_reports, compare_runs
+from ._corpus import CORPUS_METRIC_DOCS, CorpusCell, CorpusClaimScore, CorpusScore, bcubed, gold_claim_map, score_corpus
 from ._errors import EvalError
 from ._extract import extract_and_score, extract_fixtures_with_gold_codebooks, gold_codebook
-from ._fixtures import Fixture, GoldActor, GoldClaim, GoldFile, GoldStance, gold_as_result, load_fixture, load_fixtures
+from ._fixtures import (
+    CORPUS_FILE,
+    CorpusClaim,
+    Fixture,
+    GoldActor,
+    GoldClaim,
+    GoldCorpus,
+    GoldFile,
+    GoldStance,
+    gold_as_result,
+    load_corpus,
+    load_fixture,
+    load_fixtures,
+)
 from ._gate import DEFAULT_GATE_METRICS, DEFAULT_MAX_DROP, GateViolation, check_gate, comparison_regressions, parse_mins
 from ._matching import (
     TEXT_MATCH_F1,
@@ -30,9 +44,13 @@ from ._matching import (
 from ._metrics import CI_KEYS, METRIC_DOCS, Counts, bootstrap_ci, compute_metrics, paired_bootstrap_diff
 from ._options import ScoreOptions
 from ._render import (
+    CORPUS_CLAIM_COLUMNS,
     claims_line,
     comparison_json,
     comparison_markdown,
+    corpus_claim_rows,
+    corpus_line,
+    fmt_corpus,
     fmt_metric,
     print_comparison,
     print_report,
@@ -45,11 +63,18 @@ from ._score import METRICS_FILE, EvalReport, FixtureScore, load_report, score_r
 
 __all__ = [
     "CI_KEYS",
+    "CORPUS_CLAIM_COLUMNS",
+    "CORPUS_FILE",
+    "CORPUS_METRIC_DOCS",
     "DEFAULT_GATE_METRICS",
     "DEFAULT_MAX_DROP",
     "METRICS_FILE",
     "METRIC_DOCS",
     "Comparison",
+    "CorpusCell",
+    "CorpusClaim",
+    "CorpusClaimScore",
+    "CorpusScore",
     "Counts",
     "EvalError",
     "EvalReport",
@@ -60,6 +85,7 @@ __all__ = [
     "GateViolation",
     "GoldActor",
     "GoldClaim",
+    "GoldCorpus",
     "GoldFile",
     "GoldStance",
     "MatchedPair",
@@ -72,11 +98,13 @@ __all__ = [
     "claim_token_f1",
     "claims_line",
     "TEXT_MATCH_F1",
+    "bcubed",
     "bootstrap_ci",
     "check_gate",
     "extract_and_score",
     "extract_fixtures_with_gold_codebooks",
     "gold_codebook",
+    "fmt_corpus",
     "fmt_metric",
     "compare_reports",
     "compare_runs",
@@ -84,8 +112,12 @@ __all__ = [
     "comparison_markdown",
     "comparison_regressions",
     "compute_metrics",
+    "corpus_claim_rows",
+    "corpus_line",
     "gold_as_result",
+    "gold_claim_map",
     "link_run",
+    "load_corpus",
     "load_fixture",
     "load_fixtures",
     "load_report",
@@ -98,6 +130,7 @@ __all__ = [
     "print_report",
     "report_json",
     "report_markdown",
+    "score_corpus",
     "score_results",
     "score_run",
     "violations_text",

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ._corpus import CORPUS_METRIC_DOCS
 from ._errors import EvalError
 from ._matching import PairRef
 from ._metrics import CI_KEYS, LOWER_IS_BETTER, METRIC_DOCS, compute_metrics, paired_bootstrap_diff, pool
@@ -73,6 +74,10 @@ class Comparison(BaseModel):
     stance_fixed: list[PairChange] = Field(default_factory=list, description="matched by both; B's label right, A's wrong")
     stance_broken: list[PairChange] = Field(default_factory=list, description="matched by both; A's label right, B's wrong")
     warnings: list[str] = Field(default_factory=list)
+    corpus: list[MetricDiff] = Field(
+        default_factory=list,
+        description="corpus metrics of A and B (both scored against a corpus.json); one number per run, so no interval",
+    )
 
     def metrics_of(self, side: Literal["a", "b"]) -> dict[str, float | None]:
         """One run's pooled metrics over the shared fixtures, as the metric rows hold them."""
@@ -80,7 +85,8 @@ class Comparison(BaseModel):
 
 
 # No better or worse: counts, cache use, and lengths and shares that should come near the gold's rather than grow or shrink.
-_NO_DIRECTION = frozenset({"n_pred", "n_gold", "cached_rate", "claim_words", "gold_claim_words", "gold_multi_actor_share"})
+_NO_DIRECTION = frozenset({"n_pred", "n_gold", "cached_rate", "claim_words", "gold_claim_words", "gold_multi_actor_share",
+                           "corpus_cells", "corpus_gold_pairs"})
 
 
 def _verdict(metric: str, diff: float | None, ci: tuple[float, float] | None) -> str:
@@ -147,6 +153,18 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
         for k2, m in ma_pairs.items():
             if k2 not in mb_pairs:
                 lost.append(PairChange(fixture=n, gold=m.gold, pred=m.pred))
+    corpus = []
+    if a.corpus is not None and b.corpus is not None:
+        if a.corpus.grouping.split(",")[0] != b.corpus.grouping.split(",")[0]:
+            warnings.append(f"the runs' claims were grouped differently ({a.corpus.grouping} / {b.corpus.grouping})")
+        if a.corpus.sha256 != b.corpus.sha256:
+            warnings.append("the runs were scored against different corpus.json files; their corpus metrics differ in gold")
+        for k in CORPUS_METRIC_DOCS:
+            va, vb = a.corpus.metrics.get(k), b.corpus.metrics.get(k)
+            d = vb - va if va is not None and vb is not None else None
+            corpus.append(MetricDiff(metric=k, a=va, b=vb, diff=d, verdict=_verdict(k, d, None)))
+    elif (a.corpus is None) != (b.corpus is None):
+        warnings.append(f"only {label_a if a.corpus is not None else label_b} has corpus metrics; rescore both with the same fixtures")
     return Comparison(
         a=label_a,
         b=label_b,
@@ -166,6 +184,7 @@ def compare_reports(a: EvalReport, b: EvalReport, *, label_a: str = "A", label_b
         stance_fixed=fixed,
         stance_broken=broken,
         warnings=warnings,
+        corpus=corpus,
     )
 
 

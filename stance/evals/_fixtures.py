@@ -172,6 +172,52 @@ def load_fixtures(fixtures_dir: str | Path) -> list[Fixture]:
     return [load_fixture(p) for p in paths]
 
 
+CORPUS_FILE = "corpus.json"
+
+
+class CorpusClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, description="stable id that gold claims name in corpus_id")
+    text: str = Field(min_length=1, description="the recurring claim as one proposition")
+
+
+class GoldCorpus(BaseModel):
+    """A fixture folder's ``corpus.json``: the claims that recur across its articles (FORMAT.md, corpus layer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str = ""
+    claims: list[CorpusClaim] = Field(min_length=1)
+    sha256: str = Field("", exclude=True, description="sha256 of the file's bytes (set when loaded)")
+
+    def text(self, claim_id: str) -> str:
+        return next(c.text for c in self.claims if c.id == claim_id)
+
+
+def load_corpus(fixtures_dir: str | Path, fixtures: list[Fixture]) -> GoldCorpus | None:
+    """The folder's ``corpus.json`` (None when it has none), checked against the fixtures' ``corpus_id``s."""
+    path = Path(fixtures_dir) / CORPUS_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = path.read_bytes()
+        corpus = GoldCorpus.model_validate_json(data)
+    except OSError as e:
+        raise EvalError(f"{path}: cannot read: {e.strerror or e}") from e
+    except ValidationError as e:
+        lines = [f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in e.errors()]
+        raise EvalError(f"{path}: not a valid corpus file:\n  " + "\n  ".join(lines[:10])) from e
+    ids = [c.id for c in corpus.claims]
+    problems = [f"claim id {i!r} repeated" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    problems += [f"{f.gold.article} claim {c.id}: corpus_id {c.corpus_id!r} is not in {CORPUS_FILE}"
+                 for f in fixtures for c in f.gold.claims if c.corpus_id is not None and c.corpus_id not in ids]
+    if problems:
+        raise EvalError(f"{path}: invalid corpus layer:\n  " + "\n  ".join(problems))
+    corpus.sha256 = hashlib.sha256(data).hexdigest()
+    return corpus
+
+
 def fixtures_digest(fixtures: list[Fixture]) -> str:
     """One hash over every fixture's text and gold: tells whether two reports used the same gold."""
     h = hashlib.sha256()

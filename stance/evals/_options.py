@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from stance.corpus import Method
+
 Mode = Literal["open", "codebook"]
 
 
@@ -41,6 +43,12 @@ class ScoreOptions(BaseModel):
         ge=1,
         description="Both claim texts need at least this many word tokens for the paraphrase "
         "rule (token_set_ratio is 1.0 whenever one token set contains the other).",
+    )
+    corpus_method: Method = Field(
+        "auto",
+        description="How the run's claims are grouped across articles for the corpus metrics: "
+        "stance.corpus.load_run's method (auto: the run's claim map from `stance claims` when it has one, "
+        "else embedding or lexical merging).",
     )
     bootstrap_resamples: int = Field(1000, ge=0, description="Bootstrap resamples over fixtures (0: no CIs).")
     confidence: float = Field(0.95, gt=0.0, lt=1.0, description="Confidence level of the intervals.")

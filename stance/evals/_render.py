@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ._compare import Comparison, PairChange
+from ._corpus import CORPUS_RATE_KEYS, CorpusScore
 from ._gate import GateViolation
 from ._metrics import COUNT_KEYS, METRIC_DOCS
 from ._score import EvalReport
@@ -74,6 +75,37 @@ def claims_line(m: Mapping[str, float | int | None]) -> str:
             f"neutral {fmt_metric('neutral_recall', m.get('neutral_recall'))}")
 
 
+def fmt_corpus(metric: str, value: float | int | None, signed: bool = False) -> str:
+    """A corpus metric as text: rates with three decimals, counts as integers."""
+    if value is None:
+        return "–"
+    sign = "+" if signed else ""
+    return f"{value:{sign}.3f}" if metric in CORPUS_RATE_KEYS else f"{value:{sign}.0f}"
+
+
+def corpus_line(c: CorpusScore) -> str:
+    """The corpus metrics (issue 16) in one line: do the run's claim groups and table match the gold's corpus layer?"""
+    m = c.metrics
+    return (f"corpus: {len(c.claims)} recurring claims, grouped by {c.grouping} · claim groups B-cubed "
+            f"P {fmt_corpus('claim_bcubed_precision', m.get('claim_bcubed_precision'))} "
+            f"R {fmt_corpus('claim_bcubed_recall', m.get('claim_bcubed_recall'))} "
+            f"F1 {fmt_corpus('claim_bcubed_f1', m.get('claim_bcubed_f1'))} "
+            f"({fmt_corpus('corpus_pairs', m.get('corpus_pairs'))} of "
+            f"{fmt_corpus('corpus_gold_pairs', m.get('corpus_gold_pairs'))} gold pairs matched) · cells "
+            f"{fmt_corpus('corpus_cells_reproduced', m.get('corpus_cells_reproduced'))} of "
+            f"{fmt_corpus('corpus_cells', m.get('corpus_cells'))} reproduced "
+            f"({fmt_corpus('corpus_cell_share', m.get('corpus_cell_share'))})")
+
+
+CORPUS_CLAIM_COLUMNS = ("claim", "articles", "gold pairs", "matched", "run claims", "column", "cells")
+
+
+def corpus_claim_rows(c: CorpusScore) -> list[tuple[str, ...]]:
+    """Per recurring claim: where its matched pairs went, the run claim read as its column (¬: read reversed), cells."""
+    return [(x.id, str(x.articles), str(x.gold_pairs), str(x.matched), str(len(x.run_groups)),
+             ("¬" if x.column_flip else "") + (x.column or "–"), f"{x.reproduced}/{x.cells}") for x in c.claims]
+
+
 def _md_escape(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
@@ -104,7 +136,18 @@ def report_renderable(report: EvalReport) -> Group:
     for f in report.fixtures:
         per.add_row(f.name, f.status, str(f.counts.n_gold), str(f.counts.n_pred), str(f.counts.tp),
                     *(fmt_metric(k, f.metrics.get(k)) for k in cols))
-    parts: list = [Text(_provenance(report), style="dim"), Text(claims_line(o.micro)), overall, per]
+    parts: list = [Text(_provenance(report), style="dim"), Text(claims_line(o.micro))]
+    if report.corpus is not None:
+        parts.append(Text(corpus_line(report.corpus)))
+    parts += [overall, per]
+    if report.corpus is not None:
+        cor = Table(title="Corpus: recurring claims (column: the run claim read as it, ¬ reversed)", title_justify="left",
+                    box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+        for col in CORPUS_CLAIM_COLUMNS:
+            cor.add_column(col, justify="left" if col in ("claim", "column") else "right", no_wrap=True)
+        for row in corpus_claim_rows(report.corpus):
+            cor.add_row(*row)
+        parts.append(cor)
     for line in report.not_scored:
         parts.append(Text(f"not scored: {line}", style="yellow"))
     for line in report.warnings:
@@ -120,8 +163,10 @@ def report_markdown(report: EvalReport) -> str:
     """The report as Markdown tables."""
     level = f"{report.options.confidence:.0%} CI"
     o = report.overall
-    lines = ["## Eval report", "", _md_escape(_provenance(report)), "", claims_line(o.micro), "",
-             f"| metric | micro | {level} | macro |", "|---|---:|---:|---:|"]
+    lines = ["## Eval report", "", _md_escape(_provenance(report)), "", claims_line(o.micro), ""]
+    if report.corpus is not None:
+        lines += [_md_escape(corpus_line(report.corpus)), ""]
+    lines += [f"| metric | micro | {level} | macro |", "|---|---:|---:|---:|"]
     for k in METRIC_DOCS:
         lines.append(f"| {k} | {fmt_metric(k, o.micro.get(k))} | {_ci(k, o.ci.get(k))} | "
                      f"{'' if k in COUNT_KEYS else fmt_metric(k, o.macro.get(k))} |")
@@ -131,6 +176,10 @@ def report_markdown(report: EvalReport) -> str:
     for f in report.fixtures:
         vals = " | ".join(fmt_metric(k, f.metrics.get(k)) for k in _PER_FIXTURE)
         lines.append(f"| {_md_escape(f.name)} | {f.status} | {f.counts.n_gold} | {f.counts.n_pred} | {f.counts.tp} | {vals} |")
+    if report.corpus is not None:
+        lines += ["", "### Corpus: recurring claims (column: the run claim read as it, ¬ reversed)", "",
+                  "| " + " | ".join(CORPUS_CLAIM_COLUMNS) + " |", "|---|---:|---:|---:|---:|---|---:|"]
+        lines += ["| " + " | ".join(_md_escape(v) for v in row) + " |" for row in corpus_claim_rows(report.corpus)]
     if report.not_scored or report.warnings:
         lines.append("")
         lines += [f"- not scored: {_md_escape(x)}" for x in report.not_scored]
@@ -168,7 +217,17 @@ def comparison_renderable(cmp: Comparison, max_examples: int = 5) -> Group:
         per.add_row(f.name, fmt_metric("pair_f1", f.a), fmt_metric("pair_f1", f.b), fmt_metric("pair_f1", f.diff, True),
                     Text(f.outcome, style={"win": "green", "loss": "red", "tie": "dim"}[f.outcome]),
                     fmt_metric("text_pair_f1", f.text_a), fmt_metric("text_pair_f1", f.text_b))
-    parts: list = [Text(f"A {claims_line(cmp.metrics_of('a'))}"), Text(f"B {claims_line(cmp.metrics_of('b'))}"), t, per]
+    parts: list = [Text(f"A {claims_line(cmp.metrics_of('a'))}"), Text(f"B {claims_line(cmp.metrics_of('b'))}"), t]
+    if cmp.corpus:
+        cor = Table(title="Corpus (one number per run: no interval)", title_justify="left", box=box.SIMPLE_HEAD,
+                    pad_edge=False, padding=(0, 1, 0, 0))
+        for col in ("metric", "A", "B", "B − A", ""):
+            cor.add_column(col, justify="left" if col in ("metric", "") else "right", no_wrap=True)
+        for m in cmp.corpus:
+            cor.add_row(m.metric, fmt_corpus(m.metric, m.a), fmt_corpus(m.metric, m.b), fmt_corpus(m.metric, m.diff, True),
+                        Text(m.verdict, style=style[m.verdict]))
+        parts.append(cor)
+    parts.append(per)
     for title, items in (("Pairs gained (B matches, A does not)", cmp.gained),
                          ("Pairs lost (A matches, B does not)", cmp.lost)):
         if items:
@@ -203,6 +262,10 @@ def comparison_markdown(cmp: Comparison, max_examples: int = 10) -> str:
     for m in cmp.metrics:
         lines.append(f"| {m.metric} | {fmt_metric(m.metric, m.a)} | {fmt_metric(m.metric, m.b)} | {fmt_metric(m.metric, m.diff, True)} | "
                      f"{_ci(m.metric, m.ci, True)} | {m.verdict} |")
+    if cmp.corpus:
+        lines += ["", "### Corpus (one number per run: no interval)", "", "| metric | A | B | B − A | |", "|---|---:|---:|---:|---|"]
+        lines += [f"| {m.metric} | {fmt_corpus(m.metric, m.a)} | {fmt_corpus(m.metric, m.b)} | "
+                  f"{fmt_corpus(m.metric, m.diff, True)} | {m.verdict} |" for m in cmp.corpus]
     lines += ["", f"### Per fixture (pair_f1): B wins {cmp.wins}, loses {cmp.losses}, ties {cmp.ties}", "",
               "| fixture | A | B | B − A | | text_pair_f1 A | text_pair_f1 B |", "|---|---:|---:|---:|---|---:|---:|"]
     for f in cmp.per_fixture:

@@ -18,11 +18,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from stance._gc import gc_paused
+from stance.corpus import ExportError, load_run
 from stance.files import write_atomic
 from stance.results import STANCE_LABELS, ArticleResult, FailureRecord
 
+from ._corpus import CorpusScore, score_corpus
 from ._errors import EvalError
-from ._fixtures import Fixture, fixtures_digest, load_fixtures
+from ._fixtures import CORPUS_FILE, Fixture, fixtures_digest, load_corpus, load_fixtures
 from ._matching import TEXT_MATCH_F1, FixtureMatch, MatchedPair, PairRef, claim_token_f1, match_fixture
 from ._metrics import CI_KEYS, Counts, Metrics, bootstrap_ci, compute_metrics, macro, pool
 from ._options import Mode, ScoreOptions
@@ -73,6 +75,9 @@ class EvalReport(BaseModel):
     not_scored: list[str] = Field(default_factory=list, description="fixtures without a result, and why")
     unmatched_results: list[str] = Field(default_factory=list, description="run articles that are no fixture")
     warnings: list[str] = Field(default_factory=list)
+    corpus: CorpusScore | None = Field(
+        None, description="claim groups and the actor x claim table against the folder's corpus.json (when it has one)"
+    )
 
     def fixture(self, name: str) -> FixtureScore:
         for f in self.fixtures:
@@ -236,11 +241,24 @@ def score_run(
 
     Needs only ``RUN/results/*.json`` (ArticleResult) and optionally
     ``RUN/failures/*.json`` and ``RUN/manifest.json``; makes no model calls.
+    When the fixtures folder holds ``corpus.json``, the report's ``corpus``
+    scores the run's claim groups (its claim map or export's merging, with
+    ``claims.csv`` corrections) against it.
     """
     fixtures = load_fixtures(fixtures_dir)
+    corpus = load_corpus(fixtures_dir, fixtures)
     run = read_scored_run(run_dir)
     linked = link_run(fixtures, run)
     report = score_results(fixtures, linked.results, linked.failures, options)
+    if corpus is not None:
+        try:
+            corpus_run = load_run(run_dir, method=report.options.corpus_method)
+        except ExportError as e:
+            raise EvalError(f"corpus metrics: {e}") from e
+        report.corpus = score_corpus(
+            fixtures, corpus, {s.name: s.matched for s in report.fixtures},
+            {name: r.article.id for name, r in linked.results.items()}, corpus_run,
+            corpus_file=str(Path(fixtures_dir) / CORPUS_FILE))
     info, run_warnings = run_info(run)
     report.run = info
     report.fixtures_dir = str(fixtures_dir)

@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from stance.evals import (
     CI_KEYS,
+    CORPUS_CLAIM_COLUMNS,
+    CORPUS_METRIC_DOCS,
     METRIC_DOCS,
     TEXT_MATCH_F1,
     Comparison,
@@ -18,6 +20,9 @@ from stance.evals import (
     EvalReport,
     claim_token_f1,
     claims_line,
+    corpus_claim_rows,
+    corpus_line,
+    fmt_corpus,
     fmt_metric,
     load_report,
     score_run,
@@ -216,7 +221,23 @@ def render_eval_html(report: EvalReport, *, fixtures_dir: Path | str | None = No
         run=run, metrics=metrics, fixtures=fixtures, per_fixture=_per_fixture_rows(report),
         legend=OUTCOME_LEGEND["eval"], fixtures_dir=str(folder) if folder else None,
         level=f"{report.options.confidence:.0%}", data_json=json_for_script(page.data), claims=claims_line(o.micro),
+        corpus=_corpus_view(report),
     )
+
+
+def _corpus_view(report: EvalReport) -> dict[str, Any] | None:
+    """The corpus metrics, recurring claims and gold cells for the page (None: no corpus.json was scored)."""
+    c = report.corpus
+    if c is None:
+        return None
+    return {
+        "line": corpus_line(c), "file": c.file,
+        "metrics": [{"key": k, "value": fmt_corpus(k, c.metrics.get(k)), "doc": doc} for k, doc in CORPUS_METRIC_DOCS.items()],
+        "columns": CORPUS_CLAIM_COLUMNS, "claims": corpus_claim_rows(c),
+        "texts": {x.id: x.text for x in c.claims},
+        "cells": [{"actor": x.actor, "claim": x.claim, "gold": x.gold, "run_actor": x.run_actor or "–",
+                   "run_claim": x.run_claim or "–", "run": x.run or "–", "ok": x.reproduced} for x in c.cells],
+    }
 
 
 def _interval(metric: str, ci: tuple[float, float] | None) -> str:
@@ -332,6 +353,8 @@ def render_compare_html(cmp: Comparison, report_a: EvalReport | None = None,
         legend=OUTCOME_LEGEND["compare"], fixtures_dir=str(folder) if folder else None,
         level=f"{cmp.options.confidence:.0%}", data_json=json_for_script(page.data),
         claims={"A": claims_line(cmp.metrics_of("a")), "B": claims_line(cmp.metrics_of("b"))},
+        corpus=[{"key": m.metric, "a": fmt_corpus(m.metric, m.a), "b": fmt_corpus(m.metric, m.b),
+                 "diff": fmt_corpus(m.metric, m.diff, signed=True), "verdict": m.verdict} for m in cmp.corpus],
         counts={"gained": len(cmp.gained), "lost": len(cmp.lost), "fixed": len(cmp.stance_fixed),
                 "broken": len(cmp.stance_broken)},
     )
