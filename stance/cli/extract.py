@@ -14,8 +14,10 @@ from rich.console import Console
 from stance.cli.options import (
     AlsoOpenOpt,
     BaseUrlOpt,
+    ClaimsInOpt,
     CodebookOpt,
     ConfigOpt,
+    LanguageOpt,
     ModelOpt,
     NoCacheOpt,
     PromptOpt,
@@ -84,6 +86,8 @@ def extract(
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
     also_open: AlsoOpenOpt = False,
+    language: LanguageOpt = None,
+    claims_in: ClaimsInOpt = None,
     engine: Annotated[
         EngineChoice,
         typer.Option("--engine", help="local: worker threads here. ray: an actor per node of a Ray cluster, "
@@ -110,7 +114,8 @@ def extract(
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None,
-                             speaker=(speaker.strip() or None) if speaker is not None else None)
+                             speaker=(speaker.strip() or None) if speaker is not None else None,
+                             language=language, claims_in=claims_in)
     _check_mode(settings)
     missing = [str(p) for p in inputs if not os.path.lexists(p)]
     if missing:

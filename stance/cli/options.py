@@ -26,6 +26,16 @@ CodebookOpt = Annotated[
     typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; stance docs codebook)."),
 ]
 AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook: also run open extraction, return both.")]
+LanguageOpt = Annotated[
+    Optional[str],
+    typer.Option("--language", help="The articles' language, an ISO 639-1 code (en, de, fr, es; default: detected per "
+                                    "article). Its word lists drive the rule pass (stance docs languages)."),
+]
+ClaimsInOpt = Annotated[
+    Optional[str],
+    typer.Option("--claims-in", help="Language the model writes claims in, e.g. en for a corpus that mixes languages "
+                                     "(default: each article's own). Needs a prompt that writes claims (--prompt extract)."),
+]
 
 
 def settings_from(config: Optional[Path], **overrides: object) -> Settings:

@@ -22,6 +22,7 @@ from stance.config import Settings
 from stance.extraction.merging import attribute_to_author
 from stance.model.errors import LLMError
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, PromptInfo, Provenance, Usage
+from stance.text.languages import DEFAULT, detect_language
 from stance.text.sentences import Sentence, split_sentences
 
 if TYPE_CHECKING:  # the client imports openai (~0.4 s); only a caller that extracts needs it
@@ -96,15 +97,22 @@ class SplitArticle:
     sentences: list[Sentence]
     headline: bool
     author: str | None = None
+    language: str = DEFAULT  # ISO 639-1 (ArticleInfo.language): whose word lists the rule pass reads
 
 
-def split_article(text: str, author: str | None = None) -> SplitArticle:
-    """Sentences of ``text``; raises ``ExtractionError('empty')`` when there are none."""
-    sentences = split_sentences(text)
+def split_article(text: str, author: str | None = None, language: str = DEFAULT) -> SplitArticle:
+    """Sentences of ``text`` by ``language``'s rules; raises ``ExtractionError('empty')`` when there are none."""
+    sentences = split_sentences(text, language)
     if not sentences:
         raise ExtractionError("empty", "the article has no text")
     # FORMAT: first line = headline
-    return SplitArticle(text=text, sentences=sentences, headline="\n" in text.strip(), author=author or None)
+    return SplitArticle(text=text, sentences=sentences, headline="\n" in text.strip(), author=author or None,
+                        language=language)
+
+
+def with_language(article: ArticleInfo, text: str, settings: Settings) -> ArticleInfo:
+    """The article with its language: ``settings.language`` (--language) if given, else detected from ``text``."""
+    return article.model_copy(update={"language": settings.language or detect_language(text)})
 
 
 @dataclass(frozen=True)
@@ -130,8 +138,8 @@ class AuthoredPlan:
 
 def plan_article(mode: Mode, text: str, article: ArticleInfo, settings: Settings) -> tuple[ArticleInfo, ArticlePlan]:
     """The article as its result will record it (``with_author``) and ``mode``'s plan for it."""
-    article = with_author(article, settings)
-    split = split_article(text, author=article.author)
+    article = with_language(with_author(article, settings), text, settings)
+    split = split_article(text, author=article.author, language=article.language or DEFAULT)
     plan = mode.plan(split)
     return article, AuthoredPlan(plan, split, article.author) if article.author else plan
 

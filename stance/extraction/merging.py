@@ -92,7 +92,8 @@ def used_actors(actors: list[Actor], claims: Sequence[Claim]) -> list[Actor]:
 
 def merge_stances(text: str, statements: Sequence[PointedStatement], index: ClaimIndex) -> tuple[list[Actor], list[Claim]]:
     """Canonical actors (named in the order given), then stances added in sentence order, grouped by ``index``."""
-    mapping, actors = canonicalise([s.who for s in statements], text)
+    language = statements[0].sentence.lang if statements else "en"  # the article's: whose titles are stripped
+    mapping, actors = canonicalise([s.who for s in statements], text, language)
     for st in sorted(statements, key=lambda s: s.sentence.n):
         actor = mapping.get(st.who.strip(), st.who.strip())
         claim = index.claim_for(st)

@@ -27,4 +27,5 @@ def load_mode(settings: Settings, *, codebook: Codebook | None = None, prompt: P
         return CodebookMode(load_codebook_prompt(settings, codebook), settings.chunk_tokens, settings.window_candidates)
     if settings.also_open:
         raise CodebookError("--also-open needs a codebook (--codebook FILE)")
-    return OpenMode(prompt or load_prompt(settings.prompt_name, settings.prompts_dir), settings.window_candidates)
+    return OpenMode(prompt or load_prompt(settings.prompt_name, settings.prompts_dir), settings.window_candidates,
+                    claims_in=settings.claims_in)

@@ -20,7 +20,7 @@ from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
 from stance.extraction.sharing import share_claims
 from stance.extraction.pointing import POINTER_TRUST, repoint
-from stance.extraction.prompts import Prompt
+from stance.extraction.prompts import Prompt, PromptError, claims_note
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
     find_candidates,
@@ -226,16 +226,21 @@ class OpenPlan:
         return merge_statements(self.article.text, statements)
 
     def params(self, response_format: str) -> dict[str, object]:
+        claims_in = {"claims_in": self.mode.claims_in} if self.mode.claims_in else {}  # results say so only when set
         return {"windows": len(self.windows), "candidate_sentences": len(self.candidates),
-                "response_format": response_format}
+                "response_format": response_format, **claims_in}
 
 
 class OpenMode:
     """Open extraction with one prompt folder; ``window_candidates`` candidate sentences per request."""
 
-    def __init__(self, prompt: Prompt, window_candidates: int) -> None:
+    def __init__(self, prompt: Prompt, window_candidates: int, claims_in: str | None = None) -> None:
+        if claims_in and prompt.answer_shape is PointerAnswer:
+            raise PromptError(f"--claims-in needs a prompt where the model writes the claims (--prompt extract): "
+                              f"with {prompt.name} the claims are the article's own sentences")
         self.prompt = prompt
         self.window_candidates = window_candidates
+        self.claims_in = claims_in  # the language claims are written in; None: each article's own
         self.example_claims = {  # a small model echoing an example back is not a claim of the article
             norm_claim(st.claim)
             for ex in prompt.examples
@@ -252,12 +257,15 @@ class OpenMode:
         candidates = find_candidates(sentences, headline=headline)
         windows = candidate_windows(sentences, candidates, self.window_candidates)
         headline_text = sentences[0].text if headline else None
+        # "" for an English news article: its messages stay as they were. A pointer answer writes no claim.
+        note = "" if self.prompt.answer_shape is PointerAnswer else claims_note(article.language, self.claims_in)
         requests = []
         for window in windows:
             lines = render_lines([*window.context, *window.sentences], window.candidates, headline_text)
             answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2), self.prompt.answer_shape)
             cited = [s for s in window.sentences if s.n in window.candidates]
-            requests.append(Request(messages=self.prompt.messages(lines), answer_model=answer_model, sentences=cited))
+            requests.append(Request(messages=self.prompt.messages(lines, context_note=note), answer_model=answer_model,
+                                    sentences=cited))
         continued = quotation_continuations(sentences, headline=headline)
         return OpenPlan(article=article, windows=windows, requests=requests, candidates=candidates,
                         continued=continued, mode=self)

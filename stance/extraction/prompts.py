@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from stance.extraction.answers import AnswerShape, ModelAnswer, answer_shape_of
 from stance.text.attribution import find_candidates, render_lines
+from stance.text.languages import language_name
 from stance.text.sentences import split_sentences
 
 PROMPT_FILES = ("system.j2", "user.j2", "examples.json")
@@ -54,6 +55,20 @@ def author_note(author: str | None) -> str:
         f'This document speaks for {author}: "I", "we", "my" and "our" in it are {author}. For their statements '
         f'write "who": "{author}", unless the sentence quotes or names someone else as the speaker.'
     )
+
+
+def claims_note(article_language: str, claims_in: str | None) -> str:
+    """What the model is told about the language of the claims it writes (part of the ``context_note``).
+
+    Claims are in the article's language unless ``claims_in`` (--claims-in en) says otherwise. "" for an
+    English article with English claims, so its messages, and their cache keys, stay as they were.
+    """
+    target = claims_in or article_language
+    if target == article_language == "en":
+        return ""
+    if target == article_language:
+        return f"Write each claim in {language_name(target)}, the language of the article."
+    return f"The article is in {language_name(article_language)}. Write each claim in {language_name(target)}."
 
 
 def default_prompts_dir() -> Path:

@@ -218,6 +218,8 @@ class _Batch:
             if (
                 result is not None and result.article.id == article.id and result.article.sha256 == article.sha256
                 and result.article.author == with_author(article.info, self.settings).author
+                and self.settings.language in (None, result.article.language)  # --language changed: redo
+                and result.provenance.params.get("claims_in") == self.settings.claims_in
                 and result.provenance.model == self.model and result.provenance.prompt.hash == self.prompt.hash
             ):
                 if name in failure_names:  # killed between writing the result and removing the failure
