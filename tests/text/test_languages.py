@@ -256,3 +256,26 @@ def test_canonical_actors_within_a_german_article() -> None:
                        "das Bundesgesundheitsministerium": "Bundesgesundheitsministerium"}
     assert {a.name: a.type for a in found} == {"Olaf Scholz": "person", "Bundesgesundheitsministerium": "government"}
     assert actors.guess_type("Gewerkschaft Verdi", "de") == "organization"
+
+
+def test_english_names_keep_their_corpus_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other languages' title words count for every article, but never cut an English name: every actor name
+    and alias in the dev and eval fixtures gets the key it gets from the English words alone ("Frances
+    Lindqvist" keeps "Frances", though francés is Spanish for French)."""
+    import json
+
+    from support.paths import DEV, REPO
+
+    gold = [*DEV.glob("*.gold.json"), *(REPO / "evals" / "fixtures").glob("*.gold.json")]
+    people = {n for path in gold for actor in json.loads(path.read_text(encoding="utf-8"))["actors"]
+              for n in [actor["name"], *actor.get("aliases", [])]}
+    people |= {"Frances Lindqvist", "Don Johnson", "Reina Smith", "Dona Edwards", "China Miéville", "Le Pen"}
+    every_language = {n: person_key(n) for n in people}
+    monkeypatch.setattr(names, "TITLE_WORDS", rules("en").names.title_words)
+    monkeypatch.setattr(names, "TITLE_SUFFIXES", ())
+    monkeypatch.setattr(names, "ARTICLES", frozenset())
+    person_key.cache_clear()
+    try:
+        assert {n: person_key(n) for n in people} == every_language
+    finally:
+        person_key.cache_clear()
