@@ -78,6 +78,8 @@ def test_the_wheel_holds_every_package_the_prompts_and_the_report_templates(whee
     templates = {p.relative_to(REPO).as_posix() for p in (REPO / "stance" / "report" / "templates").iterdir()}
     assert {"stance/prompts/extract/system.j2", "stance/prompts/codebook/examples.json"} <= prompts
     assert prompts <= names and templates <= names
+    word_lists = {p.relative_to(REPO).as_posix() for p in (REPO / "stance" / "text" / "languages").glob("*.toml")}
+    assert {"stance/text/languages/en.toml", "stance/text/languages/de.toml"} <= word_lists <= names
 
 
 def test_installed_wheel_extracts_a_file_from_an_empty_folder(fresh_venv: Path, fake_openai: FakeOpenAI,
