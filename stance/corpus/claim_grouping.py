@@ -35,10 +35,10 @@ from stance.corpus.claim_map import ClaimMap, MapMember, RecurringClaim
 from stance.corpus.claim_merge import NEGATIONS, claim_tokens
 from stance.model import embeddings as _embeddings
 from stance.results import ArticleResult
-from stance.text.propositions import different_propositions, proper_nouns, strip_negation
+from stance.text.propositions import different_propositions, name_words, proper_nouns, strip_negation
 
-DEFAULT_MAP_EMBEDDING_THRESHOLD = 0.72
-DEFAULT_MAP_LEXICAL_THRESHOLD = 0.6
+DEFAULT_MAP_EMBEDDING_THRESHOLD = 0.65
+DEFAULT_MAP_LEXICAL_THRESHOLD = 0.65
 SAME_ARTICLE_THRESHOLD = 0.9  # two claims of one article join only when this similar
 NEIGHBOURS = 30  # nearest texts looked at per text
 LINKS = 8  # a text's similarity to a group: its mean over the group's members most similar to it
@@ -78,7 +78,8 @@ def build_claim_map(
     nodes = _distinct_texts(results)
     space: _Space = _EmbeddingSpace(nodes) if used == "embedding" else _LexicalSpace(nodes)
     names = {name for r in results for actor in r.actors for name in (actor.name, *actor.aliases)}
-    groups = _group(nodes, space, threshold, proper_nouns((n.text for n in nodes), names))
+    guard = _Guard(proper_nouns((n.text for n in nodes), names), name_words(names))
+    groups = _group(nodes, space, threshold, guard)
     created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return ClaimMap(
         method=used, threshold=threshold, created=created,
@@ -192,7 +193,18 @@ class _LexicalSpace(_Space):
         return [len(a & self.bags[j]) / ((len(a) * len(self.bags[j])) ** 0.5) if a and self.bags[j] else 0.0 for j in members]
 
 
-def _group(nodes: Sequence[_Text], space: _Space, threshold: float, vocabulary: frozenset[str]) -> list[list[int]]:
+@dataclass(frozen=True)
+class _Guard:
+    """What ``different_propositions`` needs from the run: names in its claims, and its actors' names."""
+
+    vocabulary: frozenset[str]
+    parties: frozenset[str]
+
+    def apart(self, a: str, b: str) -> bool:
+        return different_propositions(a, b, self.vocabulary, self.parties) is not None
+
+
+def _group(nodes: Sequence[_Text], space: _Space, threshold: float, guard: _Guard) -> list[list[int]]:
     """Average linkage to the nearest members: texts with the densest neighbourhoods first; each joins the
     group (among its neighbours' groups) whose ``LINKS`` most similar members it is most similar to on
     average, when that average reaches ``threshold`` and no guard forbids it; else it starts a group.
@@ -211,7 +223,7 @@ def _group(nodes: Sequence[_Text], space: _Space, threshold: float, vocabulary: 
             score = sum(sims) / len(sims)
             if score >= threshold:
                 scored.append((-score, g))
-        best = next((g for _, g in sorted(scored) if _may_join(i, g, nodes, space, members, by_article, vocabulary)), -1)
+        best = next((g for _, g in sorted(scored) if _may_join(i, g, nodes, space, members, by_article, guard)), -1)
         if best < 0:
             best = len(members)
             members.append([])
@@ -225,7 +237,7 @@ def _group(nodes: Sequence[_Text], space: _Space, threshold: float, vocabulary: 
 
 def _may_join(
     i: int, g: int, nodes: Sequence[_Text], space: _Space, members: list[list[int]],
-    by_article: list[dict[str, list[int]]], vocabulary: frozenset[str],
+    by_article: list[dict[str, list[int]]], guard: _Guard,
 ) -> bool:
     """No guard keeps text ``i`` out of group ``g``: checked against the group's first text and the members
     most similar to ``i``; a member from an article ``i`` is in must be near-identical to it."""
@@ -236,7 +248,7 @@ def _may_join(
     sims = space.similarities(i, group)
     closest = sorted(range(len(group)), key=lambda k: -sims[k])[:GUARD_CHECKS]
     check = {group[0], *(group[k] for k in closest)}
-    return all(different_propositions(nodes[i].core, nodes[j].core, vocabulary) is None for j in check)
+    return not any(guard.apart(nodes[i].core, nodes[j].core) for j in check)
 
 
 def _recurring(nodes: Sequence[_Text], group: list[int], space: _Space) -> RecurringClaim:

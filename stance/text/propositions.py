@@ -106,6 +106,11 @@ def _normalise_names(text: str) -> str:
     return low
 
 
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The folded capitalised words of names ("the United States" -> us; "Ali Bagheri" -> ali, bagheri)."""
+    return frozenset(_key(w) for name in names for w in _WORD.findall(_names_written_alike(name)) if w[:1].isupper()) - {"the"}
+
+
 def proper_nouns(texts: Iterable[str], names: Iterable[str] = ()) -> frozenset[str]:
     """Words written capitalised in the middle of a claim and never in lower case (folded), over a run's claims,
     plus the capitalised words of ``names`` (the run's actors).
@@ -113,8 +118,7 @@ def proper_nouns(texts: Iterable[str], names: Iterable[str] = ()) -> frozenset[s
     A claim's first word is capitalised anyway; it counts as a name only when
     this vocabulary holds it ("Russia should ..." yes, "Prices will ..." no).
     """
-    upper: set[str] = {_key(w) for name in names for w in _WORD.findall(_names_written_alike(name)) if w[:1].isupper()}
-    upper.discard("the")
+    upper: set[str] = set(name_words(names))
     lower: set[str] = set()
     for text in texts:
         for i, word in enumerate(_WORD.findall(text)):
@@ -172,11 +176,16 @@ def _mentions(group: frozenset[str], names: Sequence[frozenset[str]]) -> bool:
     return any(_same_name(a, b) for other in names for a in group for b in other)
 
 
-def different_propositions(a: str, b: str, vocabulary: frozenset[str] = frozenset()) -> str | None:
+def different_propositions(
+    a: str, b: str, vocabulary: frozenset[str] = frozenset(), parties: frozenset[str] | None = None
+) -> str | None:
     """Why two claims cannot be one proposition ("numbers", "direction", "subject", "roles"), or None.
 
-    ``vocabulary`` is ``proper_nouns`` over the run's claims. Negation is not a
-    difference here (see the module docstring).
+    ``vocabulary`` is ``proper_nouns`` over the run's claims. Two claims opening
+    with different names have different subjects only when both names are
+    ``parties`` (the folded words of the run's actors: "Russia ..." / "The U.S.
+    ..."; not "The Internal Market Bill ..." / "The Prime Minister's proposals
+    ..."); None: any names. Negation is not a difference here (see the module docstring).
     """
     na, nb = numbers(a), numbers(b)
     if na and nb and na != nb:
@@ -186,7 +195,8 @@ def different_propositions(a: str, b: str, vocabulary: frozenset[str] = frozense
         return "direction"
     (ea, a_opens), (eb, b_opens) = _names(a, vocabulary), _names(b, vocabulary)
     if a_opens and b_opens and not _mentions(ea[0], eb) and not _mentions(eb[0], ea):
-        return "subject"
+        if parties is None or (ea[0] & parties and eb[0] & parties):
+            return "subject"
     if _roles_swapped(ea, eb):
         return "roles"
     return None

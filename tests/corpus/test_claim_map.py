@@ -104,8 +104,8 @@ APART = [
 @pytest.mark.parametrize(("a", "b"), APART)
 def test_claims_that_differ_in_number_subject_direction_or_roles_stay_apart(tmp_path: Path, method: str, a: str, b: str) -> None:
     specs = [
-        ("x1", [("Ann Lee", P, [])], [("c1", a, [("Ann Lee", "support")]), ("c2", "The United States held talks with Russia.", [])]),
-        ("x2", [("Bo Chen", P, [])], [("c1", b, [("Bo Chen", "support")]), ("c2", "Garrett and Rudolph met in the Bronx.", [])]),
+        ("x1", [("Ann Lee", P, []), ("Russia", "country", [])], [("c1", a, [("Ann Lee", "support")]), ("c2", "The United States held talks with Russia.", [])]),
+        ("x2", [("Bo Chen", P, []), ("United States", "country", [])], [("c1", b, [("Bo Chen", "support")]), ("c2", "The vote on the Bronx rezoning was delayed again.", [])]),
     ]  # fmt: skip
     claim_map = build_claim_map(results(make_run(tmp_path, specs)), method=method)
     assert all(len(g.members) == 1 for g in claim_map.groups), groups_of(claim_map)
