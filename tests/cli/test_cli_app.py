@@ -15,9 +15,9 @@ from stance.cli.app import app
 
 # The options each command takes: users' scripts depend on these names, so a change is deliberate.
 OPTIONS = {
-    "extract": "--also-open --base-url --codebook --config --engine --force --id-field --max-bytes --model --no-cache "
-               "--out --prices --prompt --quiet --ray-address --retry-failed --text-field --title-field --workers "
-               "-m -o -q -w",
+    "extract": "--also-open --author-field --base-url --codebook --config --engine --force --id-field --max-bytes "
+               "--model --no-cache --out --prices --prompt --quiet --ray-address --retry-failed --speaker --text-field "
+               "--title-field --workers -m -o -q -w",
     "export": "--format --method --no-mappings --out --table --threshold -f -o -t",
     "report": "--max-actors --max-claims --out --plot --title -o",
     "doctor": "--base-url --config --model --verify -m",
