@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAnswer, model_answer_for
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
-from stance.extraction.sharing import share_claims
 from stance.extraction.pointing import POINTER_TRUST, repoint
 from stance.extraction.prompts import Prompt, PromptError, claims_note
+from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
     find_candidates,
