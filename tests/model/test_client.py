@@ -146,6 +146,22 @@ def test_json_schema_rejected_falls_back_to_json_object(fake_openai):
     assert fake_openai.chat_requests[-1]["response_format"] == {"type": "json_object"}  # remembered
 
 
+@pytest.mark.parametrize("mode", ["json_schema", "json_object"])
+def test_request_body_is_the_sdks_byte_for_byte(fake_openai, mode):
+    """Messages go as extra_body (skipping the SDK's per-message walk): the bytes sent stay what create() sends."""
+    messages = [*MESSAGES, {"role": "assistant", "content": "{}"}, {"role": "user", "content": "Ünïcode \"quoted\"\n[2] More."}]
+    fake_openai.script([reply_json(GOOD), reply_json(GOOD)])
+    client = make_client(fake_openai)
+    client.response_format_mode = mode
+    client.complete_json(messages, ModelAnswer)
+    kwargs = client._request_kwargs(messages, ModelAnswer.model_json_schema())
+    client._client.chat.completions.create(**kwargs)  # the SDK's own way, messages walked
+    ours, sdks = [r for r in fake_openai.requests if r.path.endswith("/chat/completions")]
+    assert ours.raw == sdks.raw
+    assert ours.headers["authorization"] == sdks.headers["authorization"] == "Bearer sk-test"
+    assert json.loads(ours.raw)["messages"][-1]["content"] == messages[-1]["content"]
+
+
 def test_cache_hit_makes_no_request_and_errors_are_not_cached(fake_openai, tmp_path):
     fake_openai.script([reply("garbage"), reply_json(GOOD)])
     client = make_client(fake_openai, tmp_path)
