@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,16 @@ def test_a_run_completes_with_a_garbage_cache(fake_openai: FakeOpenAI, tmp_path:
     assert len(list((tmp_path / "run" / "results").glob("*.json"))) == 2
     assert len(list(cache_dir.glob("responses.sqlite.corrupt-*"))) == 1
     assert len(ResponseCache(cache_dir / "responses.sqlite")) >= 2
+
+
+def test_an_answer_put_survives_kill_9(tmp_path: Path) -> None:
+    """synchronous=NORMAL drops the fsync per answer, not the answer: a killed process's commits are in the file."""
+    path = tmp_path / "responses.sqlite"
+    code = ("import os, sys; from stance.model.cache import ResponseCache; c = ResponseCache(__import__('pathlib')"
+            f".Path({str(path)!r})); c.put('k', {{'raw': 'answer'}}); os.kill(os.getpid(), 9)")
+    killed = subprocess.run([sys.executable, "-c", code], check=False)
+    assert killed.returncode == -signal.SIGKILL
+    cache = ResponseCache(path)
+    assert cache.get("k") == {"raw": "answer"}
+    assert cache._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    cache.close()
