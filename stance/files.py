@@ -37,8 +37,9 @@ def atomic_path(path: str | Path, *, mkdir: bool = True) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, target)
-    finally:
+    except BaseException:  # after a rename there is nothing to remove: one system call less per file
         tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_atomic(path: str | Path, data: bytes | str, *, mkdir: bool = True) -> Path:
