@@ -14,7 +14,12 @@ response cache on, as users run it):
    results already there), and the RSS and time per article of the rest.
 
 The articles are one JSONL file of N three-sentence "bridge plan" articles.
-Numbers depend on the machine; docs/scaling.md gives the ones measured there.
+The fake server keeps connections open (HTTP/1.1 keep-alive), as llama.cpp's
+server, vLLM and the hosted APIs do; ``--close-connections`` makes it close
+each one after its answer (HTTP/1.0, the test suite's setting), which adds a
+TCP connection per request to the client's cost. Numbers depend on the
+machine and on what else runs on it (the load average before and after is
+recorded); docs/scaling.md gives the ones measured there.
 """
 
 from __future__ import annotations
@@ -68,8 +73,11 @@ class _Forgetful(FakeOpenAI):
         pass
 
 
-def _serve(conn: Any) -> None:
+def _serve(conn: Any, keep_alive: bool = True) -> None:
     fake_openai._Server.request_queue_size = 128
+    if keep_alive:  # one connection per worker for the whole run, as real servers allow
+        fake_openai._Handler.protocol_version = "HTTP/1.1"
+        fake_openai._Handler.disable_nagle_algorithm = True  # the headers and body go in two writes
     with _Forgetful(responder=lambda body: reply_json(answer(body), usage=(100, 20))) as fake:
         conn.send(fake.base_url)
         conn.recv()
@@ -139,12 +147,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--close-connections", action="store_true",
+                        help="the fake server closes each connection after its answer (HTTP/1.0)")
     args = parser.parse_args()
     n = args.articles
 
     tmp = Path(tempfile.mkdtemp(prefix="stance-bench-scale-"))
     conn, child = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=_serve, args=(child,), daemon=True)
+    load_before = os.getloadavg()
+    server = multiprocessing.Process(target=_serve, args=(child, not args.close_connections), daemon=True)
     server.start()
     base_url = conn.recv()
     try:
@@ -173,6 +184,9 @@ def main() -> None:
             "phase2_cpu_ms": round(1000 * second["cpu_s"] / max(1, second["done"]), 2),
         }
         report = {"articles": n, "workers": args.workers, "cpus": os.cpu_count(), "results": results,
+                  "keep_alive": not args.close_connections,
+                  "load_average_before": [round(x, 2) for x in load_before],
+                  "load_average_after": [round(x, 2) for x in os.getloadavg()],
                   "per_article": per_article, "phase1": first, "phase2": second}
         print(json.dumps({k: v for k, v in report.items() if k not in ("phase1", "phase2")}, indent=2))
         for name, phase in (("phase 1", first), ("phase 2", second)):
