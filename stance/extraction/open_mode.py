@@ -19,7 +19,7 @@ from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAns
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
 from stance.extraction.pointing import POINTER_TRUST, repoint
-from stance.extraction.prompts import Prompt, PromptError, claims_note
+from stance.extraction.prompts import Prompt, PromptError, author_note, claims_note
 from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
@@ -66,20 +66,43 @@ def candidate_windows(
     windows: list[Window] = []
     current: list[Sentence] = []
     count = 0
+    speakers = _LastSpeaker(sentences)
     for sentence in sentences:
         if sentence.n in candidates and count == per_window:
-            windows.append(_window(sentences, current, candidates, context))
+            windows.append(_window(sentences, current, candidates, context, speakers))
             current, count = [], 0
         if sentence.n in candidates:
             count += 1
         if count or sentence.n in candidates:
             current.append(sentence)
     if count:
-        windows.append(_window(sentences, current, candidates, context))
+        windows.append(_window(sentences, current, candidates, context, speakers))
     return windows
 
 
-def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[int], context: int) -> Window:
+class _LastSpeaker:
+    """The last sentence naming a speaker before an index, found by one forward scan over a whole document (windows
+    ask in order), so a long text without named speakers (a testimony) costs linear time, not a scan per window."""
+
+    def __init__(self, sentences: list[Sentence]) -> None:
+        self.sentences = sentences
+        self.scanned = 1  # sentence 1 (the headline, or the first line) never counts
+        self.last: Sentence | None = None
+
+    def before(self, index: int) -> Sentence | None:
+        """The last sentence among ``sentences[1:index]`` that names a speaker."""
+        if index < self.scanned:  # asked out of order: look back (windows ask in order, so this does not happen)
+            return next((s for s in reversed(self.sentences[1:index]) if names_a_speaker(s)), None)
+        while self.scanned < index:
+            if names_a_speaker(self.sentences[self.scanned]):
+                self.last = self.sentences[self.scanned]
+            self.scanned += 1
+        return self.last if index > 1 else None
+
+
+def _window(
+    all_sentences: list[Sentence], run: list[Sentence], candidates: set[int], context: int, speakers: _LastSpeaker
+) -> Window:
     # trailing non-candidates add nothing
     while run and run[-1].n not in candidates:
         run = run[:-1]
@@ -87,7 +110,7 @@ def _window(all_sentences: list[Sentence], run: list[Sentence], candidates: set[
     before = [s for s in all_sentences[max(0, first - context):first] if s.n != 1]
     if not any(names_a_speaker(s) for s in [*before, run[0]]):
         # a quotation that started earlier: show who was speaking ("..., she said" needs a "she")
-        speaker = next((s for s in reversed(all_sentences[1:max(0, first - context)]) if names_a_speaker(s)), None)
+        speaker = speakers.before(max(0, first - context))
         if speaker is not None:
             before = [speaker, *before]
     return Window(context=before, sentences=run, candidates={s.n for s in run if s.n in candidates})
@@ -128,16 +151,18 @@ def point_statements(
 
 
 def drop_unsupported(
-    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], continued: set[int]
+    statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], continued: set[int],
+    author: str | None = None,
 ) -> list[PointedStatement]:
     """Drop what a small model made up: example claims echoed back, claims with no words from their sentence,
     and narration credited to an actor (a sentence that neither quotes, names nor refers to its speaker).
-    ``continued``: the sentences that begin inside a quotation (``attribution.quotation_continuations``).
+    ``continued``: the sentences that begin inside a quotation (``attribution.quotation_continuations``);
+    ``author``: who a first-person document speaks for (they may voice any sentence no one else is credited with).
     """
     by_number = {s.n: s for s in sentences}
     kept: list[PointedStatement] = []
     for st in statements:
-        if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued):
+        if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued, author=author):
             continue
         near = " ".join(
             by_number[n].text for n in (st.sentence.n - 1, st.sentence.n, st.sentence.n + 1) if n in by_number
@@ -216,10 +241,12 @@ class OpenPlan:
     mode: OpenMode
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
-        statements: list[PointedStatement] = []
+        pointed: list[PointedStatement] = []
         for request, answer in zip(self.requests, answers, strict=True):
-            pointed = point_statements(request.sentences, answer.items(), headline=self.article.headline)  # type: ignore[attr-defined]
-            statements.extend(drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued))
+            pointed.extend(point_statements(request.sentences, answer.items(), headline=self.article.headline))  # type: ignore[attr-defined]
+        # once for the whole article: each statement is checked on its own, and a long document stays linear
+        statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
+                                      self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
         if self.mode.prompt.answer_shape is PointerAnswer:  # claims read off sentences: shared by rule
             statements = share_claims(self.article.text, join_continued_quotations(statements, self.continued))
@@ -254,11 +281,12 @@ class OpenMode:
 
     def plan(self, article: SplitArticle) -> OpenPlan:
         sentences, headline = article.sentences, article.headline
-        candidates = find_candidates(sentences, headline=headline)
+        candidates = find_candidates(sentences, headline=headline, first_person=article.author is not None)
         windows = candidate_windows(sentences, candidates, self.window_candidates)
         headline_text = sentences[0].text if headline else None
         # "" for an English news article: its messages stay as they were. A pointer answer writes no claim.
-        note = "" if self.prompt.answer_shape is PointerAnswer else claims_note(article.language, self.claims_in)
+        language = "" if self.prompt.answer_shape is PointerAnswer else claims_note(article.language, self.claims_in)
+        note = "\n".join(n for n in (author_note(article.author), language) if n)  # "" for a news article in English
         requests = []
         for window in windows:
             lines = render_lines([*window.context, *window.sentences], window.candidates, headline_text)
