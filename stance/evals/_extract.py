@@ -72,7 +72,8 @@ def _done_already(out: Path, path: Path, prompt: CodebookPrompt, model: str) -> 
         if not isinstance(item, Article):
             return False
         result = folder.read_result(safe_file_name(item.id)) if folder.results.is_dir() else None
-        if result is None or result.article.sha256 != item.sha256 or result.provenance.model != model \
+        if result is None or result.article.sha256 != item.sha256 or result.article.author != item.author \
+                or result.provenance.model != model \
                 or result.provenance.prompt.hash != prompt.hash:
             return False
     return True
