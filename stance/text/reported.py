@@ -46,6 +46,10 @@ def _frames(lang: str) -> _Frames:
     word = rf"[^\s{outside}]+"
     # "Die Steuern steigen nicht, sagte Scholz": the words before a leading frame's verb do not end in a comma
     lead_word = rf"[^\s{outside}]*[^\s,{outside}]" if spec.inverted_after_comma else word
+    # "Am Montag sagte Scholz, die Lage sei ernst": in such a language the speaker may follow the verb
+    lower = rules(lang).sentences.lowercase
+    after_verb = (rf"(?:\s+(?:[{lower}]+\s+){{0,2}}?[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}})?"
+                  if spec.inverted_after_comma else "")
     tail = rf"(?:{alternation(spec.tail_words)})\b[^{outside}]{{0,100}}"
     told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
     return _Frames(
@@ -59,7 +63,7 @@ def _frames(lang: str) -> _Frames:
         leading=re.compile(
             rf"^(?:(?:{lead_word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
-            rf"|{bare}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?\s+)"
+            rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?\s+)"
         ),
         second=re.compile(
             rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"

@@ -173,6 +173,8 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("de", "Scholz sagte am Montag, die Regierung werde die Steuern nicht erhöhen.",
          "Die Regierung werde die Steuern nicht erhöhen.", False),
         ("de", "Die Regierung erklärte, dass die Haushaltslage ernst sei.", "Die Haushaltslage ernst sei.", False),
+        ("de", "Am Montag sagte der Kanzler in Berlin, die Lage in der Ukraine sei ernst.",
+         "Die Lage in der Ukraine sei ernst.", False),  # the verb second, the speaker after it
         ("de", "Merz bestritt, dass die Union Steuererhöhungen plane.", "Die Union Steuererhöhungen plane.", True),
         ("de", "Die Steuern würden nicht erhöht, sagte Scholz der Zeitung am Sonntag.", "Die Steuern würden nicht erhöht.",
          False),
