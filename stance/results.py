@@ -73,6 +73,10 @@ class ArticleInfo(BaseModel):
         None, description="who the document speaks for (a testimony's witness, an op-ed's writer): its "
                           "\"I\" and \"we\" are this actor. From a JSON record's speaker/author field, YAML front "
                           "matter, or --speaker; null for an article without one (a news report)")
+    date: str | None = Field(
+        None, description="when the article was published, ISO 8601 (2020-09-08, or with a time): a JSON record's "
+                          "date/published field, front matter's date, or an HTML page's metadata; null when unknown. "
+                          "Tables carry it and networks can be cut by it (stance export --since/--until/--per)")
 
 
 class PromptInfo(BaseModel):

@@ -40,6 +40,14 @@ class ExportFormat(StrEnum):
 EXCHANGE_FORMATS = (ExportFormat.label_studio, ExportFormat.dna)
 
 
+class Period(StrEnum):
+    """``stance.corpus.writers.PERIODS``: one export file per period."""
+
+    month = "month"
+    year = "year"
+    day = "day"
+
+
 class MergeMethod(StrEnum):
     """How claims are merged across articles (``stance.corpus.canon.METHODS``)."""
 
@@ -75,6 +83,9 @@ def export_command(
         help="Claim similarity needed to merge, in (0, 1] (default: lexical 0.85, embedding 0.87).",
     ),
     no_mappings: bool = typer.Option(False, "--no-mappings", help="Do not (re)write RUN/actors.csv and RUN/claims.csv."),
+    since: str | None = typer.Option(None, "--since", metavar="DATE", help="Only articles published from DATE (2020, 2020-09 or 2020-09-08)."),
+    until: str | None = typer.Option(None, "--until", metavar="DATE", help="Only articles published up to DATE, included (2020-09: all September)."),
+    per: Period | None = typer.Option(None, "--per", help="One file per period: TABLE-2020-09.FORMAT beside --out (undated articles left out)."),
 ) -> None:
     """Export stance tables and actor networks across all articles of a run.
 
@@ -96,6 +107,9 @@ def export_command(
             method=method.value,
             threshold=threshold,
             write_mapping_files=not no_mappings,
+            since=since,
+            until=until,
+            per=per.value if per is not None else None,
         )
     except ExportError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -103,13 +117,19 @@ def export_command(
     for name, why in report.skipped:
         typer.echo(f"warning: skipped results/{name}: {why}", err=True)
     typer.echo(
-        f"{report.table} table: {report.rows} rows -> {report.out} "
-        f"({report.articles} articles, {report.actors} actors, {report.claims} claims; "
+        f"{report.table} table: {report.rows} rows -> "
+        + (f"{len(report.periods)} files, one per {per.value if per else ''} " if report.periods is not None else f"{report.out} ")
+        + f"({report.articles} articles, {report.actors} actors, {report.claims} claims; "
         + (f"claims grouped by the claim map, {report.method[5:-1]} similarity >= {report.threshold:g}"
            if report.method.startswith("map") else f"claims merged by {report.method} similarity >= {report.threshold:g}")
         + (f"; {report.user_corrections} user corrections applied" if report.user_corrections else "")
         + ")"
     )
+    if report.periods is not None:
+        for period, path, rows in report.periods:
+            typer.echo(f"  {period}: {rows} rows -> {path}")
+    if report.undated:
+        typer.echo(f"note: {report.undated} articles have no date and are left out (dates come from the input's metadata)")
     if report.sidecar is not None:
         typer.echo(f"claim texts: {report.sidecar}")
     if report.mapping_files:

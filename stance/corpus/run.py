@@ -10,7 +10,7 @@ result file that does not validate is skipped and listed in ``invalid``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,27 @@ class Run:
         """The named table (long, wide, actors, claims, network) as a pandas DataFrame."""
         rows = table_rows(self, name)
         return to_pandas(rows, columns_of(name, rows))
+
+    def between(self, since: str | None = None, until: str | None = None) -> Run:
+        """The run cut to the articles published from ``since`` to ``until`` (ISO dates, both included):
+        every table of the cut counts only their stances, with the same actors and claim ids.
+
+        Articles without a date (``article.date``) are left out of any cut. A bound
+        compares with as much of the date as it gives ("2020-09" is the whole month).
+        """
+        def inside(date: str | None) -> bool:
+            if not date:
+                return False
+            return (since is None or date[: len(since)] >= since) and (until is None or date[: len(until)] <= until)
+
+        return replace(self, results=[r for r in self.results if inside(r.article.date)])
+
+    def periods(self, per: str = "month") -> list[str]:
+        """The months (``2020-09``), years (``2020``) or days the run's dated articles fall in, in order."""
+        width = {"year": 4, "month": 7, "day": 10}.get(per)
+        if width is None:
+            raise ExportError(f"unknown period {per!r}; use year, month or day")
+        return sorted({r.article.date[:width] for r in self.results if r.article.date and len(r.article.date) >= width})
 
 
 def load_run(run_dir: str | Path, *, method: Method = "auto", threshold: float | None = None) -> Run:

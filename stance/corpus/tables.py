@@ -24,7 +24,7 @@ TABLES: tuple[str, ...] = ("long", "wide", "actors", "claims", "network")
 STANCES = ("support", "oppose", "neutral")
 
 LONG_COLUMNS = [
-    "article_id", "article_title", "article_path",
+    "article_id", "article_title", "article_path", "article_date",
     "actor", "actor_surface", "actor_type",
     "claim_id", "claim_text", "article_claim_id", "article_claim_text", "codebook_id",
     "stance", "article_stance", "flipped",
@@ -103,6 +103,7 @@ def long_table(run: CanonicalRun) -> list[dict[str, Any]]:
                         "article_id": art.id,
                         "article_title": art.title,
                         "article_path": art.path,
+                        "article_date": art.date,
                         "actor": actor,
                         "actor_surface": stance.actor,
                         "actor_type": canon.actor_type.get(actor, "other"),
@@ -171,9 +172,11 @@ def wide_table(run: CanonicalRun) -> list[dict[str, Any]]:
 def _tally(run: CanonicalRun, by_actor: bool) -> tuple[dict[str, set[str]], Counter[str], dict[str, Counter[str]]]:
     """Per actor (or per claim): the articles it is in, how many claims (or actors) it meets, and its stance counts."""
     canon = run.canon
+    in_run = {r.article.id for r in run.results}  # a run cut by date (Run.between) holds fewer than canon knows
     articles: dict[str, set[str]] = defaultdict(set)
     for (aid, _), key in (canon.actor_of if by_actor else canon.claim_of).items():
-        articles[key].add(aid)
+        if aid in in_run:
+            articles[key].add(aid)
     partners: Counter[str] = Counter()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for (actor, cid), by_label in run.positions.items():

@@ -19,11 +19,12 @@ from typing import Any
 from stance._gc import gc_paused
 from stance.corpus.canon import ACTORS_FILE, CLAIMS_FILE, ExportError, Method
 from stance.corpus.mappings import write_mappings
-from stance.corpus.run import load_run
+from stance.corpus.run import Run, load_run
 from stance.corpus.tables import TABLES, columns_of, network_graph, require_module, table_rows
 from stance.files import atomic_path
 
 FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet", "xlsx", "md", "graphml")
+PERIODS: tuple[str, ...] = ("month", "year", "day")  # export(per=...): one file per period
 SUFFIX_FORMATS = {
     ".csv": "csv",
     ".jsonl": "jsonl",
@@ -153,6 +154,9 @@ class ExportReport:
     mapping_files: tuple[Path, Path] | None
     user_corrections: int
     sidecar: Path | None = None  # the wide table's claim texts (wide.claims.csv next to wide.csv)
+    window: tuple[str | None, str | None] | None = None  # --since/--until, when given
+    periods: list[tuple[str, Path, int]] | None = None  # --per: (period, file, rows) for each
+    undated: int = 0  # articles without a date, left out of a cut by date
 
 
 def wide_sidecar_path(out: Path) -> Path:
@@ -190,14 +194,25 @@ def export(
     method: Method = "auto",
     threshold: float | None = None,
     write_mapping_files: bool = True,
+    since: str | None = None,
+    until: str | None = None,
+    per: str | None = None,
 ) -> ExportReport:
     """Export one table of a run; also (re)writes the run's ``actors.csv`` and ``claims.csv``.
 
-    Default output: ``RUN/exports/<table>.<format>``.
+    Default output: ``RUN/exports/<table>.<format>``. ``since``/``until`` (ISO dates, both
+    included) cut the run to the articles published then; ``per`` ("month", "year", "day")
+    writes one file per period instead, ``<table>-2020-09.<format>`` beside the given name, as
+    discourse network analysis looks at a debate month by month. Claim ids stay the run's.
     """
     run_dir = Path(run_dir)
     out_path = Path(out) if out is not None else None
     fmt = resolve_format(table_name, fmt, out_path)
+    for flag, bound in (("--since", since), ("--until", until)):
+        if bound is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", bound):
+            raise ExportError(f"{flag} {bound!r} is not a date; write 2020, 2020-09 or 2020-09-08")
+    if per is not None and per not in PERIODS:
+        raise ExportError(f"unknown period {per!r}; use one of {', '.join(PERIODS)}")
     if fmt in _EXTRA_MODULES:  # fail before the (possibly slow) loading, not after
         require_module(_EXTRA_MODULES[fmt], f"{fmt} files")
     run = load_run(run_dir, method=method, threshold=threshold)
@@ -208,33 +223,51 @@ def export(
         out_path = run_dir / "exports" / f"{table_name}.{fmt}"
     if write_mapping_files and out_path.resolve() in {(run_dir / f).resolve() for f in (ACTORS_FILE, CLAIMS_FILE)}:
         raise ExportError(f"{out_path} is the run's mapping file; write the table somewhere else")
-    sidecar: Path | None = None
+    dated = run.between(since, until) if since or until or per else run
+    undated = sum(1 for r in run.results if not r.article.date) if dated is not run else 0
+    periods: list[tuple[str, Path, int]] | None = None
     with gc_paused():
         mapping_files = write_mappings(run_dir, run.canon) if write_mapping_files else None
-        if fmt == "graphml":
-            graph = network_graph(run)
-            write_graphml(graph, out_path)
-            n_rows = graph.number_of_edges()
+        if per is None:
+            n_rows, sidecar = _write_one(dated, table_name, fmt, out_path)
         else:
-            rows = table_rows(run, table_name)
-            write_table(rows, out_path, fmt, columns_of(table_name, rows))
-            n_rows = len(rows)
-            if table_name == "wide":  # its columns are claim ids: their texts go next to it
-                sidecar = wide_sidecar_path(out_path)
-                claims = table_rows(run, "claims")
-                write_table(claims, sidecar, fmt, columns_of("claims", claims))
+            periods = []
+            for period in dated.periods(per):
+                target = out_path.with_name(f"{out_path.stem}-{period}{out_path.suffix}")
+                rows_written, sidecar = _write_one(dated.between(period, period), table_name, fmt, target)
+                periods.append((period, target, rows_written))
+            n_rows = sum(n for _, _, n in periods)
     return ExportReport(
         out=out_path,
         table=table_name,
         format=fmt,
         rows=n_rows,
-        articles=len(run.results),
+        articles=len(dated.results),
         actors=len(set(run.canon.actor_of.values())),
         claims=len(set(run.canon.claim_of.values())),
         method=run.canon.method,
         threshold=run.canon.threshold,
         skipped=run.skipped,
         mapping_files=mapping_files,
-        sidecar=sidecar,
+        sidecar=sidecar if per is None else None,
         user_corrections=run.canon.user_actor_rows + run.canon.user_claim_rows,
+        window=(since, until) if since or until else None,
+        periods=periods,
+        undated=undated,
     )
+
+
+def _write_one(run: Run, table_name: str, fmt: str, out_path: Path) -> tuple[int, Path | None]:
+    """Write one table (and the wide table's claim texts beside it); returns its rows (edges) and the sidecar."""
+    if fmt == "graphml":
+        graph = network_graph(run)
+        write_graphml(graph, out_path)
+        return graph.number_of_edges(), None
+    rows = table_rows(run, table_name)
+    write_table(rows, out_path, fmt, columns_of(table_name, rows))
+    if table_name != "wide":
+        return len(rows), None
+    sidecar = wide_sidecar_path(out_path)  # its columns are claim ids: their texts go next to it
+    claims = table_rows(run, "claims")
+    write_table(claims, sidecar, fmt, columns_of("claims", claims))
+    return len(rows), sidecar

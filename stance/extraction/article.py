@@ -49,25 +49,31 @@ class Article:
     sha256: str
     encoding: str = "utf-8"  # how the bytes were decoded ("json" for JSON records' strings)
     author: str | None = None  # who the document speaks for ("I", "we"); None for a news report
+    date: str | None = None  # when it was published, ISO 8601, from the input's metadata; None when unknown
 
     @classmethod
     def from_text(
-        cls, text: str, article_id: str, path: str | None = None, title: str | None = None, author: str | None = None
+        cls, text: str, article_id: str, path: str | None = None, title: str | None = None, author: str | None = None,
+        date: str | None = None,
     ) -> Article:
-        """An article from a string (title: its first line, unless given; ``author``: who its "I" is, if anyone)."""
-        info = article_info(text, article_id, path if path is not None else article_id, title, author)
-        return cls(id=info.id, path=info.path, title=info.title, text=text, sha256=info.sha256, author=info.author)
+        """An article from a string (title: its first line, unless given; ``author``: who its "I" is, if anyone;
+        ``date``: when it was published, ISO 8601)."""
+        info = article_info(text, article_id, path if path is not None else article_id, title, author, date)
+        return cls(id=info.id, path=info.path, title=info.title, text=text, sha256=info.sha256, author=info.author,
+                   date=info.date)
 
     @property
     def info(self) -> ArticleInfo:
         """What a result records about the article."""
-        return ArticleInfo(id=self.id, path=self.path, sha256=self.sha256, title=self.title, author=self.author)
+        return ArticleInfo(id=self.id, path=self.path, sha256=self.sha256, title=self.title, author=self.author,
+                           date=self.date)
 
 
 def article_info(
-    text: str, article_id: str, path: str, title: str | None = None, author: str | None = None
+    text: str, article_id: str, path: str, title: str | None = None, author: str | None = None,
+    date: str | None = None,
 ) -> ArticleInfo:
-    """An article's identity: id, path, SHA-256 of its text, its title (first line unless given) and author."""
+    """An article's identity: id, path, SHA-256 of its text, its title (first line unless given), author and date."""
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return ArticleInfo(
         id=article_id,
@@ -75,6 +81,7 @@ def article_info(
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         title=title if title is not None else first_line[:300],
         author=(" ".join(author.split()) or None) if author is not None else None,
+        date=date or None,
     )
 
 

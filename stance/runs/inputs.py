@@ -26,6 +26,11 @@ newlines becomes a space, so the text keeps its length and every offset still
 indexes the file as the user gave it, while no sentence is made of it. HTML
 bylines are not read: a news page's author is its journalist, not its speaker.
 
+When an article was published (``Article.date``, ISO 8601) comes from a
+record's ``date`` or ``published`` field (``LoadOptions.date_fields``), front
+matter's ``date``, or an HTML page's metadata (trafilatura); a value that is
+not a date is a "bad_metadata" failure naming it.
+
 ``max_bytes`` limits what is read into memory: the whole file for .txt, .md,
 .html and .json (checked with ``stat`` before reading), each line for .jsonl
 (so a large collection is fine as JSON Lines), and each record's text.
@@ -34,6 +39,7 @@ bylines are not read: a news page's author is its journalist, not its speaker.
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
 import json
 import os
@@ -95,6 +101,8 @@ class LoadOptions:
     # Fields (JSON/JSONL records, YAML front matter) naming who the document speaks for, first non-empty wins.
     # () reads none: for news records whose "author" is the journalist's byline, not a speaker.
     author_fields: tuple[str, ...] = ("speaker", "author")
+    # Fields (JSON/JSONL records, YAML front matter) giving the publication date, first non-empty wins.
+    date_fields: tuple[str, ...] = ("date", "published", "published_at", "publication_date", "pubdate")
 
 
 class _Fail(Exception):
@@ -233,7 +241,7 @@ def load_file(file: Path, root: Path, options: LoadOptions | None = None) -> lis
         if not text.strip():
             raise _Fail("whitespace", "file holds only front matter, no text")
         title = meta.title or (_markdown_title(text) if suffix == ".md" else _first_line(text))
-        return [_article(fid, path, title, text, encoding, meta.author)]
+        return [_article(fid, path, title, text, encoding, meta.author, meta.date)]
     except _Fail as fail:
         return [LoadFailure(fid, path, fail.kind, fail.message)]
 
@@ -395,9 +403,11 @@ def _normalise_newlines(text: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _article(fid: str, path: str, title: str, text: str, encoding: str, author: str | None = None) -> Article:
+def _article(fid: str, path: str, title: str, text: str, encoding: str, author: str | None = None,
+             date: str | None = None) -> Article:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Article(id=fid, path=path, title=title, text=text, sha256=digest, encoding=encoding, author=author)
+    return Article(id=fid, path=path, title=title, text=text, sha256=digest, encoding=encoding, author=author,
+                   date=date)
 
 
 @dataclass(frozen=True)
@@ -406,6 +416,7 @@ class _Meta:
 
     author: str | None = None
     title: str | None = None
+    date: str | None = None
 
 
 # "---" alone on the first line, YAML, then "---" (or "...") alone on a line.
@@ -434,10 +445,12 @@ def _front_matter(text: str, options: LoadOptions) -> tuple[str, _Meta]:
     if not isinstance(data, dict):
         return text, _Meta()
     author = _author_of(data, options, "front matter")
+    date = _date_of(data, options, "front matter")
     title = data.get("title")
     blank = re.sub(r"[^\n]", " ", match.group(0))
     return blank + text[match.end():], _Meta(
-        author=author, title=_short(" ".join(title.split())) if isinstance(title, str) and title.strip() else None)
+        author=author, title=_short(" ".join(title.split())) if isinstance(title, str) and title.strip() else None,
+        date=date)
 
 
 def _author_of(record: dict[object, object], options: LoadOptions, where: str) -> str | None:
@@ -455,6 +468,54 @@ def _author_of(record: dict[object, object], options: LoadOptions, where: str) -
                                         f"(at most {AUTHOR_MAX_CHARS})")
         return name
     return None
+
+
+def _date_of(record: dict[object, object], options: LoadOptions, where: str) -> str | None:
+    """The first non-empty ``options.date_fields`` value as an ISO 8601 date; raises ``_Fail`` for one that is not."""
+    for field in options.date_fields:
+        value = record.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        date = parse_date(value)
+        if date is None:
+            shown = _printable(str(value))[:40]
+            raise _Fail("bad_metadata", f"{where}: '{field}' is not a date ({shown!r}); write it as 2020-09-08 "
+                                        "(ISO 8601)")
+        return date
+    return None
+
+
+def parse_date(value: object) -> str | None:
+    """A publication date as ISO 8601: the date alone when no time is given ("8 September 2020" ->
+    "2020-09-08"), the date and time as given (offset kept), or less when less is given ("June 2023" ->
+    "2023-06"); None when ``value`` is not a date.
+
+    YAML front matter gives ``datetime.date`` objects; strings go through dateutil, which reads
+    ISO 8601, RFC 2822 and the written forms news datasets use ("Sep 8, 2020 14:05").
+    """
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+        return None
+    from dateutil import parser as date_parser
+
+    text = value.strip()
+    try:
+        first = date_parser.parse(text, default=datetime.datetime(1, 1, 1))
+        second = date_parser.parse(text, default=datetime.datetime(2, 2, 2, 2, 2, 2))
+    except (ValueError, OverflowError):
+        return None
+    if first.year != second.year:  # no year in it ("Monday"): not a date we can place
+        return None
+    if first.month != second.month:  # a year alone: kept at that precision
+        return f"{first.year:04d}"
+    if first.day != second.day:  # a month ("June 2023")
+        return f"{first.year:04d}-{first.month:02d}"
+    if (first.hour, first.minute, first.second) == (0, 0, 0) and second.hour == 2:  # no time given
+        return first.date().isoformat()
+    return first.isoformat()
 
 
 def _first_line(text: str) -> str:
@@ -489,7 +550,8 @@ def _from_html(html: str, fid: str, path: str, encoding: str) -> Article:
         found = f"only {len(text.strip())} characters: {text.strip()[:60]!r}" if text.strip() else "nothing"
         raise _Fail("no_text", f"no article text found in the HTML (trafilatura extracted {found})")
     title = (doc.title or "").strip() if doc is not None else ""  # type: ignore[union-attr]
-    return _article(fid, path, _short(title) or _first_line(text), text, encoding)
+    date = parse_date(doc.date) if doc is not None and doc.date else None  # type: ignore[union-attr]  # the page's metadata
+    return _article(fid, path, _short(title) or _first_line(text), text, encoding, date=date)
 
 
 def _load_json(text: str, fid: str, path: str, options: LoadOptions) -> list[Article | LoadFailure]:
@@ -614,11 +676,12 @@ def _record(record: object, fid: str, path: str, position: str, where: str, opti
         return LoadFailure(aid, path, "too_large", _too_large(f"{where}: field '{field}'", size, options.max_bytes))
     try:
         author = _author_of(record, options, where)
+        date = _date_of(record, options, where)
     except _Fail as fail:
         return LoadFailure(aid, path, fail.kind, fail.message)
     title = record.get(options.title_field)
     title = _short(_printable(title.strip())) if isinstance(title, str) and title.strip() else _first_line(text)
-    return _article(aid, path, title, text, "json", author)
+    return _article(aid, path, title, text, "json", author, date)
 
 
 def _unique(item: Article | LoadFailure, used: dict[str, int], number: int, fid: str, unit: str) -> Article | LoadFailure:
