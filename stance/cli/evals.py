@@ -14,6 +14,7 @@ from stance.cli.options import (
     AlsoOpenOpt,
     BaseUrlOpt,
     ClaimsInOpt,
+    CodebookMethodOpt,
     CodebookOpt,
     ConfigOpt,
     LanguageOpt,
@@ -170,6 +171,7 @@ def eval_run(
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
     also_open: AlsoOpenOpt = False,
+    codebook_method: CodebookMethodOpt = None,
     language: LanguageOpt = None,
     claims_in: ClaimsInOpt = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Articles in flight at once.")] = None,
@@ -194,6 +196,7 @@ def eval_run(
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None,
+                             codebook_method=codebook_method.value if codebook_method else None,
                              language=language, claims_in=claims_in)
     opts = _eval_options(mode=mode.value if mode else None)
     try:

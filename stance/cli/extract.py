@@ -15,6 +15,7 @@ from stance.cli.options import (
     AlsoOpenOpt,
     BaseUrlOpt,
     ClaimsInOpt,
+    CodebookMethodOpt,
     CodebookOpt,
     ConfigOpt,
     LanguageOpt,
@@ -86,6 +87,7 @@ def extract(
     no_cache: NoCacheOpt = False,
     codebook: CodebookOpt = None,
     also_open: AlsoOpenOpt = False,
+    codebook_method: CodebookMethodOpt = None,
     language: LanguageOpt = None,
     claims_in: ClaimsInOpt = None,
     engine: Annotated[
@@ -114,6 +116,7 @@ def extract(
 
     settings = settings_from(config, model=model, prompt=prompt, base_url=base_url,
                              use_cache=False if no_cache else None, codebook=codebook, also_open=also_open or None,
+                             codebook_method=codebook_method.value if codebook_method else None,
                              speaker=(speaker.strip() or None) if speaker is not None else None,
                              language=language, claims_in=claims_in)
     _check_mode(settings)

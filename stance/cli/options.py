@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -26,6 +27,21 @@ CodebookOpt = Annotated[
     typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; stance docs codebook)."),
 ]
 AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook: also run open extraction, return both.")]
+
+
+class CodebookMethod(StrEnum):
+    """How codebook mode codes an article (Settings.codebook_method)."""
+
+    retrieve = "retrieve"
+    ask = "ask"
+
+
+CodebookMethodOpt = Annotated[
+    Optional[CodebookMethod],
+    typer.Option("--codebook-method", help="With --codebook: retrieve (default: find statements as open mode does, "
+                                           "code them against the codebook by word overlap) or ask (give the model "
+                                           "the codebook; slower, and scored lower on the dev fixtures)."),
+]
 LanguageOpt = Annotated[
     Optional[str],
     typer.Option("--language", help="The articles' language, an ISO 639-1 code (en, de, fr, es; default: detected per "

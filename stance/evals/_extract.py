@@ -16,12 +16,11 @@ from rich.console import Console
 
 from stance.config import Settings, load_settings
 from stance.extraction.codebook import Codebook, CodebookClaim, CodebookError, write_codebook
-from stance.extraction.codebook_mode import CodebookPrompt, load_codebook_prompt
+from stance.extraction.modes import CodebookModes, load_codebook_mode
 from stance.extraction.prompts import PromptError
 from stance.model.client import LLMClient, connect
 from stance.model.embedded import EmbeddedModelError
 from stance.model.errors import LLMError
-from stance.results import PromptInfo
 from stance.runs.batch import BatchError, RunSummary, expected_model_name, run_batch
 from stance.runs.folder import RunFolder
 from stance.runs.inputs import Article, iter_articles, safe_file_name
@@ -65,7 +64,7 @@ def gold_codebook(fixture: Fixture) -> Codebook:
     return Codebook(claims=[CodebookClaim(id=c.id, text=c.text) for c in fixture.gold.claims])
 
 
-def _done_already(out: Path, path: Path, prompt: CodebookPrompt, model: str) -> bool:
+def _done_already(out: Path, path: Path, mode: CodebookModes, model: str) -> bool:
     """Whether the run folder holds a current result for every article in ``path`` (so no model is needed)."""
     folder = RunFolder(out)
     for item in iter_articles([path]):
@@ -74,7 +73,7 @@ def _done_already(out: Path, path: Path, prompt: CodebookPrompt, model: str) -> 
         result = folder.read_result(safe_file_name(item.id)) if folder.results.is_dir() else None
         if result is None or result.article.sha256 != item.sha256 or result.article.author != item.author \
                 or result.provenance.model != model \
-                or result.provenance.prompt.hash != prompt.hash:
+                or result.provenance.prompt.hash != mode.prompt_info.hash:
             return False
     return True
 
@@ -97,17 +96,17 @@ def extract_fixtures_with_gold_codebooks(
     sharing one model connection, and ``OUT/manifest.json`` sums them up.
     """
     out = Path(out_dir)
-    plans: list[tuple[Path, CodebookPrompt, Settings]] = []
+    plans: list[tuple[Path, CodebookModes, Settings]] = []
     for fixture in fixtures:
         book = write_codebook(gold_codebook(fixture), out / "codebooks" / f"{fixture.name}.json")
         fixture_settings = settings.model_copy(update={"codebook": book})
         try:
-            plans.append((Path(fixtures_dir) / fixture.gold.article, load_codebook_prompt(fixture_settings), fixture_settings))
+            plans.append((Path(fixtures_dir) / fixture.gold.article, load_codebook_mode(fixture_settings), fixture_settings))
         except (CodebookError, PromptError) as exc:
             raise BatchError(f"fixture {fixture.name}: {exc}") from None
 
     model = expected_model_name(settings)
-    needs_model = force or not all(_done_already(out, path, prompt, model) for path, prompt, _ in plans)
+    needs_model = force or not all(_done_already(out, path, mode, model) for path, mode, _ in plans)
     shown = None if quiet else (console or Console(stderr=True))
     summaries: list[RunSummary] = []
     with contextlib.ExitStack() as stack:
@@ -128,7 +127,7 @@ def extract_fixtures_with_gold_codebooks(
                 break
     first = plans[0][1]
     manifest = combine_manifests([s.manifest for s in summaries],
-                                 PromptInfo(name=first.name.split("+")[0], hash=first.template_hash),
+                                 first.base_prompt,
                                  {"codebooks": "per fixture (gold claims), in codebooks/"})
     RunFolder(out).write_manifest(manifest)
     merged = RunSummary(out_dir=out, manifest=manifest, failures=[f for s in summaries for f in s.failures],

@@ -241,6 +241,13 @@ class OpenPlan:
     mode: OpenMode
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
+        statements = self.statements(answers)
+        if self.mode.prompt.answer_shape is PointerAnswer:  # claims read off sentences: shared by rule
+            statements = share_claims(self.article.text, statements)
+        return merge_statements(self.article.text, statements)
+
+    def statements(self, answers: Sequence[BaseModel]) -> list[PointedStatement]:
+        """The answers' statements, pointed at sentences, checked and in sentence order (codebook mode codes these)."""
         pointed: list[PointedStatement] = []
         for request, answer in zip(self.requests, answers, strict=True):
             pointed.extend(point_statements(request.sentences, answer.items(), headline=self.article.headline))  # type: ignore[attr-defined]
@@ -248,9 +255,9 @@ class OpenPlan:
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
-        if self.mode.prompt.answer_shape is PointerAnswer:  # claims read off sentences: shared by rule
-            statements = share_claims(self.article.text, join_continued_quotations(statements, self.continued))
-        return merge_statements(self.article.text, statements)
+        if self.mode.prompt.answer_shape is PointerAnswer:
+            statements = join_continued_quotations(statements, self.continued)
+        return statements
 
     def params(self, response_format: str) -> dict[str, object]:
         claims_in = {"claims_in": self.mode.claims_in} if self.mode.claims_in else {}  # results say so only when set
