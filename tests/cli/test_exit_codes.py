@@ -49,7 +49,8 @@ def test_refused_connection_fails_fast_with_exit_2(mode: str, tmp_path: Path, mo
     args = [str(tmp_path / "in" / "a000.txt")] if mode == "single" else [str(tmp_path / "in"), "--out", str(tmp_path / "run")]
     code, output, seconds = _extract(args, url, tmp_path, monkeypatch)
     assert code == EXIT_USAGE, output
-    assert seconds < 2.0, f"took {seconds:.1f} s: retried instead of failing at once"
+    # retrying took 18.6 s; failing at once takes ~1.5 s: the bound tells the two apart, with room for a loaded machine
+    assert seconds < 8.0, f"took {seconds:.1f} s: retried instead of failing at once"
     flat = " ".join(output.split())
     assert re.sub(r"user:s3cret@", "", url) in flat and "s3cret" not in flat
     assert "is the server running" in flat and "Traceback" not in output
