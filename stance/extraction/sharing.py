@@ -25,6 +25,7 @@ The evidence of every statement stays its own sentence, so grounding is exact.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -47,6 +48,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
     """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
+    words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
     mapping, actors = canonicalise([s.who for s in statements], text)
     persons = {a.name for a in actors if a.type == "person"}
     out: list[PointedStatement] = []
@@ -59,8 +61,8 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
             topic = no_comment_topic(st.sentence.text)
             target = None
             if topic is not None:
-                words = content_words(topic)
-                scored = [(len(words & content_words(o.claim)) / len(words), o) for o, _ in others] if words else []
+                words = words_of(topic)
+                scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
                 best = max(scored, key=lambda x: x[0], default=None)
                 if best is not None and best[0] >= TOPIC_OVERLAP:
                     target = best[1]
@@ -75,15 +77,15 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":
-            words = content_words(rejected)
-            scored = [(len(words & content_words(o.claim)) / len(words), o) for o, _ in others] if words else []
+            words = words_of(rejected)
+            scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
             best = max(scored, key=lambda x: x[0], default=None)
             if best is not None and best[0] >= TOPIC_OVERLAP:  # what another actor said: rejecting it opposes it
                 out.append(replace(st, claim=best[1].claim, stance=_REVERSED[best[1].stance]))
                 continue
-        words = content_words(st.claim)
+        words = words_of(st.claim)
         best_match = max(
-            ((_overlap(words, content_words(o.claim)), len(words & content_words(o.claim)), o) for o, _ in others),
+            ((_overlap(words, words_of(o.claim)), len(words & words_of(o.claim)), o) for o, _ in others),
             key=lambda x: (x[0], x[1]), default=None,
         )
         if best_match is not None and best_match[0] >= SAME_PROPOSITION and best_match[1] >= MIN_SHARED_WORDS:
