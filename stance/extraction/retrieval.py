@@ -21,11 +21,11 @@ all-MiniLM-L6-v2 sentence embeddings (0.528), so no embedding model is needed.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.extraction.codebook import Codebook
+from stance.text.claims import content_words as claim_words
 from stance.text.polarity import negated
 
 # Cosine of the two sets of content words (stems) at which a statement is about a claim.
@@ -35,19 +35,13 @@ from stance.text.polarity import negated
 MIN_OVERLAP = 0.25
 STEM_CHARS = 5  # "negotiations"/"negotiate" → "negot": a crude stem that needs no language model
 
-_STOPWORDS = frozenset(
-    "a an the of to in on for and or but is are was were be been being it its this that these those with as at by "
-    "from has have had will would should could can may might must shall do does did he she they we i you his her "
-    "their our your them us him me my mine there here which who whom what when where why how than then so such "
-    "also just very said says say told according about into over after before more most some any all".split()
-)
-_WORD = re.compile(r"[^\W_]+")
+_REPORTING = frozenset("said says say told according".split())  # how it was said, not what
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The stems of the words that carry a proposition (no stopwords, no negations: polarity is read apart)."""
-    return frozenset(w[:STEM_CHARS] for w in _WORD.findall(text.casefold()) if w not in _STOPWORDS
-                     and w not in {"not", "no", "never", "nor", "none"})
+    """Stems of the words that carry a proposition (``text.claims.content_words``: no function words, no
+    negation, since polarity is read apart), without reporting verbs."""
+    return frozenset(w[:STEM_CHARS] for w in claim_words(text) if w not in _REPORTING)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
