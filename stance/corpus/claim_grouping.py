@@ -103,14 +103,10 @@ def _distinct_texts(results: Sequence[ArticleResult]) -> list[_Text]:
 
 
 class _Space:
-    """Similarities between distinct claim texts: of their negation-stripped forms, or of the texts as
-    written when both have the same polarity (two denials are paraphrases as written, too)."""
-
-    def __init__(self, nodes: Sequence[_Text]) -> None:
-        self.negated = [n.negated for n in nodes]
+    """Similarities between distinct claim texts, read without their negation."""
 
     def neighbours(self, i: int) -> list[tuple[int, float]]:
-        """The texts most similar to text ``i`` (stripped forms), most similar first."""
+        """The texts most similar to text ``i``, most similar first."""
         raise NotImplementedError
 
     def similarities(self, i: int, members: Sequence[int]) -> list[float]:
@@ -121,19 +117,16 @@ class _EmbeddingSpace(_Space):
     def __init__(self, nodes: Sequence[_Text]) -> None:
         import numpy as np  # comes with the embed extra
 
-        super().__init__(nodes)
-        wanted = sorted({n.core for n in nodes} | {n.text for n in nodes if n.negated})
+        cores = sorted({n.core for n in nodes})
         try:
-            vectors = _embeddings.embed(wanted)
+            vectors = _embeddings.embed(cores)
         except Exception as exc:  # a broken install must not end in a traceback
             raise CanonicalError(
                 f"the embedding model failed to load or run ({type(exc).__name__}: {exc}); use --method lexical"
             ) from exc
-        row = {t: i for i, t in enumerate(wanted)}
+        row = {t: i for i, t in enumerate(cores)}
         self.np = np
         self.core = vectors[[row[n.core] for n in nodes]] if nodes else vectors
-        self.raw = vectors[[row[n.text if n.negated else n.core] for n in nodes]] if nodes else vectors
-        self.negated_array = np.array(self.negated, dtype=bool)
         self._neighbours = self._nearest(NEIGHBOURS)
 
     def _nearest(self, k: int) -> list[list[tuple[int, float]]]:
@@ -158,18 +151,13 @@ class _EmbeddingSpace(_Space):
         return self._neighbours[i]
 
     def similarities(self, i: int, members: Sequence[int]) -> list[float]:
-        idx = list(members)
-        core = self.core[idx] @ self.core[i]
-        raw = self.raw[idx] @ self.raw[i]
-        same = self.negated_array[idx] == self.negated[i]
-        return [float(x) for x in self.np.where(same, self.np.maximum(core, raw), core)]
+        return [float(x) for x in self.core[list(members)] @ self.core[i]]
 
 
 class _LexicalSpace(_Space):
     """Cosine similarity of sets of content words (stopwords dropped, light stemming), without numpy."""
 
     def __init__(self, nodes: Sequence[_Text]) -> None:
-        super().__init__(nodes)
         self.bags = [frozenset(t for t in claim_tokens(n.core) if t not in NEGATIONS) for n in nodes]
         index: dict[str, list[int]] = defaultdict(list)
         for i, bag in enumerate(self.bags):

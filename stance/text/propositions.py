@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from stance.text.names import fold
 from stance.text.polarity import _NEGATION  # the rule pass's negation cues: one list for both
@@ -86,6 +87,7 @@ def strip_negation(text: str) -> tuple[str, bool]:
     return core, count % 2 == 1
 
 
+@lru_cache(maxsize=1 << 16)
 def numbers(text: str) -> frozenset[str]:
     """The numbers a claim states: digits ("4,000" -> "4000") and number words."""
     found = {re.sub(r"[,.](?=\d{3}\b)", "", m) for m in re.findall(r"\d[\d,.]*\d|\d", text)}
@@ -93,6 +95,7 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=1 << 16)
 def directions(text: str) -> frozenset[tuple[int, int]]:
     """(pair, pole) for every direction word in the claim: pole 0 rises, 1 falls."""
     low = text.lower()
@@ -135,10 +138,11 @@ def _key(word: str) -> str:
 
 def entities(text: str, vocabulary: frozenset[str]) -> list[frozenset[str]]:
     """The names in a claim in order, names joined by "and" sharing one position (folded words)."""
-    return _names(text, vocabulary)[0]
+    return list(_names(text, vocabulary)[0])
 
 
-def _names(text: str, vocabulary: frozenset[str]) -> tuple[list[frozenset[str]], bool]:
+@lru_cache(maxsize=1 << 16)  # a run's guard checks each text against many: read it once
+def _names(text: str, vocabulary: frozenset[str]) -> tuple[tuple[frozenset[str], ...], bool]:
     """``entities``, and whether the first of them opens the claim (its subject: "Russia ...", "The U.S. ...")."""
     out: list[set[str]] = []
     opens = False
@@ -158,7 +162,7 @@ def _names(text: str, vocabulary: frozenset[str]) -> tuple[list[frozenset[str]],
         else:
             joined = (previous_was_name and key in _JOINERS) or (joined and key == "the")
             previous_was_name = False
-    return [frozenset(group) for group in out], opens
+    return tuple(frozenset(group) for group in out), opens
 
 
 def _names_written_alike(text: str) -> str:
