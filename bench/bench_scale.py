@@ -14,12 +14,11 @@ response cache on, as users run it):
    results already there), and the RSS and time per article of the rest.
 
 The articles are one JSONL file of N three-sentence "bridge plan" articles.
-The fake server keeps connections open (HTTP/1.1 keep-alive), as llama.cpp's
-server, vLLM and the hosted APIs do; ``--close-connections`` makes it close
-each one after its answer (HTTP/1.0, the test suite's setting), which adds a
-TCP connection per request to the client's cost. Numbers depend on the
-machine and on what else runs on it (the load average before and after is
-recorded); docs/scaling.md gives the ones measured there.
+The fake server closes each connection after its answer (HTTP/1.0, the test
+suite's setting: a TCP connection per request); ``--keep-alive`` keeps them
+open (HTTP/1.1), as llama.cpp's server, vLLM and the hosted APIs do. Numbers
+depend on the machine and on what else runs on it (the load average before
+and after is recorded); docs/scaling.md gives the ones measured there.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ class _Forgetful(FakeOpenAI):
         pass
 
 
-def _serve(conn: Any, keep_alive: bool = True) -> None:
+def _serve(conn: Any, keep_alive: bool = False) -> None:
     fake_openai._Server.request_queue_size = 128
     if keep_alive:  # one connection per worker for the whole run, as real servers allow
         fake_openai._Handler.protocol_version = "HTTP/1.1"
@@ -147,15 +146,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--close-connections", action="store_true",
-                        help="the fake server closes each connection after its answer (HTTP/1.0)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="the fake server keeps connections open (HTTP/1.1), as real servers do")
     args = parser.parse_args()
     n = args.articles
 
     tmp = Path(tempfile.mkdtemp(prefix="stance-bench-scale-"))
     conn, child = multiprocessing.Pipe()
     load_before = os.getloadavg()
-    server = multiprocessing.Process(target=_serve, args=(child, not args.close_connections), daemon=True)
+    server = multiprocessing.Process(target=_serve, args=(child, args.keep_alive), daemon=True)
     server.start()
     base_url = conn.recv()
     try:
@@ -184,7 +183,7 @@ def main() -> None:
             "phase2_cpu_ms": round(1000 * second["cpu_s"] / max(1, second["done"]), 2),
         }
         report = {"articles": n, "workers": args.workers, "cpus": os.cpu_count(), "results": results,
-                  "keep_alive": not args.close_connections,
+                  "keep_alive": args.keep_alive,
                   "load_average_before": [round(x, 2) for x in load_before],
                   "load_average_after": [round(x, 2) for x in os.getloadavg()],
                   "per_article": per_article, "phase1": first, "phase2": second}
