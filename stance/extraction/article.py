@@ -136,6 +136,10 @@ class AuthoredPlan:
     def requests(self) -> Sequence[Request]:
         return self.plan.requests
 
+    @property
+    def one_slot(self) -> bool:
+        return getattr(self.plan, "one_slot", False)
+
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
         actors, claims = self.plan.merge(answers)
         return attribute_to_author(self.article.sentences, actors, claims, self.author, headline=self.article.headline)
@@ -185,14 +189,21 @@ class Mode(Protocol):
     def plan(self, article: SplitArticle) -> ArticlePlan: ...
 
 
-def ask(llm: LLMClient, requests: Sequence[Request], parallel: int) -> list[ChatResult]:
-    """Every request's answer, in order, up to ``parallel`` at once; a failure raises ``ExtractionError``."""
+def ask(llm: LLMClient, requests: Sequence[Request], parallel: int, *, one_slot: bool = False) -> list[ChatResult]:
+    """Every request's answer, in order, up to ``parallel`` at once; a failure raises ``ExtractionError``.
+
+    ``one_slot``: the requests share a long prefix (the article), so they go one after another to one server
+    slot, which reads that prefix once (``LLMClient.pinned_slot``); other articles may use the other slots.
+    """
 
     def one(request: Request) -> ChatResult:
         return llm.complete_json(request.messages, request.answer_model)
 
     workers = max(1, min(len(requests), parallel))
     try:
+        if one_slot and llm.slots:
+            with llm.pinned_slot():
+                return [one(r) for r in requests]
         if workers == 1:
             return [one(r) for r in requests]
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -222,7 +233,7 @@ def extract_with(mode: Mode, text: str, article: ArticleInfo, *, llm: LLMClient,
     """Extract one article with ``mode``. Raises ``ExtractionError`` with a kind and a one-line message."""
     started = time.monotonic()
     article, plan = plan_article(mode, text, article, settings)
-    answers = ask(llm, plan.requests, settings.parallel)
+    answers = ask(llm, plan.requests, settings.parallel, one_slot=getattr(plan, "one_slot", False))
     result = article_result(mode, plan, answers, article, llm=llm, settings=settings, started=started)
     if settings.rewrite_claims:  # opt-in: one more request per article (stance.extraction.rewrite)
         try:

@@ -19,7 +19,7 @@ from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAns
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
 from stance.extraction.pointing import POINTER_TRUST, repoint
-from stance.extraction.prompts import Prompt, PromptError, author_note, claims_note
+from stance.extraction.prompts import Prompt, PromptError, author_note, claims_note, window_numbers
 from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
@@ -249,8 +249,11 @@ class OpenPlan:
     def statements(self, answers: Sequence[BaseModel]) -> list[PointedStatement]:
         """The answers' statements, pointed at sentences, checked and in sentence order (codebook mode codes these)."""
         pointed: list[PointedStatement] = []
-        for request, answer in zip(self.requests, answers, strict=True):
-            pointed.extend(point_statements(request.sentences, answer.items(), headline=self.article.headline))  # type: ignore[attr-defined]
+        for request, window, answer in zip(self.requests, self.windows, answers, strict=True):
+            found = point_statements(request.sentences, answer.items(), headline=self.article.headline)  # type: ignore[attr-defined]
+            if self.mode.prompt.article_once:  # the model read the whole article: rows for other windows' sentences
+                found = [st for st in found if st.sentence.n in window.candidates]  # are theirs to give
+            pointed.extend(found)
         # once for the whole article: each statement is checked on its own, and a long document stays linear
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)
@@ -258,6 +261,11 @@ class OpenPlan:
         if self.mode.prompt.answer_shape is PointerAnswer:
             statements = join_continued_quotations(statements, self.continued)
         return statements
+
+    @property
+    def one_slot(self) -> bool:
+        """Every request starts with the whole article: one server slot reads it once for all of them."""
+        return self.mode.prompt.article_once and self.mode.pin_slot
 
     def params(self, response_format: str) -> dict[str, object]:
         claims_in = {"claims_in": self.mode.claims_in} if self.mode.claims_in else {}  # results say so only when set
@@ -275,6 +283,7 @@ class OpenMode:
         self.prompt = prompt
         self.window_candidates = window_candidates
         self.claims_in = claims_in  # the language claims are written in; None: each article's own
+        self.pin_slot = True  # article_once prompts: an article's requests in one slot (bench turns it off to compare)
         self.example_claims = {  # a small model echoing an example back is not a claim of the article
             norm_claim(st.claim)
             for ex in prompt.examples
@@ -295,12 +304,19 @@ class OpenMode:
         language = "" if self.prompt.answer_shape is PointerAnswer else claims_note(article.language, self.claims_in)
         note = "\n".join(n for n in (author_note(article.author), language) if n)  # "" for a news article in English
         requests = []
+        # article_once: the whole article, the same text in every request, so the server's prompt cache reads it once
+        whole = render_lines(sentences[1:] if headline else sentences, candidates, headline_text)
+        cited_all = [s for s in sentences if s.n in candidates]
         for window in windows:
-            lines = render_lines([*window.context, *window.sentences], window.candidates, headline_text)
             answer_model = model_answer_for(min(MAX_STATEMENTS, 2 * len(window.candidates) + 2), self.prompt.answer_shape)
             cited = [s for s in window.sentences if s.n in window.candidates]
-            requests.append(Request(messages=self.prompt.messages(lines, context_note=note), answer_model=answer_model,
-                                    sentences=cited))
+            if self.prompt.article_once:
+                messages = self.prompt.messages(whole, context_note=note, window=window_numbers(window.candidates))
+                cited = cited_all  # a number is exact here; statements() keeps the window's own
+            else:
+                lines = render_lines([*window.context, *window.sentences], window.candidates, headline_text)
+                messages = self.prompt.messages(lines, context_note=note)
+            requests.append(Request(messages=messages, answer_model=answer_model, sentences=cited))
         continued = quotation_continuations(sentences, headline=headline)
         return OpenPlan(article=article, windows=windows, requests=requests, candidates=candidates,
                         continued=continued, mode=self)

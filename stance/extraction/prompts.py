@@ -13,11 +13,12 @@ import importlib.resources
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from pydantic import ValidationError
 
 from stance.extraction.answers import AnswerShape, ModelAnswer, answer_shape_of
@@ -90,6 +91,9 @@ class Prompt:
     system_template: jinja2.Template
     user_template: jinja2.Template
     examples: list[dict[str, Any]]
+    # the user template names {{ window }}: every request carries the whole article, then the sentences to answer
+    # for, so llama.cpp's prompt cache reads an article once for all its windows (issue 20)
+    article_once: bool = field(default=False, kw_only=True)
 
     @property
     def answer_shape(self) -> AnswerShape:
@@ -101,7 +105,10 @@ class Prompt:
         sentences = split_sentences(text)
         headline = "\n" in text.strip()
         body = sentences[1:] if headline else sentences
-        lines = render_lines(body, find_candidates(sentences, headline=headline), sentences[0].text if headline else None)
+        candidates = find_candidates(sentences, headline=headline)
+        lines = render_lines(body, candidates, sentences[0].text if headline else None)
+        if self.article_once:  # an example answers for all its numbered sentences
+            variables = {**variables, "window": window_numbers(candidates)}
         return self.user_template.render(numbered_sentences=fence_text(lines), **variables)
 
     def messages(self, numbered_sentences: str, **variables: Any) -> list[dict[str, str]]:
@@ -121,6 +128,11 @@ class Prompt:
             }
         )
         return messages
+
+
+def window_numbers(numbers: set[int]) -> str:
+    """The sentences a request answers for, as the article shows them: "[3], [4], [7]"."""
+    return ", ".join(f"[{n}]" for n in sorted(numbers))
 
 
 def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
@@ -155,7 +167,7 @@ def load_prompt(name: str, prompts_dir: Path | None = None) -> Prompt:
         _check_open_examples(name, examples)
     return Prompt(
         name=name, folder=folder, hash=digest.hexdigest()[:16], system_template=system, user_template=user,
-        examples=examples,
+        examples=examples, article_once="window" in jinja2.meta.find_undeclared_variables(env.parse(sources["user.j2"])),
     )
 
 
