@@ -19,7 +19,8 @@ OPTIONS = {
                "--language --max-bytes --model --no-cache --out --prices --prompt --quiet --ray-address --retry-failed "
                "--speaker --text-field "
                "--title-field --workers -m -o -q -w",
-    "export": "--format --method --no-mappings --out --table --threshold -f -o -t",
+    "export": "--format --method --no-mappings --out --per --since --table --threshold --until -f -o -t",
+    "claims": "--base-url --codebook --config --method --min-articles --model --names --no-cache --show --threshold -m",
     "report": "--max-actors --max-claims --out --plot --title -o",
     "doctor": "--base-url --config --model --verify -m",
     "docs": "",
