@@ -27,8 +27,16 @@ CodebookOpt = Annotated[
     typer.Option("--codebook", help="Codebook mode: stances on these claims only (.yaml, .json or .txt; stance docs codebook)."),
 ]
 AlsoOpenOpt = Annotated[bool, typer.Option("--also-open", help="With --codebook: also run open extraction, return both.")]
-
-
+LanguageOpt = Annotated[
+    Optional[str],
+    typer.Option("--language", help="The articles' language, an ISO 639-1 code (en, de, fr, es; default: detected per "
+                                    "article). Its word lists drive the rule pass (stance docs languages)."),
+]
+ClaimsInOpt = Annotated[
+    Optional[str],
+    typer.Option("--claims-in", help="Language the model writes claims in, e.g. en for a corpus that mixes languages "
+                                     "(default: each article's own). Needs a prompt that writes claims (--prompt extract)."),
+]
 class CodebookMethod(StrEnum):
     """How codebook mode codes an article (Settings.codebook_method)."""
 
@@ -41,16 +49,6 @@ CodebookMethodOpt = Annotated[
     typer.Option("--codebook-method", help="With --codebook: retrieve (default: find statements as open mode does, "
                                            "code them against the codebook by word overlap) or ask (give the model "
                                            "the codebook; slower, and scored lower on the dev fixtures)."),
-]
-LanguageOpt = Annotated[
-    Optional[str],
-    typer.Option("--language", help="The articles' language, an ISO 639-1 code (en, de, fr, es; default: detected per "
-                                    "article). Its word lists drive the rule pass (stance docs languages)."),
-]
-ClaimsInOpt = Annotated[
-    Optional[str],
-    typer.Option("--claims-in", help="Language the model writes claims in, e.g. en for a corpus that mixes languages "
-                                     "(default: each article's own). Needs a prompt that writes claims (--prompt extract)."),
 ]
 
 

@@ -39,7 +39,8 @@ def load_mode(settings: Settings, *, codebook: Codebook | None = None, prompt: P
         return load_codebook_mode(settings, codebook)
     if settings.also_open:
         raise CodebookError("--also-open needs a codebook (--codebook FILE)")
-    return OpenMode(prompt or load_prompt(settings.prompt_name, settings.prompts_dir), settings.window_candidates)
+    return OpenMode(prompt or load_prompt(settings.prompt_name, settings.prompts_dir), settings.window_candidates,
+                    claims_in=settings.claims_in)
 
 
 def load_codebook_mode(settings: Settings, codebook: Codebook | None = None) -> CodebookModes:

@@ -15,10 +15,9 @@ from stance.cli.app import app
 
 # The options each command takes: users' scripts depend on these names, so a change is deliberate.
 OPTIONS = {
-    "extract": "--also-open --author-field --base-url --claims-in --codebook --config --engine --force --id-field "
-               "--language --max-bytes --model --no-cache --out --prices --prompt --quiet --ray-address --retry-failed "
-               "--speaker --text-field "
-               "--title-field --workers -m -o -q -w",
+    "extract": "--also-open --author-field --base-url --claims-in --codebook --codebook-method --config --engine "
+               "--force --id-field --language --max-bytes --model --no-cache --out --prices --prompt --quiet "
+               "--ray-address --retry-failed --speaker --text-field --title-field --workers -m -o -q -w",
     "export": "--format --method --no-mappings --out --per --since --table --threshold --until -f -o -t",
     "claims": "--base-url --codebook --config --method --min-articles --model --names --no-cache --show --threshold -m",
     "report": "--max-actors --max-claims --out --plot --title -o",
@@ -27,9 +26,9 @@ OPTIONS = {
     "eval": "",
     "eval score": "--baseline --fixtures --html --json --markdown --max-drop --min --min-overlap-chars --mode "
                   "--paraphrase-threshold --plot --resamples --seed -f",
-    "eval run": "--also-open --base-url --baseline --claims-in --codebook --config --fixtures --force --html --json "
-                "--language --markdown --max-drop --min --mode --model --no-cache --out --plot --prompt --quiet "
-                "--workers -f -m -o -q",
+    "eval run": "--also-open --base-url --baseline --claims-in --codebook --codebook-method --config --fixtures "
+                "--force --html --json --language --markdown --max-drop --min --mode --model --no-cache --out --plot "
+                "--prompt --quiet --workers -f -m -o -q",
     "eval compare": "--examples --fail-on-regression --fixtures --html --json --markdown --max-drop --plot -f",
     "fixtures": "",
     "fixtures import": "--as-run --out -o",
