@@ -37,6 +37,8 @@ ClaimsInOpt = Annotated[
     typer.Option("--claims-in", help="Language the model writes claims in, e.g. en for a corpus that mixes languages "
                                      "(default: each article's own). Needs a prompt that writes claims (--prompt extract)."),
 ]
+
+
 class CodebookMethod(StrEnum):
     """How codebook mode codes an article (Settings.codebook_method)."""
 
