@@ -50,10 +50,6 @@ class Settings(BaseModel):
         None, description="codebook file: codebook mode, stances on these claims only (--codebook); "
                           "a codebook built in memory is the codebook= argument of run_batch and extract_text")
     also_open: bool = Field(False, description="with a codebook: also run open extraction and return both (--also-open)")
-    rewrite_claims: bool = Field(
-        False, description="one more request per article after open extraction: the model shortens the claims the "
-                           "rules left long and names which claims share a proposition ($STANCE_REWRITE_CLAIMS; "
-                           "stance.extraction.rewrite)")
     language: str | None = Field(
         None, pattern=r"^[a-z]{2,3}$",
         description="the articles' language as an ISO 639-1 code (--language de); none = detect each article's "
@@ -126,7 +122,6 @@ _ENV = {
     "cache_dir": "STANCE_CACHE_DIR",
     "threads": "STANCE_THREADS",
     "parallel": "STANCE_PARALLEL",
-    "rewrite_claims": "STANCE_REWRITE_CLAIMS",
 }
 
 

@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from stance._version import __version__
 from stance.config import Settings
 from stance.extraction.merging import attribute_to_author
-from stance.extraction.rewrite import rewrite_claims
 from stance.model.errors import LLMError
 from stance.results import Actor, ArticleInfo, ArticleResult, Claim, PromptInfo, Provenance, Usage
 from stance.text.languages import DEFAULT, detect_language
@@ -234,13 +233,7 @@ def extract_with(mode: Mode, text: str, article: ArticleInfo, *, llm: LLMClient,
     started = time.monotonic()
     article, plan = plan_article(mode, text, article, settings)
     answers = ask(llm, plan.requests, settings.parallel, one_slot=getattr(plan, "one_slot", False))
-    result = article_result(mode, plan, answers, article, llm=llm, settings=settings, started=started)
-    if settings.rewrite_claims:  # opt-in: one more request per article (stance.extraction.rewrite)
-        try:
-            result = rewrite_claims(result, llm=llm)
-        except LLMError as exc:
-            raise ExtractionError(exc.kind, exc.message, attempts=exc.attempts, raw_output=exc.raw_output) from None
-    return result
+    return article_result(mode, plan, answers, article, llm=llm, settings=settings, started=started)
 
 
 def article_result(
