@@ -71,9 +71,11 @@ _TRAILING_ASIDE = re.compile(
     r"not only|as well as|so that|so|such as|in order to|according to|like)\b",
     re.IGNORECASE,
 )
-# Asides inside it: ", who ...,", ", which ...,", "(...)", "— ... —".
+# Asides inside it: ", who ...,", ", which ...,", "(...)", "— ... —", and short conditions ("The bill, if approved,
+# would ...": a cap at the first comma left "The bill, if approved.").
 _INNER_ASIDE = re.compile(
     r",\s+(?:who|which|whose)\b[^,;“”\"()]{1,120},(?=\s)|\s*\([^()]{1,160}\)|\s+[—–]\s[^—–]{1,120}\s[—–](?=\s)"
+    r"|,\s+(?:if|once|when|unless)(?:\s+[^\s,;“”\"()]+){1,3},(?=\s)"
 )
 # When it was said or done: "on Monday", "last week", "earlier this year", "in July", "on Oct. 31".
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

@@ -54,6 +54,10 @@ def test_strip_leading_drops_markers_and_hedges_but_keeps_enough_words() -> None
 def test_strip_inner_and_trailing_and_time() -> None:
     assert strip_inner("Osei, who chairs the transport board, opposed the fare rise") == "Osei opposed the fare rise"
     assert strip_inner("The depot (opened in 1998) is too small for the fleet") == "The depot is too small for the fleet"
+    assert (strip_inner("The Bill, if approved, would give ministers the power to ignore parts of that protocol")
+            == "The Bill would give ministers the power to ignore parts of that protocol")
+    long_condition = "Fares, if the council agrees to the plan, will rise by a third"
+    assert strip_inner(long_condition) == long_condition  # a condition of more than a few words is part of the claim
     assert (strip_inner("The union — which has 900 members — will strike on Monday")
             == "The union will strike on Monday")
     assert (strip_trailing("There is no deal on the table, even as we keep talking to them")
