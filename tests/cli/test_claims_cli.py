@@ -8,27 +8,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from support.corpus_runs import P, make_run
+from support.corpus_runs import IRAN, make_run
 from support.fake_openai import FakeOpenAI, reply_json, status
 from typer.testing import CliRunner
 
 from stance.cli.app import app
 from stance.extraction.codebook import load_codebook
-
-IRAN = [
-    ("a1", [("Antony Blinken", P, [])], [
-        ("c1", "There is no U.S.-Iran agreement in the offing.", [("Antony Blinken", "support")]),
-        ("c2", "Iran should refrain from provocative actions.", [("Antony Blinken", "support")]),
-    ]),
-    ("a2", [("Ali Bagheri", P, []), ("Matthew Miller", P, [])], [
-        ("c1", "A U.S.-Iran agreement is in the offing.", [("Ali Bagheri", "support"), ("Matthew Miller", "oppose")]),
-        ("c2", "Iran should not refrain from provocative actions.", [("Ali Bagheri", "support")]),
-    ]),
-    ("a3", [("Suzanne DiMaggio", P, [])], [
-        ("c1", "The U.S.-Iran agreement is in the offing.", [("Suzanne DiMaggio", "support")]),
-        ("c2", "Russia should ratify the nuclear test ban treaty.", [("Suzanne DiMaggio", "support")]),
-    ]),
-]  # fmt: skip
 
 
 def namer(body: dict[str, Any]):

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from support.corpus_runs import P, make_run
+from support.corpus_runs import IRAN, P, make_run
 from support.paths import DEV
 
 import stance.corpus as corpus
@@ -20,21 +20,6 @@ from stance.runs.reader import read_run
 EMBED = pytest.mark.skipif(not _embeddings.available(), reason="embed extra not installed")
 METHODS = ["lexical", pytest.param("embedding", marks=EMBED)]
 
-# The example: a denial and an assertion of one proposition, in three articles on one story.
-IRAN = [
-    ("a1", [("Antony Blinken", P, [])], [
-        ("c1", "There is no U.S.-Iran agreement in the offing.", [("Antony Blinken", "support")]),
-        ("c2", "Iran should refrain from provocative actions.", [("Antony Blinken", "support")]),
-    ]),
-    ("a2", [("Ali Bagheri", P, []), ("Matthew Miller", P, [])], [
-        ("c1", "A U.S.-Iran agreement is in the offing.", [("Ali Bagheri", "support"), ("Matthew Miller", "oppose")]),
-        ("c2", "Iran should not refrain from provocative actions.", [("Ali Bagheri", "support")]),
-    ]),
-    ("a3", [("Suzanne DiMaggio", P, [])], [
-        ("c1", "The U.S.-Iran agreement is in the offing.", [("Suzanne DiMaggio", "support")]),
-        ("c2", "Russia should ratify the nuclear test ban treaty.", [("Suzanne DiMaggio", "support")]),
-    ]),
-]  # fmt: skip
 
 
 def groups_of(claim_map: corpus.ClaimMap) -> set[frozenset[tuple[str, str, bool]]]:

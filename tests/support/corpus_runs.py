@@ -42,3 +42,20 @@ def make_run(tmp_path: Path, articles: list[ArticleSpec | ArticleResult], name: 
 
 
 P = "person"  # the actor type of most specs
+
+
+# The example: a denial and an assertion of one proposition, in three articles on one story.
+IRAN = [
+    ("a1", [("Antony Blinken", P, [])], [
+        ("c1", "There is no U.S.-Iran agreement in the offing.", [("Antony Blinken", "support")]),
+        ("c2", "Iran should refrain from provocative actions.", [("Antony Blinken", "support")]),
+    ]),
+    ("a2", [("Ali Bagheri", P, []), ("Matthew Miller", P, [])], [
+        ("c1", "A U.S.-Iran agreement is in the offing.", [("Ali Bagheri", "support"), ("Matthew Miller", "oppose")]),
+        ("c2", "Iran should not refrain from provocative actions.", [("Ali Bagheri", "support")]),
+    ]),
+    ("a3", [("Suzanne DiMaggio", P, [])], [
+        ("c1", "The U.S.-Iran agreement is in the offing.", [("Suzanne DiMaggio", "support")]),
+        ("c2", "Russia should ratify the nuclear test ban treaty.", [("Suzanne DiMaggio", "support")]),
+    ]),
+]  # fmt: skip
