@@ -180,6 +180,12 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          False),
         ("de", "Das Ministerium wollte sich nicht dazu äußern, ob weitere Kürzungen geplant sind.",
          "Weitere Kürzungen geplant sind.", False),
+        ("de", "Wie der Verkehrsclub, der Teil der Initiative ist, erläuterte, fehle dem Projekt jeder Nutzen.",
+         "Fehle dem Projekt jeder Nutzen.", False),  # "Wie X erläuterte, ...": the frame first, between commas
+        ("de", "Gabriel kritisierte, die Kanzlerin habe sich für eine parteipolitische Lösung entschieden.",
+         "Die Kanzlerin habe sich für eine parteipolitische Lösung entschieden.", False),
+        ("de", "Der Minister forderte die Einführung einer Steuer.", "Der Minister forderte die Einführung einer Steuer.",
+         False),  # an object, not a clause: the sentence stays whole
         ("fr", "M. Dupont a répondu que le texte était injuste pour les familles.",
          "Le texte était injuste pour les familles.", False),
         ("fr", "Le texte sera examiné en commission le 3 mars, a-t-il précisé.",
