@@ -63,7 +63,7 @@ def _frames(lang: str) -> _Frames:
         leading=re.compile(
             rf"^(?:(?:{lead_word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
-            rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?,?\s+)"
+            rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+)"
         ),
         second=re.compile(
             rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"

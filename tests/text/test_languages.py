@@ -170,6 +170,10 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
 @pytest.mark.parametrize(
     ("lang", "text", "content", "denied"),
     [
+        ("en", "Mr Gove said: the bill will pass next week without any changes.",
+         "The bill will pass next week without any changes.", False),  # a colon after the verb, as a comma
+        ("en", 'But Mr Gove said: "I\'m looking forward to the second reading of the bill next week.',
+         "I'm looking forward to the second reading of the bill next week.", False),
         ("de", "Scholz sagte am Montag, die Regierung werde die Steuern nicht erhöhen.",
          "Die Regierung werde die Steuern nicht erhöhen.", False),
         ("de", "Die Regierung erklärte, dass die Haushaltslage ernst sei.", "Die Haushaltslage ernst sei.", False),
