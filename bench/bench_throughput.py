@@ -11,7 +11,7 @@ articles are in flight at once; each article also sends up to ``--parallel`` of 
 
 Reports per setting: wall seconds, articles per hour, articles per hour per core (``os.cpu_count()``), seconds per
 1,000 words, prompt and completion tokens. A script, not a test: timings depend on the machine and its load
-(``uptime`` is printed before and after each run).
+(the load average is printed before and after each run).
 """
 
 from __future__ import annotations
@@ -20,17 +20,14 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from bench_cold_start import uptime  # the load average, as the other benchmarks print it
+
 from stance import Settings, run_batch
 from stance.model.client import connect
-
-
-def _load() -> str:
-    return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip().split("load average:")[-1]
 
 
 def main() -> None:
@@ -55,7 +52,7 @@ def main() -> None:
         words = sum(len(p.read_text(encoding="utf-8").split()) for p in folder.iterdir())
         with connect(settings) as llm:
             for workers in args.workers:
-                load_before = _load()
+                load_before = uptime()
                 started = time.perf_counter()
                 summary = run_batch([folder], Path(tmp) / f"run-w{workers}", settings, workers=workers, quiet=True,
                                     llm=llm)
@@ -68,7 +65,7 @@ def main() -> None:
                     "articles_per_hour_per_core": round(3600 * counts.done / wall / cores, 1),
                     "s_per_1000_words": round(1000 * wall / words, 1),
                     "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-                    "cores": cores, "load_before": load_before, "load_after": _load(),
+                    "cores": cores, "load_before": load_before, "load_after": uptime(),
                 }
                 print(json.dumps(row), flush=True)
                 rows.append(row)

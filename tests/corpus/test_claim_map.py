@@ -21,7 +21,6 @@ EMBED = pytest.mark.skipif(not _embeddings.available(), reason="embed extra not 
 METHODS = ["lexical", pytest.param("embedding", marks=EMBED)]
 
 
-
 def groups_of(claim_map: corpus.ClaimMap) -> set[frozenset[tuple[str, str, bool]]]:
     return {frozenset((m.article_id, m.claim_id, m.flip) for m in g.members) for g in claim_map.groups}
 
