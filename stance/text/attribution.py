@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from stance.text.languages import DEFAULT, alternation, char_class, rules
-from stance.text.names import strip_titles
+from stance.text.names import TITLE_WORDS, fold, strip_titles
 from stance.text.sentences import Sentence, quotes
 
 # The English lists below now live in languages/en.toml (moved verbatim); each language's patterns are built
@@ -30,6 +30,7 @@ class _Cues:
     stand_in: re.Pattern[str]  # words that can stand for a speaker named earlier
     speaker_before: re.Pattern[str]
     speaker_after: re.Pattern[str]
+    coordinated: re.Pattern[str]  # "Reyes-Hale called the charge “baseless” and said ...": the subject of both verbs
     not_a_speaker: frozenset[str]
 
 
@@ -56,11 +57,16 @@ def _cues(lang: str) -> _Cues:
             rf"|\b(?:{alternation(spec.stand_in_determiners)}) (?:\w+ )?(?:{alternation(spec.stand_in_nouns)})\b",
             re.IGNORECASE,
         ),
-        speaker_before=re.compile(rf"({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+{speech}\b"),
+        # "The authority's chair, Henrik Solberg, said": the name is the apposition before the verb's comma
+        speaker_before=re.compile(rf"({name_run})(,[^{outside}]{{1,200}}?,)?,?\s+{speech}\b"),
         # "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the
         # Biden administration was ...", where the name begins what was said.
         speaker_after=re.compile(
-            rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+((?:[{lower}.]+\s+){{0,2}}?{name_run})"
+            rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+((?:[{lower}.]+\s+){{0,4}}?{name_run})"
+        ),  # up to four words before the name: "says veteran industry analyst Ken Doctor"
+        coordinated=re.compile(
+            rf"^[^{upper}]{{0,3}}({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+[{lower}][^{outside};:]{{0,150}}?"
+            rf"\s(?:{rules(lang).reported.second_frame_conjunctions})\s+(?:(?:{rules(lang).reported.also_words})\s+)?{speech}\b"
         ),
         not_a_speaker=spec.not_a_speaker,
     )
@@ -153,21 +159,76 @@ _NOT_A_SPEAKER = _cues(DEFAULT).not_a_speaker
 def _speaker_name(run: str, lang: str = DEFAULT) -> str | None:
     not_a_speaker = _cues(lang).not_a_speaker
     words = run.split()
-    while words and words[0].lower().strip(",.") in not_a_speaker:
-        words = words[1:]
+    descriptor = False
+    while words and (words[0].lower().strip(",.") in not_a_speaker or words[0][:1].islower()):
+        descriptor = descriptor or words[0][:1].islower()
+        words = words[1:]  # "says veteran industry analyst Ken Doctor": the descriptor is not the name
     if rules(lang).attribution.nouns_capitalised and len(words) == 1 and run.split()[0].lower() in rules(lang).names.articles:
         return None  # German "Die Regierung sagte": a noun after an article, not a name
     while words and words[-1].lower().strip(",.") in not_a_speaker:
         words = words[:-1]
+    roles = _role_titles(lang)
+    last_role = max((i for i, w in enumerate(words) if fold(w).strip(",.") in roles), default=-1)
+    if 0 <= last_role < len(words) - 2:
+        words = words[last_role + 1:]  # "Government Employees President J. David Cox Sr." -> "J. David Cox Sr."
     name = " ".join(words).strip(" ,.")
-    return name if name and name[0].isupper() else None
+    folded = [fold(w).strip(",.") for w in words]
+    if not name or not name[0].isupper() or (set(folded) <= TITLE_WORDS and (set(folded) & roles or descriptor)):
+        # "The President of the European Commission ... said", "says former British foreign secretary Malcolm
+        # Rifkind" (the run ends at "British"): a title, whose it is is for the model to say
+        return None
+    return name
+
+
+@cache
+def _role_titles(lang: str) -> frozenset[str]:
+    """One-word titles of a role ("president", "gov."): what follows two or more of a name's words is the person."""
+    return frozenset(fold(t) for t in rules(lang).names.titles if " " not in t and not t.endswith("-"))
+
+
+def _object_of_clause(text: str, start: int, lang: str) -> bool:
+    """A name right after a preposition ("geared to the Gold Standard") is inside a clause, not its subject."""
+    before = text[:start].split()
+    while before and fold(before[-1]) in rules(lang).names.articles:
+        before = before[:-1]  # "to the Gold Standard"
+    if not before or before[-1] not in rules(lang).attribution.prepositions:
+        return False
+    return len(before) < 2 or not before[-2][:1].isupper()  # "Secretary of State Antony Blinken": one name
+
+
+def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Names before a speech verb, and the spans they were read from. A name that is a clause's object gives
+    way to a name in the aside after it: "... geared to the Gold Standard, under questioning Josenrique Cueto,
+    the department's deputy director, acknowledged" is Cueto speaking."""
+    cues = _cues(lang)
+    runs, spans = [], []
+    for m in cues.speaker_before.finditer(text):
+        spans.append(m.span())
+        if not _object_of_clause(text, m.start(1), lang):
+            runs.append(m.group(1))
+            continue
+        inner = cues.speaker_before.search(text, m.end(1), m.end()) if m.group(2) else None
+        # a name in the aside with an aside of its own, or a full name ("A spokeswoman for Calloway Logistics, Erin
+        # Bass, said"); not a place ("in Doha, Qatar, said"), and none at all for "critics, including Tory MPs, warned"
+        if inner is not None and (inner.group(2) or len(inner.group(1).split()) > 1):
+            runs.append(inner.group(1))
+    return runs, spans
 
 
 def stated_speaker(sentence: Sentence) -> str | None:
-    """The one capitalised name the sentence attributes speech to, read outside its quotations; else None."""
+    """The one capitalised name the sentence attributes speech to, read outside its quotations; else None.
+
+    "Lars Eriksen, the member of parliament who introduced the bill, said the Tallis case ..." names Eriksen
+    only: the "said" of a name-then-verb reading is not read again as "said the Tallis".
+    """
     cues = _cues(sentence.lang)
     text = quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), sentence.text)
-    runs = [m.group(1) for m in cues.speaker_before.finditer(text)] + [m.group(1) for m in cues.speaker_after.finditer(text)]
+    runs, spans = _before_runs(text, sentence.lang)
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    runs += [m.group(1) for m in cues.speaker_after.finditer(text)]
+    if not runs:
+        runs = [m.group(1) for m in cues.coordinated.finditer(text)]
     names = {name for name in (_speaker_name(run, sentence.lang) for run in runs) if name}
     return names.pop() if len(names) == 1 else None
 

@@ -160,7 +160,7 @@ def test_german_candidates_and_quotation_continuations() -> None:
         ("fr", "« C'est une erreur historique », a estimé Marine Le Pen.", "Marine Le Pen"),
         ("fr", "M. Dupont, maire de Lyon, a déclaré que le texte était injuste.", "M. Dupont"),
         ("es", "«No vamos a dar marcha atrás», dijo Sánchez en Madrid.", "Sánchez"),
-        ("es", "El presidente del Gobierno, Pedro Sánchez, afirmó que la ley es necesaria.", None),
+        ("es", "El presidente del Gobierno, Pedro Sánchez, afirmó que la ley es necesaria.", "Pedro Sánchez"),
     ],
 )
 def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | None) -> None:

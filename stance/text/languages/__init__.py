@@ -90,6 +90,10 @@ class AttributionRules(_Section):
     not_a_speaker: frozenset[str] = Field(
         description="capitalised words next to a speech verb that are not a speaker (articles, pronouns, "
                     "weekdays, months, sentence adverbs), lower case")
+    prepositions: frozenset[str] = Field(
+        description="prepositions, lower case: a name after one (and an article) is an object inside a clause "
+                    "('geared to the Gold Standard, under questioning Josenrique Cueto, ..., acknowledged'), not "
+                    "the speaker")
     stand_in_pronouns: str = Field(description="pronouns that can stand for a speaker named earlier")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
