@@ -10,7 +10,7 @@ model made up is dropped before the merge (``drop_unsupported``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 from rapidfuzz import fuzz
@@ -23,12 +23,14 @@ from stance.extraction.prompts import Prompt, PromptError, author_note, claims_n
 from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
+    PRONOUN_REACH,
     find_candidates,
     may_voice,
     names_a_speaker,
     quotation_continuations,
     render_lines,
     speaker_for,
+    speaker_for_pronoun,
 )
 from stance.text.claims import short_claim
 from stance.text.polarity import settle_stance
@@ -150,6 +152,17 @@ def point_statements(
     return pointed
 
 
+def follow_pronouns(statements: list[PointedStatement], sentences: list[Sentence]) -> list[PointedStatement]:
+    """"..., she said" is the person the article last named as speaking (``attribution.speaker_for_pronoun``)."""
+    index = {s.n: i for i, s in enumerate(sentences)}
+    out = []
+    for st in statements:
+        i = index.get(st.sentence.n)
+        who = st.who if i is None else speaker_for_pronoun(st.who, st.sentence, sentences[max(0, i - PRONOUN_REACH):i])
+        out.append(st if who == st.who else replace(st, who=who))
+    return out
+
+
 def drop_unsupported(
     statements: list[PointedStatement], sentences: list[Sentence], example_claims: set[str], continued: set[int],
     author: str | None = None,
@@ -258,6 +271,7 @@ class OpenPlan:
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
+        statements = follow_pronouns(statements, self.article.sentences)
         if self.mode.prompt.answer_shape is PointerAnswer:
             statements = join_continued_quotations(statements, self.continued)
         return statements

@@ -132,3 +132,21 @@ def test_a_person_named_after_a_role_is_the_canonical_actor():
     mapping, actors = canonicalise(["Interior Minister Pavel Dorn", "Dorn"], "Interior Minister Pavel Dorn said so.")
     assert set(mapping.values()) == {"Pavel Dorn"}
     assert actors[0].aliases == ["Interior Minister Pavel Dorn", "Dorn"]
+
+
+def test_she_said_is_the_person_last_named_as_speaking_unless_the_model_names_someone_near():
+    from stance.text.attribution import pronoun_speaks, speaker_for_pronoun
+
+    text = ("Iran talks stall\nSuzanne DiMaggio, a senior fellow, said the channel is useful. "
+            "The talks continue in Oman. “So the focus is on a pause,” she said. "
+            "His office said he was travelling.")
+    sentences = split_sentences(text)
+    she = sentences[3]
+    assert pronoun_speaks(she)
+    assert speaker_for_pronoun("Antony Blinken", she, sentences[:3]) == "Suzanne DiMaggio"  # Blinken: named nowhere near
+    assert speaker_for_pronoun("DiMaggio", she, sentences[:3]) == "DiMaggio"  # the same person, the model's form
+    assert speaker_for_pronoun("The talks", she, sentences[:3]) == "The talks"  # named nearby: the model's choice stays
+    assert not pronoun_speaks(sentences[4])  # "said he was ...": what was said, not who said it
+    assert speaker_for_pronoun("Antony Blinken", she, []) == "Antony Blinken"  # nobody named before: the model's
+    german = split_sentences("Titel\nMinisterin Anna Weber sagte, das Gesetz komme. „Wir handeln jetzt“, sagte sie.", "de")
+    assert speaker_for_pronoun("Olaf Scholz", german[2], german[:2]) == "Anna Weber"

@@ -95,6 +95,9 @@ class AttributionRules(_Section):
                     "('geared to the Gold Standard, under questioning Josenrique Cueto, ..., acknowledged'), not "
                     "the speaker")
     stand_in_pronouns: str = Field(description="pronouns that can stand for a speaker named earlier")
+    personal_pronouns: str = Field(
+        "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
+                        "article last named as speaking; '' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
