@@ -89,15 +89,39 @@ class PointerAnswer(_RowAnswer):
     statements: list[PointerRow] = Field(default_factory=list, max_length=MAX_STATEMENTS)
 
 
+# A speaker pointer: [sentence number, speaker]. The rules settle the stance of a claim read off its sentence
+# (polarity.settle_stance: "neutral" for declining to comment, "oppose" for a denial), so the model's stance
+# label changed nothing on dev and cost stance accuracy elsewhere (evals/reports/speaker-rows.md).
+SpeakerRow = tuple[_SentenceNumber, _Speaker]
+
+
+class SpeakerAnswer(PointerAnswer):
+    """Pointers without a stance: the rules read it off the sentence."""
+
+    row_fields: ClassVar[tuple[str, ...]] = ("s", "who")
+    statements: list[SpeakerRow] = Field(default_factory=list, max_length=MAX_STATEMENTS)  # type: ignore[assignment]
+
+    def items(self) -> list[ModelStatement]:
+        return [ModelStatement(s=s, who=who, stance="support") for s, who in self.statements]
+
+
 AnswerShape = type[ModelAnswer] | type[PointerAnswer]
 
 
 def answer_shape_of(answer: Any) -> AnswerShape:
-    """The answer model a prompt's example answer is written in: rows of four are claims, rows of three pointers."""
+    """The answer model a prompt's example answer is written in: rows of four are claims, rows of three
+    pointers, rows of two speaker pointers."""
     rows = answer.get("statements") if isinstance(answer, dict) else None
+    if rows and all(isinstance(r, list) and len(r) == 2 for r in rows):
+        return SpeakerAnswer
     if rows and all(isinstance(r, list) and len(r) == 3 for r in rows):
         return PointerAnswer
     return ModelAnswer
+
+
+def is_pointer(shape: AnswerShape) -> bool:
+    """Answers whose claims the pipeline reads off the sentences (with or without the model's stance)."""
+    return issubclass(shape, PointerAnswer)
 
 
 @functools.cache

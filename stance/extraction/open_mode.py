@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, PointerAnswer, model_answer_for
+from stance.extraction.answers import MAX_STATEMENTS, ModelStatement, is_pointer, model_answer_for
 from stance.extraction.article import Request, SplitArticle
 from stance.extraction.merging import PointedStatement, merge_stances, norm_claim
 from stance.extraction.pointing import POINTER_TRUST, repoint
@@ -255,7 +255,7 @@ class OpenPlan:
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
         statements = self.statements(answers)
-        if self.mode.prompt.answer_shape is PointerAnswer:  # claims read off sentences: shared by rule
+        if is_pointer(self.mode.prompt.answer_shape):  # claims read off sentences: shared by rule
             statements = share_claims(self.article.text, statements)
         return merge_statements(self.article.text, statements)
 
@@ -272,7 +272,7 @@ class OpenPlan:
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
         statements = follow_pronouns(statements, self.article.sentences)
-        if self.mode.prompt.answer_shape is PointerAnswer:
+        if is_pointer(self.mode.prompt.answer_shape):
             statements = join_continued_quotations(statements, self.continued)
         return statements
 
@@ -291,7 +291,7 @@ class OpenMode:
     """Open extraction with one prompt folder; ``window_candidates`` candidate sentences per request."""
 
     def __init__(self, prompt: Prompt, window_candidates: int, claims_in: str | None = None) -> None:
-        if claims_in and prompt.answer_shape is PointerAnswer:
+        if claims_in and is_pointer(prompt.answer_shape):
             raise PromptError(f"--claims-in needs a prompt where the model writes the claims (--prompt extract): "
                               f"with {prompt.name} the claims are the article's own sentences")
         self.prompt = prompt
@@ -315,7 +315,7 @@ class OpenMode:
         windows = candidate_windows(sentences, candidates, self.window_candidates)
         headline_text = sentences[0].text if headline else None
         # "" for an English news article: its messages stay as they were. A pointer answer writes no claim.
-        language = "" if self.prompt.answer_shape is PointerAnswer else claims_note(article.language, self.claims_in)
+        language = "" if is_pointer(self.prompt.answer_shape) else claims_note(article.language, self.claims_in)
         note = "\n".join(n for n in (author_note(article.author), language) if n)  # "" for a news article in English
         requests = []
         # article_once: the whole article, the same text in every request, so the server's prompt cache reads it once

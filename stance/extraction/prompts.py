@@ -175,7 +175,7 @@ def _check_open_examples(name: str, examples: list[Any]) -> None:
     """Open-mode examples must all be valid answers of one shape: a broken example fails here, not per article."""
     shapes = {answer_shape_of(e.get("answer") if isinstance(e, dict) else None) for e in examples}
     if len(shapes) > 1:
-        raise PromptError(f"prompt {name!r} mixes answer shapes in examples.json: rows of three and of four")
+        raise PromptError(f"prompt {name!r} mixes answer shapes in examples.json: rows of different lengths")
     shape = next(iter(shapes))
     for i, example in enumerate(examples):
         try:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from support.fake_openai import FakeOpenAI, reply_json
 
 from stance.config import Settings
-from stance.extraction.answers import ModelAnswer, PointerAnswer, model_answer_for
+from stance.extraction.answers import ModelAnswer, PointerAnswer, SpeakerAnswer, model_answer_for
 from stance.extraction.api import extract_text
 from stance.extraction.article import article_info
 from stance.extraction.merging import PointedStatement
@@ -210,3 +210,34 @@ def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
     assert [len(c.stances[0].evidence) for c in claims] == [1, 2]
     other = [*statements[:-1], PointedStatement(sentences[-1], "Raj Patel", "It is time.", "support")]
     assert join_continued_quotations(other, continued)[-1].claim == "It is time."  # another speaker: its own claim
+
+
+def speakers_for(body: dict[str, Any]) -> Any:
+    """Like pointers_for, in rows of two: a sentence and its speaker, no stance."""
+    rows = json.loads(pointers_for(body).content)["statements"]
+    return reply_json({"statements": [row[:2] for row in rows]})
+
+
+def test_speaker_rows_leave_the_stance_to_the_rules(tmp_path: Path):
+    assert load_prompt("extract-speakers").answer_shape is SpeakerAnswer
+    answer = model_answer_for(3, SpeakerAnswer).model_validate({"statements": [[2, "Dana Ortiz"], {"s": 4, "who": "Raj Patel"}]})
+    assert [(st.s, st.who, st.claim, st.stance) for st in answer.items()] == [
+        (2, "Dana Ortiz", None, "support"), (4, "Raj Patel", None, "support"),
+    ]
+    with pytest.raises(ValidationError):  # a stance is not asked for
+        SpeakerAnswer.model_validate({"statements": [[2, "Dana Ortiz", "support"]]})
+    settings = Settings(base_url="", model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0, max_retries=0)
+    with FakeOpenAI(responder=speakers_for) as fake:
+        settings = settings.model_copy(update={"base_url": fake.base_url})
+        with connect(settings) as llm:
+            result = extract_text(ARTICLE, article_info(ARTICLE, "a.txt", "a.txt"), llm=llm,
+                                  prompt=load_prompt("extract-speakers"), settings=settings)
+        sent = fake.chat_requests[0]
+    items = sent["response_format"]["json_schema"]["schema"]["properties"]["statements"]["items"]
+    assert len(items["prefixItems"]) == 2
+    by_text = {c.text: c for c in result.claims}
+    # the denial is read off the sentence: "oppose" with no stance from the model
+    assert [(s.actor, s.stance) for s in by_text["The lanes would hurt local shops."].stances] == [("Dana Ortiz", "oppose")]
+    assert {s.stance for c in result.claims for s in c.stances} == {"support", "oppose"}
+    for evidence in result.evidence():
+        assert evidence.alignment == "exact" and ARTICLE[evidence.start:evidence.end] == evidence.quote
