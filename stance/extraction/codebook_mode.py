@@ -364,7 +364,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-1"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-2"  # part of the prompt identity: change it when coding changes results
 
 
 @dataclass(frozen=True)
@@ -382,7 +382,7 @@ class RetrievalPlan:
         return self.open_plan.requests
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
-        statements = self.open_plan.statements(answers)
+        statements = self.open_plan.shared_statements(answers)
         coded: list[PointedStatement] = []
         for st in statements:
             hit = self.index.code(st.claim, st.stance, also=[st.sentence.text])

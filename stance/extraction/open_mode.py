@@ -254,10 +254,15 @@ class OpenPlan:
     mode: OpenMode
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
+        return merge_statements(self.article.text, self.shared_statements(answers))
+
+    def shared_statements(self, answers: Sequence[BaseModel]) -> list[PointedStatement]:
+        """``statements``, with claims read off sentences shared within the article by rule (``share_claims``):
+        a no-comment or a rejection then carries the claim it is about (codebook mode codes these too)."""
         statements = self.statements(answers)
-        if is_pointer(self.mode.prompt.answer_shape):  # claims read off sentences: shared by rule
+        if is_pointer(self.mode.prompt.answer_shape):
             statements = share_claims(self.article.text, statements)
-        return merge_statements(self.article.text, statements)
+        return statements
 
     def statements(self, answers: Sequence[BaseModel]) -> list[PointedStatement]:
         """The answers' statements, pointed at sentences, checked and in sentence order (codebook mode codes these)."""

@@ -121,6 +121,18 @@ def test_retrieval_codes_open_statements_with_the_stance_on_each_claim(fake_open
                for r in fake_openai.chat_requests)
 
 
+def test_a_no_comment_is_coded_on_the_claim_it_was_asked_about(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # "declined to comment on the plan" shares no word with the tax claim; open mode shares the claim it was
+    # asked about (the plan Lopez stated), and codebook mode codes that, "neutral"
+    text = ("Fuel tax plan divides the council\n"
+            "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
+            "Tom Reed said he declined to comment on the plan.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"], [3, "Tom Reed", "neutral"]]})
+    result = extract(settings(fake_openai, tmp_path), BOOK, text)
+    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral")}
+
+
 def test_the_model_never_sees_the_codebook_so_its_size_costs_nothing(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.responder = pointer_answer
     big = Codebook(claims=[*BOOK.claims, *(CodebookClaim(id=f"x{i}", text=f"Distractor claim number {i} about ferries.")
