@@ -59,7 +59,8 @@ def _cues(lang: str) -> _Cues:
             re.IGNORECASE,
         ),
         # "The authority's chair, Henrik Solberg, said": the name is the apposition before the verb's comma
-        speaker_before=re.compile(rf"({name_run})(,[^{outside}]{{1,200}}?,)?,?\s+{speech}\b"),
+        # ... and "Geoffrey Cox (pictured) said", "Sen. Ann Lee (D-N.Y.) said", "Marc Baum (Déi Lénk) explique"
+        speaker_before=re.compile(rf"({name_run})(?:\s*\([^()]{{1,40}}\))?(,[^{outside}]{{1,200}}?,)?,?\s+{speech}\b"),
         # "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the
         # Biden administration was ...", where the name begins what was said.
         speaker_after=re.compile(
@@ -184,7 +185,7 @@ def _speaker_name(run: str, lang: str = DEFAULT) -> str | None:
 @cache
 def _role_titles(lang: str) -> frozenset[str]:
     """One-word titles of a role ("president", "gov."): what follows two or more of a name's words is the person."""
-    return frozenset(fold(t) for t in rules(lang).names.titles if " " not in t and not t.endswith("-"))
+    return frozenset(fold(t).strip(".") for t in rules(lang).names.titles if " " not in t and not t.endswith("-"))
 
 
 def _object_of_clause(text: str, start: int, lang: str) -> bool:

@@ -159,6 +159,8 @@ def test_german_candidates_and_quotation_continuations() -> None:
         ("de", "Am Montag sagte der Kanzler, die Lage sei ernst.", None),
         ("fr", "« C'est une erreur historique », a estimé Marine Le Pen.", "Marine Le Pen"),
         ("fr", "M. Dupont, maire de Lyon, a déclaré que le texte était injuste.", "M. Dupont"),
+        ("fr", "Marc Baum (Déi Lénk) explique lui aussi être resté sur sa faim.", "Marc Baum"),
+        ("fr", "Claude Wiseler a regretté l’absence de certains grands sujets.", "Claude Wiseler"),
         ("es", "«No vamos a dar marcha atrás», dijo Sánchez en Madrid.", "Sánchez"),
         ("es", "El presidente del Gobierno, Pedro Sánchez, afirmó que la ley es necesaria.", "Pedro Sánchez"),
     ],

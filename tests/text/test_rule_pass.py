@@ -105,6 +105,8 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
          "employees, warned against it.", "J. David Cox Sr"),
         ("Secretary of State Antony Blinken said so.", "State Antony Blinken"),  # "of" inside one name
         # one subject for two verbs
+        # a parenthesis after the name
+        ("“The bill is dead,” Sen. Ann Lee (D-N.Y.) said.", "Ann Lee"),
         ("Reyes-Hale called the charge “baseless” and said no drivers had been hired.", "Reyes-Hale"),
         ("Marta Kowal, director of Data Rights Now, welcomed the fine but said it did not go far enough.",
          "Marta Kowal"),
