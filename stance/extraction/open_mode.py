@@ -24,6 +24,7 @@ from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
     PRONOUN_REACH,
+    QUOTATION_REACH,
     find_candidates,
     may_voice,
     names_a_speaker,
@@ -31,6 +32,7 @@ from stance.text.attribution import (
     render_lines,
     speaker_for,
     speaker_for_pronoun,
+    speaker_for_quotation,
 )
 from stance.text.claims import short_claim
 from stance.text.polarity import settle_stance
@@ -152,13 +154,20 @@ def point_statements(
     return pointed
 
 
-def follow_pronouns(statements: list[PointedStatement], sentences: list[Sentence]) -> list[PointedStatement]:
-    """"..., she said" is the person the article last named as speaking (``attribution.speaker_for_pronoun``)."""
+def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence], text: str,
+                    continued: set[int]) -> list[PointedStatement]:
+    """Speakers the sentence leaves to its context: "..., she said" is the person the article last named as
+    speaking (``attribution.speaker_for_pronoun``), a quotation that goes on after "... said Lopiano." is
+    Lopiano's (``attribution.speaker_for_quotation``)."""
     index = {s.n: i for i, s in enumerate(sentences)}
     out = []
     for st in statements:
         i = index.get(st.sentence.n)
-        who = st.who if i is None else speaker_for_pronoun(st.who, st.sentence, sentences[max(0, i - PRONOUN_REACH):i])
+        who = st.who
+        if i is not None:
+            earlier = sentences[max(0, i - max(PRONOUN_REACH, QUOTATION_REACH)):i]
+            who = speaker_for_pronoun(who, st.sentence, earlier)
+            who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued)
         out.append(st if who == st.who else replace(st, who=who))
     return out
 
@@ -276,7 +285,7 @@ class OpenPlan:
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
-        statements = follow_pronouns(statements, self.article.sentences)
+        statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         if is_pointer(self.mode.prompt.answer_shape):
             statements = join_continued_quotations(statements, self.continued)
         return statements

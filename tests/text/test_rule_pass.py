@@ -152,3 +152,26 @@ def test_she_said_is_the_person_last_named_as_speaking_unless_the_model_names_so
     assert speaker_for_pronoun("Antony Blinken", she, []) == "Antony Blinken"  # nobody named before: the model's
     german = split_sentences("Titel\nMinisterin Anna Weber sagte, das Gesetz komme. „Wir handeln jetzt“, sagte sie.", "de")
     assert speaker_for_pronoun("Olaf Scholz", german[2], german[:2]) == "Anna Weber"
+
+
+def test_a_quotation_that_goes_on_after_its_speaker_was_named_is_theirs():
+    from stance.text.attribution import quotation_continuations, speaker_for_quotation
+
+    text = ("Rezoning splits the Bronx\n"
+            "“It’s safe over here and people want a safe area,” said Lopiano, 52. “I wasn’t in favor of that housing "
+            "at all. It has always been a commercial area over here.”\n"
+            "“We need the homes,” a flyer read.\n")
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    opens, runs_on, next_paragraph = sentences[2], sentences[3], sentences[4]
+    assert speaker_for_quotation("Marjorie Velázquez", opens, sentences[:2], text, continued=False) == "Lopiano"
+    assert runs_on.n in continued
+    assert speaker_for_quotation("Marjorie Velázquez", runs_on, sentences[:3], text,
+                                 continued=True) == "Lopiano"  # two sentences back, the same paragraph
+    assert speaker_for_quotation("Michael Lopiano", opens, sentences[:2], text,
+                                 continued=False) == "Michael Lopiano"  # the same person: the model's form
+    # a new paragraph is not the last speaker's; a sentence that names its own speaker keeps it
+    assert speaker_for_quotation("Kristy Marmorato", next_paragraph, sentences[:4], text,
+                                 continued=False) == "Kristy Marmorato"
+    assert speaker_for_quotation("Marjorie Velázquez", sentences[1], sentences[:1], text,
+                                 continued=False) == "Marjorie Velázquez"  # "said Lopiano" is speaker_for's
