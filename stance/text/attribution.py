@@ -293,7 +293,8 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     """
     if stated_speaker(sentence) is not None or pronoun_speaks(sentence):
         return who
-    if not (continued or quotes(sentence.lang).opening.match(sentence.text.lstrip())):
+    openers = {o for o, _ in quotes(sentence.lang).pairs}  # at a sentence's start even '"' opens
+    if not (continued or sentence.text.lstrip()[:1] in openers):
         return who
     after = sentence
     for before in reversed(earlier[-QUOTATION_REACH:]):

@@ -175,3 +175,14 @@ def test_a_quotation_that_goes_on_after_its_speaker_was_named_is_theirs():
                                  continued=False) == "Kristy Marmorato"
     assert speaker_for_quotation("Marjorie Velázquez", sentences[1], sentences[:1], text,
                                  continued=False) == "Marjorie Velázquez"  # "said Lopiano" is speaker_for's
+
+
+def test_straight_quotation_marks_go_on_after_their_speaker_too():
+    from stance.text.attribution import speaker_for_quotation
+
+    text = ('Residents vow to keep fighting\n'
+            '"The master plan is not a suggestion," said Dana Whitlock, the group\'s co-founder. '
+            '"They rewrote the rules for one developer.\n')
+    sentences = split_sentences(text)
+    assert speaker_for_quotation("Keep Dunmore Rural", sentences[2], sentences[:2], text,
+                                 continued=False) == "Dana Whitlock"
