@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 from support.fake_openai import FakeOpenAI, reply_json
+from support.runs import extract_with_fake
 
 from stance.config import Settings
 from stance.extraction.answers import ModelAnswer, PointerAnswer, SpeakerAnswer, model_answer_for
@@ -226,14 +227,8 @@ def test_speaker_rows_leave_the_stance_to_the_rules(tmp_path: Path):
     ]
     with pytest.raises(ValidationError):  # a stance is not asked for
         SpeakerAnswer.model_validate({"statements": [[2, "Dana Ortiz", "support"]]})
-    settings = Settings(base_url="", model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0, max_retries=0)
-    with FakeOpenAI(responder=speakers_for) as fake:
-        settings = settings.model_copy(update={"base_url": fake.base_url})
-        with connect(settings) as llm:
-            result = extract_text(ARTICLE, article_info(ARTICLE, "a.txt", "a.txt"), llm=llm,
-                                  prompt=load_prompt("extract-speakers"), settings=settings)
-        sent = fake.chat_requests[0]
-    items = sent["response_format"]["json_schema"]["schema"]["properties"]["statements"]["items"]
+    result, requests = extract_with_fake(ARTICLE, "a.txt", "extract-speakers", speakers_for, tmp_path)
+    items = requests[0]["response_format"]["json_schema"]["schema"]["properties"]["statements"]["items"]
     assert len(items["prefixItems"]) == 2
     by_text = {c.text: c for c in result.claims}
     # the denial is read off the sentence: "oppose" with no stance from the model

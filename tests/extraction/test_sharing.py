@@ -6,16 +6,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from support.fake_openai import FakeOpenAI, reply_json
+from support.fake_openai import reply_json
+from support.runs import extract_with_fake
 
-from stance.config import Settings
-from stance.extraction.api import extract_text
-from stance.extraction.article import article_info
 from stance.extraction.merging import PointedStatement
 from stance.extraction.open_mode import merge_statements
-from stance.extraction.prompts import load_prompt
 from stance.extraction.sharing import share_claims
-from stance.model.client import connect
 from stance.text.claims import short_claim
 from stance.text.reported import report_of
 from stance.text.sentences import split_sentences
@@ -96,12 +92,7 @@ def _support_everything(body: dict[str, Any]) -> Any:
 def test_pointer_extraction_shares_claims_through_a_real_endpoint(tmp_path: Path) -> None:
     """The whole open-mode path, pointer answers served by the fake OpenAI server: the same request as before
     (the rules work on the answers), a claim several actors take sides on."""
-    settings = Settings(base_url="", model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0, max_retries=0)
-    with FakeOpenAI(responder=_support_everything) as fake:
-        settings = settings.model_copy(update={"base_url": fake.base_url})
-        with connect(settings) as llm:
-            result = extract_text(ARTICLE, article_info(ARTICLE, "levy.txt", "levy.txt"), llm=llm,
-                                  prompt=load_prompt("extract-pointers"), settings=settings)
+    result, _ = extract_with_fake(ARTICLE, "levy.txt", "extract-pointers", _support_everything, tmp_path)
     levy = next(c for c in result.claims if c.text.startswith("The ferry levy"))
     stances = {s.actor: s.stance for s in levy.stances}
     assert stances["Dana Ortiz"] == "support" and stances["Harbour Board"] == "oppose"

@@ -27,6 +27,24 @@ def make_settings(fake: FakeOpenAI, tmp_path: Path, **extra: Any) -> Settings:
     return Settings(**values)
 
 
+def extract_with_fake(text: str, name: str, prompt: str, responder: Any, tmp_path: Path
+                      ) -> tuple[ArticleResult, list[dict[str, Any]]]:
+    """One article extracted with ``prompt`` through the real openai client against the fake server answering
+    with ``responder``: the result and the chat requests it sent."""
+    from stance.extraction.api import extract_text
+    from stance.extraction.article import article_info
+    from stance.extraction.prompts import load_prompt
+    from stance.model.client import connect
+
+    with FakeOpenAI(responder=responder) as fake:
+        settings = Settings(base_url=fake.base_url, model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0,
+                            max_retries=0)
+        with connect(settings) as llm:
+            result = extract_text(text, article_info(text, name, name), llm=llm, prompt=load_prompt(prompt),
+                                  settings=settings)
+        return result, list(fake.chat_requests)
+
+
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
