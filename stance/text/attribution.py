@@ -67,7 +67,9 @@ def _cues(lang: str) -> _Cues:
             rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+((?:[{lower}.]+\s+){{0,4}}?{name_run})"
         ),  # up to four words before the name: "says veteran industry analyst Ken Doctor"
         coordinated=re.compile(
-            rf"^[^{upper}]{{0,3}}({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+[{lower}][^{outside};:]{{0,150}}?"
+            # not a subject of two ("Commissioners Teresa Munoz and James Holloway voted no … and said")
+            rf"^[^{upper}]{{0,3}}({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+(?!(?:{rules(lang).reported.second_frame_conjunctions})\s)"
+            rf"[{lower}][^{outside};:]{{0,150}}?"
             rf"\s(?:{rules(lang).reported.second_frame_conjunctions})\s+(?:(?:{rules(lang).reported.also_words})\s+)?{speech}\b"
         ),
         not_a_speaker=spec.not_a_speaker,
