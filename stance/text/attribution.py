@@ -164,7 +164,8 @@ def _speaker_name(run: str, lang: str = DEFAULT) -> str | None:
     not_a_speaker = _cues(lang).not_a_speaker
     words = run.split()
     descriptor = False
-    while words and (words[0].lower().strip(",.") in not_a_speaker or words[0][:1].islower()):
+    # "We’ve asked": a pronoun with its contraction is no name either
+    while words and (re.split(r"[’']", words[0].lower().strip(",."))[0] in not_a_speaker or words[0][:1].islower()):
         descriptor = descriptor or words[0][:1].islower()
         words = words[1:]  # "says veteran industry analyst Ken Doctor": the descriptor is not the name
     if rules(lang).attribution.nouns_capitalised and len(words) == 1 and run.split()[0].lower() in rules(lang).names.articles:

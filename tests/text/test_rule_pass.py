@@ -112,6 +112,10 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
          "Marta Kowal"),
         ("Commissioners Teresa Munoz and James Holloway voted no. Munoz called it a step backward and said more.",
          None),  # two subjects: the rule does not say which one spoke
+        # "asked" and "has said" are speech; a contracted pronoun is no name
+        ("After trust member Peggy Bell asked last week “Why has this taken four months?”", "Peggy Bell"),
+        ("The deal may not help; Reed has said that he expects big savings.", "Reed"),
+        ("“We’ve asked for it and they don’t give it to us.” We’ve asked twice.", None),
         # a title alone names nobody
         ("The President of the European Commission hit out and said the accord cannot be changed.", None),
         ("“It is wrong,” says former British foreign secretary Malcolm Rifkind.", None),
