@@ -191,6 +191,11 @@ def _role_titles(lang: str) -> frozenset[str]:
     return frozenset(fold(t).strip(".") for t in rules(lang).names.titles if " " not in t and not t.endswith("-"))
 
 
+def _blank_quotations(text: str, lang: str) -> str:
+    """``text`` with every quotation's words turned to spaces: what is said is not who said it (offsets kept)."""
+    return quotes(lang).blank.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _object_of_clause(text: str, start: int, lang: str) -> bool:
     """A name right after a preposition ("geared to the Gold Standard") is inside a clause, not its subject."""
     before = text[:start].split()
@@ -220,6 +225,7 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
     return runs, spans
 
 
+@lru_cache(maxsize=1 << 12)  # asked of one sentence by speaker_for, the pronoun and quotation rules, for each row
 def stated_speaker(sentence: Sentence) -> str | None:
     """The one capitalised name the sentence attributes speech to, read outside its quotations; else None.
 
@@ -227,7 +233,7 @@ def stated_speaker(sentence: Sentence) -> str | None:
     only: the "said" of a name-then-verb reading is not read again as "said the Tallis".
     """
     cues = _cues(sentence.lang)
-    text = quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), sentence.text)
+    text = _blank_quotations(sentence.text, sentence.lang)
     runs, spans = _before_runs(text, sentence.lang)
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
@@ -253,7 +259,7 @@ def pronoun_speaks(sentence: Sentence) -> bool:
     pattern = _pronoun_speech(sentence.lang)
     if pattern is None:
         return False
-    text = quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), sentence.text)
+    text = _blank_quotations(sentence.text, sentence.lang)
     return bool(pattern.search(text)) and stated_speaker(sentence) is None
 
 
@@ -305,7 +311,7 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
             return who
         named = stated_speaker(before)
         if named is not None:
-            return who if _name_words(named, sentence.lang) & _name_words(who, sentence.lang) else named
+            return _named_unless_same(who, named, sentence.lang)
         after = before
     return who
 
@@ -323,9 +329,12 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     speech verb wins. A surname is enough: actors.canonicalise resolves it.
     """
     stated = stated_speaker(sentence)
-    if stated is None or _name_words(stated, sentence.lang) & _name_words(who, sentence.lang):
-        return who
-    return stated
+    return who if stated is None else _named_unless_same(who, stated, sentence.lang)
+
+
+def _named_unless_same(who: str, named: str, lang: str) -> str:
+    """``named`` for the model's ``who``, unless they share a name word: then the same person, in the model's form."""
+    return who if _name_words(named, lang) & _name_words(who, lang) else named
 
 
 # ---------------------------------------------------------------------------
@@ -363,7 +372,7 @@ def _outside_quotations(sentence: Sentence) -> str:
     close, opening = text.find("”"), text.find("“")
     if close > 0 and (opening < 0 or close < opening):
         text = " " * close + text[close:]
-    return quotes(sentence.lang).blank.sub(lambda m: " " * len(m.group(0)), text)
+    return _blank_quotations(text, sentence.lang)
 
 
 def speaks_in_first_person(sentence: Sentence) -> bool:

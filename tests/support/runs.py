@@ -37,8 +37,7 @@ def extract_with_fake(text: str, name: str, prompt: str, responder: Any, tmp_pat
     from stance.model.client import connect
 
     with FakeOpenAI(responder=responder) as fake:
-        settings = Settings(base_url=fake.base_url, model="fake-model", cache_dir=tmp_path / "cache", max_reasks=0,
-                            max_retries=0)
+        settings = make_settings(fake, tmp_path, max_reasks=0, max_retries=0)
         with connect(settings) as llm:
             result = extract_text(text, article_info(text, name, name), llm=llm, prompt=load_prompt(prompt),
                                   settings=settings)
