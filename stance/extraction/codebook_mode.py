@@ -364,7 +364,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-2"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-3"  # part of the prompt identity: change it when coding changes results
 
 
 @dataclass(frozen=True)
@@ -385,7 +385,7 @@ class RetrievalPlan:
         statements = self.open_plan.shared_statements(answers)
         coded: list[PointedStatement] = []
         for st in statements:
-            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text])
+            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text], lang=self.article.language)
             claim = self.codebook.get(hit.claim_id) if hit is not None else None
             if hit is None or claim is None:
                 continue
@@ -399,7 +399,8 @@ class RetrievalPlan:
     def params(self, response_format: str) -> dict[str, object]:
         return {**self.open_plan.params(response_format), "codebook_method": "retrieve",
                 "codebook_claims": len(self.codebook.claims), "codebook_sha256": self.codebook.digest()[:16],
-                "min_overlap": self.index.min_overlap, "also_open": self.also_open}
+                "min_overlap": self.index.min_overlap, "min_margin": self.index.min_margin,
+                "also_open": self.also_open}
 
 
 class RetrievalCodebookMode:

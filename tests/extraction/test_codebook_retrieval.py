@@ -57,6 +57,27 @@ def test_the_stance_is_reversed_when_exactly_one_side_is_negated() -> None:
     assert stance_on("neutral", "It is not close.", "It is close.") == "neutral"
 
 
+def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:
+    book = Codebook(claims=[CodebookClaim(id="plan", text="The planning board failed to follow its own master plan.")])
+    coded = CodebookIndex(book).code("The master plan is not a suggestion, and the board ignored it.", "support")
+    assert coded is not None and coded.stance == "support"  # "not" governs "a suggestion", not the plan
+    hired = Codebook(claims=[CodebookClaim(id="hire", text="The authority hired replacement drivers.")])
+    denied = CodebookIndex(hired).code("No replacement drivers had been hired, the authority said.", "support")
+    assert denied is not None and denied.stance == "oppose"  # "No" governs "replacement drivers ... hired"
+    # "cannot" is a negation on both sides: no reversal
+    riders = Codebook(claims=[CodebookClaim(id="pay", text="Riders cannot keep paying for ride-hailing trips.")])
+    same = CodebookIndex(riders).code("I can’t keep paying for ride-hailing trips.", "support")
+    assert same is not None and same.stance == "support"
+
+
+def test_a_statement_almost_equally_close_to_two_claims_codes_neither() -> None:
+    book = Codebook(claims=[CodebookClaim(id="a", text="The bridge toll should rise."),
+                            CodebookClaim(id="b", text="The bridge toll should rise for trucks.")])
+    statement = "The bridge toll should rise for cars."
+    assert CodebookIndex(book, min_margin=0.0).code(statement, "support") is not None
+    assert CodebookIndex(book, min_margin=0.2).code(statement, "support") is None
+
+
 def test_closest_to_an_oppose_example_is_oppose() -> None:
     coded = CodebookIndex(BOOK).code("We should leave the fuel tax where it is and cut spending instead.", "support")
     assert coded is not None and (coded.claim_id, coded.stance) == ("tax", "oppose")

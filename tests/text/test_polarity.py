@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.texts import sentence
 
-from stance.text.polarity import settle_stance
+from stance.text.polarity import negation_scopes, settle_stance
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,19 @@ def test_claims_in_other_words_keep_the_models_stance() -> None:
     s = sentence("“We are broke,” the treasurer said.")
     for stance in ("support", "oppose", "neutral"):
         assert settle_stance("The city can afford a new stadium next year.", stance, s) == stance
+
+
+def test_a_negation_governs_the_words_after_it_in_its_clause() -> None:
+    assert negation_scopes("The master plan is not a suggestion.") == ["a suggestion"]
+    # quotation marks do not end it; a comma does; at most NEGATION_SCOPE_WORDS words
+    assert negation_scopes("They weren’t “asking for the moon,” she said.") == ["“asking for the moon"]
+    assert negation_scopes("No replacement drivers had been hired by the authority last week") == [
+        "replacement drivers had been hired by"]
+    assert negation_scopes("Riders cannot keep paying for this.") == ["keep paying for this"]
+    assert negation_scopes("Nothing here is denied outright", "en") == ["here is denied outright"]
+    assert negation_scopes("It is close.") == []
+
+
+def test_german_negates_the_whole_clause() -> None:
+    assert negation_scopes("Die Regierung sagte, wir stimmen dem Plan nicht zu.", "de") == [
+        "wir stimmen dem Plan zu"]  # without the cue itself

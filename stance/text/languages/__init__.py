@@ -19,6 +19,7 @@ import importlib.resources
 import re
 import tomllib
 from functools import cache, lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -146,6 +147,9 @@ class PolarityRules(_Section):
         "", description="negations written as a word ending, matched at a word's end (English n't)")
     noncommittal: str = Field(
         description="phrases that report declining to take a side (declined to comment, no comment)")
+    negation_scope: Literal["after", "clause"] = Field(
+        "after", description="what a negation word governs: the words after it ('not a deal', English, French, "
+        "Spanish) or its whole clause (German puts 'nicht' after the verb and object: 'wir stimmen dem Plan nicht zu')")
 
 
 class NameRules(_Section):
