@@ -66,14 +66,14 @@ _CLAUSE_MARK = re.compile(r"[,;:.!?](?=[\s\"”’»›]|$)|[()\[\]\u2013\u2014]
 def negation_scopes(text: str, lang: str = DEFAULT) -> list[str]:
     """What each negation in ``text`` denies: the words after it in its clause ("is **not a suggestion**"), or
     for a language that negates at the end of a clause (German), the whole clause."""
+    whole_clause = rules(lang).polarity.negation_scope == "clause"
     scopes = []
     for match in _cues(lang).negation.finditer(text):
-        after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0]
-        words = after.split()[:NEGATION_SCOPE_WORDS]
-        if rules(lang).polarity.negation_scope == "clause":
-            before = _CLAUSE_MARK.split(text[:match.start()])[-1]
-            words = before.split() + after.split()
-        scopes.append(" ".join(words))
+        after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0].split()
+        if whole_clause:
+            scopes.append(" ".join(_CLAUSE_MARK.split(text[:match.start()])[-1].split() + after))
+        else:
+            scopes.append(" ".join(after[:NEGATION_SCOPE_WORDS]))
     return scopes
 
 
