@@ -36,8 +36,10 @@ from stance.extraction.merging import PointedStatement, combine_with_open, merge
 from stance.extraction.open_mode import OpenMode, OpenPlan, merge_statements
 from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
-from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex
+from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
+from stance.text.attribution import in_authors_voice, quotation_continuations
+from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
 CODEBOOK_PROMPT = "codebook"  # prompts/codebook/
@@ -364,7 +366,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-3"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-4"  # part of the prompt identity: change it when coding changes results
 
 
 @dataclass(frozen=True)
@@ -383,18 +385,47 @@ class RetrievalPlan:
 
     def merge(self, answers: Sequence[BaseModel]) -> tuple[list[Actor], list[Claim]]:
         statements = self.open_plan.shared_statements(answers)
+        lang = self.article.language
         coded: list[PointedStatement] = []
         for st in statements:
-            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text], lang=self.article.language)
-            claim = self.codebook.get(hit.claim_id) if hit is not None else None
-            if hit is None or claim is None:
-                continue
-            coded.append(PointedStatement(sentence=st.sentence, who=st.who, claim=claim.text, stance=hit.stance,
-                                          codebook_id=claim.id))
+            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text], lang=lang)
+            hits = [hit] if hit is not None else []
+            hits += self.index.code_clauses(st.sentence.text, st.stance, skip={h.claim_id for h in hits}, lang=lang)
+            coded += self._statements(st.sentence, st.who, hits)
+        if self.article.author:
+            coded += self._authors_own(self.article.author, {st.sentence.n for st in statements})
         merged = merge_stances(self.article.text, coded, CodebookClaims(self.codebook))
         if not self.also_open:
             return merged
         return combine_with_open(self.article.text, merged, merge_statements(self.article.text, statements))
+
+    def _statements(self, sentence: Sentence, who: str, hits: Sequence[Coded]) -> list[PointedStatement]:
+        out = []
+        for hit in hits:
+            claim = self.codebook.get(hit.claim_id)
+            if claim is not None:
+                out.append(PointedStatement(sentence=sentence, who=who, claim=claim.text, stance=hit.stance,
+                                            codebook_id=claim.id))
+        return out
+
+    def _authors_own(self, author: str, answered: set[int]) -> list[PointedStatement]:
+        """In a document that speaks for ``author``, the sentences no statement came from and no one else is
+        credited with ("Red tape needs to be cut."), coded as the author's: the model is asked only about
+        sentences with a cue word or a first person, and a speech's plain assertions have neither."""
+        lang = self.article.language
+        continued = quotation_continuations(self.article.sentences, headline=self.article.headline)
+        out: list[PointedStatement] = []
+        for sentence in self.article.sentences:
+            if sentence.n in answered or (self.article.headline and sentence.n == 1):
+                continue
+            if not in_authors_voice(sentence, continued=sentence.n in continued):
+                continue
+            stance = "neutral" if noncommittal(sentence) else "support"
+            hit = self.index.code(sentence.text, stance, lang=lang)
+            hits = [hit] if hit is not None else []
+            hits += self.index.code_clauses(sentence.text, stance, skip={h.claim_id for h in hits}, lang=lang)
+            out += self._statements(sentence, author, hits)
+        return out
 
     def params(self, response_format: str) -> dict[str, object]:
         return {**self.open_plan.params(response_format), "codebook_method": "retrieve",

@@ -391,6 +391,15 @@ def authors_own(sentence: Sentence, *, continued: bool) -> bool:
         _outside_quotations(sentence))
 
 
+def in_authors_voice(sentence: Sentence, *, continued: bool) -> bool:
+    """In a document that speaks for an author: True when the sentence is the author's to answer for, first
+    person or not ("Red tape needs to be cut."), since it credits no one else with speech and does not go on
+    with a quotation opened earlier."""
+    if continued or stated_speaker(sentence) is not None:
+        return False
+    return not _third_person_speech(sentence.lang).search(_outside_quotations(sentence))
+
+
 def is_author(who: str, author: str) -> bool:
     """True when a model's speaker is the document's author: "I", "we", "the author", "my organisation", or
     a form of the author's name ("Obama", "President Obama" for "Barack Obama")."""

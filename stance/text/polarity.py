@@ -63,6 +63,11 @@ NEGATION_SCOPE_WORDS = 6
 _CLAUSE_MARK = re.compile(r"[,;:.!?](?=[\s\"”’»›]|$)|[()\[\]\u2013\u2014]")
 
 
+def clauses(text: str) -> list[str]:
+    """The text cut at its clause punctuation (commas, semicolons, colons, dashes, brackets, sentence ends)."""
+    return [part.strip() for part in _CLAUSE_MARK.split(text) if part and part.strip()]
+
+
 def negation_scopes(text: str, lang: str = DEFAULT) -> list[str]:
     """What each negation in ``text`` denies: the words after it in its clause ("is **not a suggestion**"), or
     for a language that negates at the end of a clause (German), the whole clause."""

@@ -94,6 +94,28 @@ def test_the_threshold_keeps_loose_overlaps_out() -> None:
     assert CodebookIndex(BOOK, min_overlap=0.1).code(loose, "support") is not None
 
 
+LISTS = Codebook(claims=[
+    CodebookClaim(id="wage", text="The minimum wage should be raised."),
+    CodebookClaim(id="leave", text="Workers should get paid leave."),
+    CodebookClaim(id="guns", text="Children need to be protected from gun violence."),
+])
+
+
+def test_each_clause_of_a_sentence_is_coded_at_a_stricter_overlap() -> None:
+    index = CodebookIndex(LISTS)
+    listed = "I will keep pushing for what still needs to be done: paid leave, raising the minimum wage, and more."
+    whole = index.code(listed, "support")  # as a whole: one claim, the closest
+    assert whole is not None and whole.claim_id == "wage"
+    hits = {(h.claim_id, h.stance) for h in index.code_clauses(listed, "support")}
+    assert hits == {("leave", "support"), ("wage", "support")}
+    # the claims the whole sentence was coded to are skipped
+    assert [h.claim_id for h in index.code_clauses(listed, "support", skip={whole.claim_id})] == ["leave"]
+    # a clause that only brushes a claim's words is not coded: a short text reaches a high cosine by chance
+    assert index.code_clauses("He spoke about the minimum, then left.", "support") == []
+    negated = index.code_clauses("We will not raise the minimum wage, whatever they say.", "support")
+    assert [(h.claim_id, h.stance) for h in negated] == [("wage", "oppose")]
+
+
 ARTICLE = (
     "Fuel tax plan divides the council\n"
     "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"

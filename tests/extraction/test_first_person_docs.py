@@ -18,6 +18,7 @@ from stance.cli.app import app
 from stance.config import Settings
 from stance.extraction.api import extract_text
 from stance.extraction.article import article_info, split_article
+from stance.extraction.codebook import Codebook, CodebookClaim
 from stance.extraction.codebook_mode import load_codebook_prompt
 from stance.extraction.open_mode import OpenMode
 from stance.extraction.prompts import author_note, load_prompt
@@ -299,3 +300,36 @@ def test_one_oppose_among_ten_supports_is_kept_with_its_evidence(fake_openai: Fa
     (wide,) = wide_table(corpus)
     claim_id = next(k for k in wide if k not in ("actor",) and " " not in k)
     assert (wide[claim_id], wide[f"{claim_id} support"], wide[f"{claim_id} oppose"]) == ("mixed", 1, 1)
+
+
+def test_retrieval_codes_the_authors_plain_assertions_as_the_authors(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """A speech's positions are mostly plain assertions ("Cutting the program would strand 4,000 families"): no
+    first person, no cue word, so the model is never asked about them. In codebook mode every sentence of the
+    author's that no statement came from and no one else is credited with is coded against the codebook."""
+    text = (
+        "Testimony on the Rural Broadband Act\n"
+        "We urge Congress to pass the Rural Broadband Act this year.\n"
+        "Senator Dale Whitford said the hotspot lending program wastes money.\n"
+        "The hotspot lending program does not waste money: it reaches 4,000 families.\n"
+        "Rural libraries need faster connections, and rural clinics need them too.\n"
+    )
+    book = Codebook(claims=[
+        CodebookClaim(id="pass-act", text="Congress should pass the Rural Broadband Act."),
+        CodebookClaim(id="waste", text="The hotspot lending program wastes money."),
+        CodebookClaim(id="clinics", text="Rural clinics need faster connections."),
+    ])
+    rows = {"We urge Congress": ("Congress", "support"), "Whitford said": ("Dale Whitford", "support")}
+    fake_openai.responder = lambda body: reply_json({"statements": [
+        [n, who, stance] for n, s in numbered(body) for cue, (who, stance) in rows.items() if cue in s]})
+    settings = settings_for(fake_openai, tmp_path, prompt="extract-pointers")
+    result = extract(fake_openai, settings, text, AUTHOR, codebook=book)
+    by_claim = {c.codebook_id: {(s.actor, s.stance) for s in c.stances} for c in result.claims}
+    assert by_claim == {"pass-act": {(AUTHOR, "support")},
+                        "waste": {(AUTHOR, "oppose"), ("Dale Whitford", "support")},
+                        "clinics": {(AUTHOR, "support")}}
+    assert_exact(result, text)
+
+    # a news article (no author) gets no such statements: its unattributed sentences are the journalist's
+    news = extract(fake_openai, settings, text, None, codebook=book)
+    assert {(c.codebook_id, s.actor) for c in news.claims for s in c.stances} == {
+        ("pass-act", "Congress"), ("waste", "Dale Whitford")}
