@@ -33,6 +33,7 @@ from stance.text.attribution import (
     speaker_for,
     speaker_for_pronoun,
     speaker_for_quotation,
+    stated_speaker,
 )
 from stance.text.claims import short_claim
 from stance.text.polarity import settle_stance
@@ -152,6 +153,28 @@ def point_statements(
         stance = settle_stance(claim, model_stance, sentence)
         pointed.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
     return pointed
+
+
+def statements_the_model_skipped(sentences: Sequence[Sentence], candidates: set[int],
+                                 answered: set[int]) -> list[PointedStatement]:
+    """Candidate sentences the model gave no row for but whose speaker the rules read ("..., said Suzanne
+    DiMaggio ...", "Ostrander said fluoride remained ..."): that speaker's statement of what the sentence reports.
+
+    The small model skips some plain "X said" sentences. Cached dev answers: pair F1 0.648 → 0.649 (one pair
+    gained, one wrong); invented held-out 0.712 → 0.728 (three gained, none wrong); corpus 0.505 → 0.509.
+    """
+    found = []
+    for sentence in sentences:
+        if sentence.n not in candidates or sentence.n in answered:
+            continue
+        who = stated_speaker(sentence)
+        if who is None:
+            continue
+        report = report_of(sentence)
+        claim = short_claim(report.content)
+        stance = settle_stance(claim, "oppose" if report.denied else "support", sentence)
+        found.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
+    return found
 
 
 def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence], text: str,
@@ -281,6 +304,9 @@ class OpenPlan:
             if self.mode.prompt.article_once:  # the model read the whole article: rows for other windows' sentences
                 found = [st for st in found if st.sentence.n in window.candidates]  # are theirs to give
             pointed.extend(found)
+        if is_pointer(self.mode.prompt.answer_shape):
+            pointed += statements_the_model_skipped(self.article.sentences, self.candidates,
+                                                    {st.sentence.n for st in pointed})
         # once for the whole article: each statement is checked on its own, and a long document stays linear
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)

@@ -236,3 +236,25 @@ def test_speaker_rows_leave_the_stance_to_the_rules(tmp_path: Path):
     assert {s.stance for c in result.claims for s in c.stances} == {"support", "oppose"}
     for evidence in result.evidence():
         assert evidence.alignment == "exact" and ARTICLE[evidence.start:evidence.end] == evidence.quote
+
+
+def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path):
+    """The small model skips some plain "X said" sentences; the rules read their speaker, so they are kept. A
+    skipped sentence whose speaker the rules cannot read stays skipped (the model may have judged it narration)."""
+    text = ("Bus lanes divide the council\n"
+            "Mayor Dana Ortiz said the bus lanes would cut commute times by a third.\n"
+            "Council member Raj Patel said the lanes would hurt local shops.\n"
+            "The lanes were first proposed in 2019 and approved last year.\n")
+
+    def only_ortiz(body: dict[str, Any]) -> Any:
+        last = body["messages"][-1]["content"]
+        rows = [[int(n), "Dana Ortiz", "support"] for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)
+                if "Ortiz" in s]
+        return reply_json({"statements": rows})
+
+    result, _ = extract_with_fake(text, "a.txt", "extract-pointers", only_ortiz, tmp_path)
+    held = {(s.actor, c.text) for c in result.claims for s in c.stances}
+    assert held == {("Dana Ortiz", "The bus lanes would cut commute times by a third."),
+                    ("Raj Patel", "The lanes would hurt local shops.")}
+    for evidence in result.evidence():
+        assert evidence.alignment == "exact" and text[evidence.start:evidence.end] == evidence.quote
