@@ -122,7 +122,6 @@ class CodebookIndex:
                      stance=stance_on(stance, claim, entry.text, entry.oppose_example, lang),
                      score=round(score, 3))
 
-
     def code_clauses(self, sentence: str, stance: str, skip: Iterable[str] = (), lang: str = DEFAULT) -> list[Coded]:
         """The claims that clauses of ``sentence`` bear on (``CLAUSE_OVERLAP``), one hit per claim, none in ``skip``
         (the claims the whole statement was already coded to)."""

@@ -385,10 +385,7 @@ def authors_own(sentence: Sentence, *, continued: bool) -> bool:
     is, in the first person outside its quotations, not inside a quotation opened earlier, and crediting no
     one else with speech ("Senator Reed told us ...", "..., he said").
     """
-    if continued or not speaks_in_first_person(sentence):
-        return False
-    return stated_speaker(sentence) is None and not _third_person_speech(sentence.lang).search(
-        _outside_quotations(sentence))
+    return speaks_in_first_person(sentence) and in_authors_voice(sentence, continued=continued)
 
 
 def in_authors_voice(sentence: Sentence, *, continued: bool) -> bool:
