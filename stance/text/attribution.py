@@ -397,6 +397,19 @@ def in_authors_voice(sentence: Sentence, *, continued: bool) -> bool:
     return not _third_person_speech(sentence.lang).search(_outside_quotations(sentence))
 
 
+@lru_cache(maxsize=64)
+def _normative(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.normative_words
+    return re.compile(rf"\b(?:{alternation(words)})\b", re.IGNORECASE) if words else None
+
+
+def states_a_norm(sentence: Sentence) -> bool:
+    """True when the sentence says what should, must or needs to be ("Red tape needs to be cut."): a position
+    by itself, whoever's voice it is in (``normative_words`` of the sentence's language)."""
+    pattern = _normative(sentence.lang)
+    return pattern is not None and bool(pattern.search(_outside_quotations(sentence)))
+
+
 def is_author(who: str, author: str) -> bool:
     """True when a model's speaker is the document's author: "I", "we", "the author", "my organisation", or
     a form of the author's name ("Obama", "President Obama" for "Barack Obama")."""

@@ -333,3 +333,22 @@ def test_retrieval_codes_the_authors_plain_assertions_as_the_authors(fake_openai
     news = extract(fake_openai, settings, text, None, codebook=book)
     assert {(c.codebook_id, s.actor) for c in news.claims for s in c.stances} == {
         ("pass-act", "Congress"), ("waste", "Dale Whitford")}
+
+
+def test_open_mode_gives_the_author_their_sentences_that_say_what_should_be(fake_openai: FakeOpenAI,
+                                                                             tmp_path: Path) -> None:
+    """A sentence of the author's that says what should or must be is a position though no cue word made it a
+    candidate; a plain fact of the author's is not, and in a news article neither is anyone's."""
+    text = TESTIMONY + "Libraries should not have to ration hotspots.\n"
+    fake_openai.responder = lambda body: reply_json(pointer_answer(body))
+    settings = settings_for(fake_openai, tmp_path, prompt="extract-pointers")
+    result = extract(fake_openai, settings, text, AUTHOR)
+    held = {(s.actor, s.stance, s.evidence[0].quote) for c in result.claims for s in c.stances}
+    assert (AUTHOR, "support", "Libraries should not have to ration hotspots.") in held
+    assert not any("began in 2019" in q for _, _, q in held)  # a plain fact
+    asked = [s for r in fake_openai.chat_requests for _, s in numbered(r)]
+    assert not any("ration hotspots" in s for s in asked)  # the model was not asked: no model time
+    assert_exact(result, text)
+
+    news = extract(fake_openai, settings, text, None)
+    assert not any("ration hotspots" in e.quote for e in news.evidence())

@@ -99,6 +99,10 @@ class AttributionRules(_Section):
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
                         "article last named as speaking; '' turns the rule off")
+    normative_words: str = Field(
+        "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
+                        "document with an author, the author's sentence with one is the author's statement even "
+                        "without a cue word; '' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
