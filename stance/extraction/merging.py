@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from stance.results import Actor, Claim, Evidence, Stance
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import authors_own, is_author, quotation_continuations
+from stance.text.attribution import authors_own, cites_a_group, is_author, quotation_continuations
 from stance.text.grounding import span_evidence
 from stance.text.sentences import Sentence, quoted_spans
 
@@ -140,11 +140,15 @@ def attribute_to_author(
     evidence in a sentence that is the author's own statement (``attribution.authors_own``: first person, no
     one else credited with speech), whoever the model named ("We urge Congress to ..." is not Congress's),
     except a quotation in that sentence credited to an actor the sentence names. Every stance and every piece
-    of evidence is kept; only who holds it changes.
+    of evidence is kept; only who holds it changes, and one thing about it: what the author holds in a sentence
+    that cites an unnamed group ("Some say my tax plan is too big.") the author argues against, so its stance is
+    reversed (``attribution.cites_a_group``).
     """
     starts = [s.start for s in sentences]
     continued = quotation_continuations(list(sentences), headline=headline)
     own = {s.n for s in sentences if not (headline and s.n == 1) and authors_own(s, continued=s.n in continued)}
+    cited = {s.n for s in sentences if cites_a_group(s)}
+    reversed_stance = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
     def sentence_at(offset: int) -> Sentence | None:
         i = bisect.bisect_right(starts, offset) - 1
@@ -173,7 +177,11 @@ def attribute_to_author(
             if not st.evidence:
                 add_stance(stances, holder(st.actor, None), st.stance, [])
             for evidence in st.evidence:
-                add_stance(stances, holder(st.actor, evidence), st.stance, [evidence])
+                who = holder(st.actor, evidence)
+                sentence = sentence_at(evidence.start) if evidence.start is not None else None
+                cites = who == author and sentence is not None and sentence.n in cited
+                stance = reversed_stance[st.stance] if cites else st.stance
+                add_stance(stances, who, stance, [evidence])
         moved.append(claim.model_copy(update={"stances": stances}))
     known = next((a for a in actors if a.name == author), None)
     author_actor = Actor(name=author, type=known.type if known else guess_type(author), role=known.role if known else None,

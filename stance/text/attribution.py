@@ -398,6 +398,25 @@ def in_authors_voice(sentence: Sentence, *, continued: bool) -> bool:
 
 
 @lru_cache(maxsize=64)
+def _group_speech(lang: str) -> re.Pattern[str] | None:
+    spec = rules(lang).attribution
+    if not (spec.group_speakers and spec.group_speech_verbs):
+        return None
+    return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:{alternation(spec.group_speakers)})"
+                      r"(?:\s+(?:of|in|on|at|from|who)(?:\s+the)?\s+[\w’'-]+)?"
+                      r"\s+(?:(?:also|have|has|will|would|may|might)\s+)?"
+                      rf"(?:{alternation(spec.group_speech_verbs)})\b", re.IGNORECASE)
+
+
+def cites_a_group(sentence: Sentence) -> bool:
+    """True when the sentence opens by crediting speech to an unnamed group ("Some say my tax plan is too big.",
+    "Critics of testing contend it distracts from learning."): in a document with an author, what the author
+    cites in order to argue against it."""
+    pattern = _group_speech(sentence.lang)
+    return pattern is not None and bool(pattern.search(_outside_quotations(sentence).strip()))
+
+
+@lru_cache(maxsize=64)
 def _normative(lang: str) -> re.Pattern[str] | None:
     words = rules(lang).attribution.normative_words
     return re.compile(rf"\b(?:{alternation(words)})\b", re.IGNORECASE) if words else None

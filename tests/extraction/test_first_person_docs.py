@@ -352,3 +352,26 @@ def test_open_mode_gives_the_author_their_sentences_that_say_what_should_be(fake
 
     news = extract(fake_openai, settings, text, None)
     assert not any("ration hotspots" in e.quote for e in news.evidence())
+
+
+def test_what_the_author_cites_an_unnamed_group_saying_the_author_argues_against(fake_openai: FakeOpenAI,
+                                                                                   tmp_path: Path) -> None:
+    """"Some say the hotspot program wastes money." in a testimony: the witness cites it to argue against it, so
+    whatever the author holds there is reversed. A sentence that names who says it is that speaker's, as before."""
+    text = (
+        "Testimony on the Rural Broadband Act\n"
+        "Some say the hotspot lending program wastes money.\n"
+        "Senator Dale Whitford said the hotspot lending program wastes money.\n"
+        "Rural clinics need faster connections.\n"
+    )
+    book = Codebook(claims=[CodebookClaim(id="waste", text="The hotspot lending program wastes money."),
+                            CodebookClaim(id="clinics", text="Rural clinics need faster connections.")])
+    rows = {"Some say": (AUTHOR, "support"), "Whitford said": ("Dale Whitford", "support")}
+    fake_openai.responder = lambda body: reply_json({"statements": [
+        [n, who, stance] for n, s in numbered(body) for cue, (who, stance) in rows.items() if cue in s]})
+    settings = settings_for(fake_openai, tmp_path, prompt="extract-pointers")
+    result = extract(fake_openai, settings, text, AUTHOR, codebook=book)
+    by_claim = {c.codebook_id: {(s.actor, s.stance) for s in c.stances} for c in result.claims}
+    assert by_claim == {"waste": {(AUTHOR, "oppose"), ("Dale Whitford", "support")},
+                        "clinics": {(AUTHOR, "support")}}
+    assert_exact(result, text)

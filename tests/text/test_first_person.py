@@ -7,11 +7,13 @@ import pytest
 
 from stance.text.attribution import (
     authors_own,
+    cites_a_group,
     find_candidates,
     is_author,
     may_voice,
     quotation_continuations,
     speaks_in_first_person,
+    states_a_norm,
 )
 from stance.text.sentences import Sentence, split_sentences
 
@@ -76,3 +78,27 @@ def test_the_author_may_voice_what_no_one_else_is_credited_with() -> None:
     reed = sentence("Senator Ann Reed said the program has failed rural towns.")
     assert not may_voice("Ruth Okafor", reed, continued=False, author="Ruth Okafor")
     assert may_voice("Ann Reed", reed, continued=False, author="Ruth Okafor")
+
+
+@pytest.mark.parametrize(("text", "cites"), [
+    ("Some say my tax plan is too big.", True),
+    ("Others say it's too small.", True),
+    ("Critics of testing contend it distracts from learning.", True),
+    ("Some in Congress have argued that we should wait.", True),
+    ("I know some say this is hard, but we will do it.", False),  # the author's own sentence around it
+    ("Some of the money goes to schools.", False),
+    ("Senator Reed says the plan is too big.", False),  # a named speaker: theirs
+])
+def test_a_sentence_citing_an_unnamed_group(text: str, cites: bool) -> None:
+    assert cites_a_group(sentence(text)) is cites
+
+
+@pytest.mark.parametrize(("text", "norm"), [
+    ("Congress should pass the bill this year.", True),
+    ("There is redtape that needs to be cut.", True),
+    ("It's time to end social promotion.", True),
+    ("The program began in 2019.", False),
+    ("“We should wait,” the senator said.", False),  # inside a quotation: someone else's words
+])
+def test_a_sentence_that_says_what_should_be(text: str, norm: bool) -> None:
+    assert states_a_norm(sentence(text)) is norm

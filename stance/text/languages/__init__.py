@@ -99,6 +99,11 @@ class AttributionRules(_Section):
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
                         "article last named as speaking; '' turns the rule off")
+    group_speakers: str = Field(
+        "", description="unnamed groups credited with speech ('some|others|critics'): with one of group_speech_verbs "
+                        "after it ('Some say my plan is too big.') a document's author cites what they argue against; "
+                        "'' turns the rule off")
+    group_speech_verbs: str = Field("", description="what group_speakers do in such a sentence ('say|argue|contend')")
     normative_words: str = Field(
         "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
                         "document with an author, the author's sentence with one is the author's statement even "
