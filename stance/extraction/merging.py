@@ -22,6 +22,8 @@ from stance.text.attribution import authors_own, cites_a_group, is_author, quota
 from stance.text.grounding import span_evidence
 from stance.text.sentences import Sentence, quoted_spans
 
+REVERSED = {"support": "oppose", "oppose": "support", "neutral": "neutral"}  # a stance taken the other way
+
 QUOTE_RELEVANCE = 50.0  # partial similarity (0-100) a quotation needs to the claim to be its evidence
 ATTRIBUTION_WORDS = 8  # words outside the quotations beyond which a sentence says more than who spoke
 
@@ -148,7 +150,6 @@ def attribute_to_author(
     continued = quotation_continuations(list(sentences), headline=headline)
     own = {s.n for s in sentences if not (headline and s.n == 1) and authors_own(s, continued=s.n in continued)}
     cited = {s.n for s in sentences if cites_a_group(s)}
-    reversed_stance = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
     def sentence_at(offset: int) -> Sentence | None:
         i = bisect.bisect_right(starts, offset) - 1
@@ -180,7 +181,7 @@ def attribute_to_author(
                 who = holder(st.actor, evidence)
                 sentence = sentence_at(evidence.start) if evidence.start is not None else None
                 cites = who == author and sentence is not None and sentence.n in cited
-                stance = reversed_stance[st.stance] if cites else st.stance
+                stance = REVERSED[st.stance] if cites else st.stance
                 add_stance(stances, who, stance, [evidence])
         moved.append(claim.model_copy(update={"stances": stances}))
     known = next((a for a in actors if a.name == author), None)

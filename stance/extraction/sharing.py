@@ -29,7 +29,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import replace
 
-from stance.extraction.merging import PointedStatement
+from stance.extraction.merging import REVERSED, PointedStatement
 from stance.text.actors import canonicalise
 from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim
 from stance.text.polarity import negated, noncommittal
@@ -38,8 +38,6 @@ SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation as
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic is the claim of another actor at most this many sentences back
-
-_REVERSED = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -81,7 +79,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
             scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
             best = max(scored, key=lambda x: x[0], default=None)
             if best is not None and best[0] >= TOPIC_OVERLAP:  # what another actor said: rejecting it opposes it
-                out.append(replace(st, claim=best[1].claim, stance=_REVERSED[best[1].stance]))
+                out.append(replace(st, claim=best[1].claim, stance=REVERSED[best[1].stance]))
                 continue
         words = words_of(st.claim)
         best_match = max(
@@ -90,7 +88,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
         )
         if best_match is not None and best_match[0] >= SAME_PROPOSITION and best_match[1] >= MIN_SHARED_WORDS:
             other = best_match[2]
-            stance = st.stance if negated(st.claim) == negated(other.claim) else _REVERSED[st.stance]
+            stance = st.stance if negated(st.claim) == negated(other.claim) else REVERSED[st.stance]
             st = replace(st, claim=other.claim, stance=stance)
         out.append(st)
     return out
