@@ -402,7 +402,8 @@ def _group_speech(lang: str) -> re.Pattern[str] | None:
     spec = rules(lang).attribution
     if not (spec.group_speakers and spec.group_speech_verbs):
         return None
-    return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:{alternation(spec.group_speakers)})"
+    return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:(?:but|and|now|yet|still|then),?\s+)?"
+                      rf"(?:{alternation(spec.group_speakers)})"
                       r"(?:\s+(?:of|in|on|at|from|who)(?:\s+the)?\s+[\w’'-]+)?"
                       r"\s+(?:(?:also|have|has|will|would|may|might)\s+)?"
                       rf"(?:{alternation(spec.group_speech_verbs)})\b", re.IGNORECASE)
