@@ -38,7 +38,7 @@ from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
 from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
-from stance.text.attribution import in_authors_voice, quotation_continuations
+from stance.text.attribution import in_authors_voice
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -388,10 +388,8 @@ class RetrievalPlan:
         lang = self.article.language
         coded: list[PointedStatement] = []
         for st in statements:
-            hit = self.index.code(st.claim, st.stance, also=[st.sentence.text], lang=lang)
-            hits = [hit] if hit is not None else []
-            hits += self.index.code_clauses(st.sentence.text, st.stance, skip={h.claim_id for h in hits}, lang=lang)
-            coded += self._statements(st.sentence, st.who, hits)
+            coded += self._statements(st.sentence, st.who,
+                                      self.index.code_statement(st.claim, st.sentence.text, st.stance, lang=lang))
         if self.article.author:
             coded += self._authors_own(self.article.author, {st.sentence.n for st in statements})
         merged = merge_stances(self.article.text, coded, CodebookClaims(self.codebook))
@@ -412,19 +410,16 @@ class RetrievalPlan:
         """In a document that speaks for ``author``, the sentences no statement came from and no one else is
         credited with ("Red tape needs to be cut."), coded as the author's: the model is asked only about
         sentences with a cue word or a first person, and a speech's plain assertions have neither."""
-        lang = self.article.language
-        continued = quotation_continuations(self.article.sentences, headline=self.article.headline)
         out: list[PointedStatement] = []
         for sentence in self.article.sentences:
             if sentence.n in answered or (self.article.headline and sentence.n == 1):
                 continue
-            if not in_authors_voice(sentence, continued=sentence.n in continued):
+            if not in_authors_voice(sentence, continued=sentence.n in self.open_plan.continued):
                 continue
             stance = "neutral" if noncommittal(sentence) else "support"
-            hit = self.index.code(sentence.text, stance, lang=lang)
-            hits = [hit] if hit is not None else []
-            hits += self.index.code_clauses(sentence.text, stance, skip={h.claim_id for h in hits}, lang=lang)
-            out += self._statements(sentence, author, hits)
+            out += self._statements(sentence, author,
+                                    self.index.code_statement(sentence.text, sentence.text, stance,
+                                                              lang=self.article.language))
         return out
 
     def params(self, response_format: str) -> dict[str, object]:

@@ -155,13 +155,12 @@ def attribute_to_author(
         i = bisect.bisect_right(starts, offset) - 1
         return sentences[i] if i >= 0 and offset < sentences[i].end else None
 
-    def holder(actor: str, evidence: Evidence | None) -> str:
-        """Who holds one piece of evidence of ``actor``'s stance."""
+    def holder(actor: str, evidence: Evidence | None, sentence: Sentence | None) -> str:
+        """Who holds one piece of evidence of ``actor``'s stance (``sentence``: the one the evidence is in)."""
         if is_author(actor, author):
             return author
         if evidence is None or evidence.start is None or evidence.end is None:
             return actor
-        sentence = sentence_at(evidence.start)
         if sentence is None or sentence.n not in own:
             return actor
         quotation = (evidence.start, evidence.end) != (sentence.start, sentence.end)
@@ -176,10 +175,10 @@ def attribute_to_author(
         stances: list[Stance] = []
         for st in claim.stances:
             if not st.evidence:
-                add_stance(stances, holder(st.actor, None), st.stance, [])
+                add_stance(stances, holder(st.actor, None, None), st.stance, [])
             for evidence in st.evidence:
-                who = holder(st.actor, evidence)
                 sentence = sentence_at(evidence.start) if evidence.start is not None else None
+                who = holder(st.actor, evidence, sentence)
                 cites = who == author and sentence is not None and sentence.n in cited
                 stance = REVERSED[st.stance] if cites else st.stance
                 add_stance(stances, who, stance, [evidence])

@@ -128,6 +128,13 @@ def _window(
 # ---------------------------------------------------------------------------
 
 
+def reported_claim(sentence: Sentence, stance: str) -> tuple[str, str]:
+    """A pointer's claim, what its sentence reports, and the stance on it: "oppose" when the sentence reports a
+    denial (the claim is what the speaker denied), else ``stance``."""
+    report = report_of(sentence)
+    return short_claim(report.content), "oppose" if report.denied else stance
+
+
 def point_statements(
     sentences: Sequence[Sentence], statements: Sequence[ModelStatement], *, headline: bool
 ) -> list[PointedStatement]:
@@ -142,9 +149,7 @@ def point_statements(
         if sentence is None:
             continue  # a number far outside this window: nothing to ground it on
         if st.claim is None:
-            report = report_of(sentence)
-            claim = short_claim(report.content)
-            model_stance = "oppose" if report.denied else st.stance  # the claim is what the speaker denied
+            claim, model_stance = reported_claim(sentence, st.stance)
         else:
             claim, model_stance = st.claim.strip(), st.stance
         who = speaker_for(st.who.strip(), sentence)
@@ -172,10 +177,9 @@ def statements_the_model_skipped(sentences: Sequence[Sentence], candidates: set[
         who = stated_speaker(sentence)
         if who is None:
             continue
-        report = report_of(sentence)
-        claim = short_claim(report.content)
-        stance = settle_stance(claim, "oppose" if report.denied else "support", sentence)
-        found.append(PointedStatement(sentence=sentence, who=who, claim=claim, stance=stance))
+        claim, stance = reported_claim(sentence, "support")
+        found.append(PointedStatement(sentence=sentence, who=who, claim=claim,
+                                      stance=settle_stance(claim, stance, sentence)))
     return found
 
 

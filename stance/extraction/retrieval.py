@@ -122,6 +122,13 @@ class CodebookIndex:
                      stance=stance_on(stance, claim, entry.text, entry.oppose_example, lang),
                      score=round(score, 3))
 
+    def code_statement(self, claim: str, sentence: str, stance: str, lang: str = DEFAULT) -> list[Coded]:
+        """Every claim a statement is coded to: the closest to its ``claim`` or ``sentence`` (``code``), and those
+        the sentence's clauses bear on (``code_clauses``)."""
+        hit = self.code(claim, stance, also=[sentence] if sentence != claim else [], lang=lang)
+        hits = [hit] if hit is not None else []
+        return hits + self.code_clauses(sentence, stance, skip={h.claim_id for h in hits}, lang=lang)
+
     def code_clauses(self, sentence: str, stance: str, skip: Iterable[str] = (), lang: str = DEFAULT) -> list[Coded]:
         """The claims that clauses of ``sentence`` bear on (``CLAUSE_OVERLAP``), one hit per claim, none in ``skip``
         (the claims the whole statement was already coded to)."""
