@@ -38,7 +38,7 @@ from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
 from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
-from stance.text.attribution import in_authors_voice
+from stance.text.attribution import in_authors_voice, position_taken, proposes
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -53,6 +53,9 @@ POINTER_DISTANCE_PENALTY = 12
 # Open mode's 24 cut off 7 of the 185 dev-fixture pairs with gold codebooks (two articles hold 27 and 28).
 MAX_CODEBOOK_STATEMENTS = 40
 CHARS_PER_TOKEN = 4.0
+# A sentence that only takes a side ("said he would vote for it", "was pleased with the decision") is about the
+# claim the article's first sentences state: measurement in evals/reports/codebook-lede.md.
+LEDE_SENTENCES = 2
 OVERLAP_SENTENCES = 2
 
 
@@ -366,7 +369,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-4"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-5"  # part of the prompt identity: change it when coding changes results
 
 
 @dataclass(frozen=True)
@@ -387,9 +390,13 @@ class RetrievalPlan:
         statements = self.open_plan.shared_statements(answers)
         lang = self.article.language
         coded: list[PointedStatement] = []
+        lede = self._lede_claim()
         for st in statements:
-            coded += self._statements(st.sentence, st.who,
-                                      self.index.code_statement(st.claim, st.sentence.text, st.stance, lang=lang))
+            hits = self.index.code_statement(st.claim, st.sentence.text, st.stance, lang=lang)
+            if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
+                side = position_taken(st.sentence, st.who)
+                hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
+            coded += self._statements(st.sentence, st.who, hits)
         if self.article.author:
             coded += self._authors_own(self.article.author, {st.sentence.n for st in statements})
         merged = merge_stances(self.article.text, coded, CodebookClaims(self.codebook))
@@ -405,6 +412,17 @@ class RetrievalPlan:
                 out.append(PointedStatement(sentence=sentence, who=who, claim=claim.text, stance=hit.stance,
                                             codebook_id=claim.id))
         return out
+
+    def _lede_claim(self) -> str | None:
+        """The codebook claim the article opens with (its headline or first sentences), if one is coded there and
+        proposes something: what a decision, a vote or "it" in a sentence that only takes a side refers to, the way
+        a news story states its subject first."""
+        for sentence in self.article.sentences[:LEDE_SENTENCES]:
+            hit = self.index.code(sentence.text, "support", lang=self.article.language)
+            if hit is not None:
+                claim = self.codebook.get(hit.claim_id)
+                return hit.claim_id if claim is not None and proposes(claim.text, self.article.language) else None
+        return None
 
     def _authors_own(self, author: str, answered: set[int]) -> list[PointedStatement]:
         """In a document that speaks for ``author``, the sentences no statement came from and no one else is

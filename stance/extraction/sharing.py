@@ -36,12 +36,26 @@ from stance.text.polarity import negated, noncommittal
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
+REFERRING_WORDS = 3  # a rejected object of at most this many words, "the ..." included, can refer back
+SAID_NOUNS = frozenset(  # ... when it ends in a word for something said ("dismissed the allegation", not "the crime")
+    "allegation allegations accusation accusations charge charges claim claims report reports suggestion "
+    "suggestions assertion assertions characterization characterisation comments remarks statement statements "
+    "criticism criticisms idea notion account".split()
+)
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
-NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic is the claim of another actor at most this many sentences back
+NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) is the claim of another actor at most this many sentences back
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _refers_back(object_: str) -> bool:
+    """A rejected object that is a word for something said ("the allegation", "these claims"): what was just said."""
+    words = object_.lower().split()
+    return len(words) <= REFERRING_WORDS and words[0] in ("the", "this", "that", "these", "those") and (
+        words[-1] in SAID_NOUNS
+    )
 
 
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
@@ -78,8 +92,12 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
             words = words_of(rejected)
             scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
             best = max(scored, key=lambda x: x[0], default=None)
-            if best is not None and best[0] >= TOPIC_OVERLAP:  # what another actor said: rejecting it opposes it
-                out.append(replace(st, claim=best[1].claim, stance=REVERSED[best[1].stance]))
+            target = best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
+            if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
+                near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
+                target = near[-1] if near else None
+            if target is not None:  # what another actor said: rejecting it opposes it
+                out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
         words = words_of(st.claim)
         best_match = max(

@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 
 from stance.text.languages import DEFAULT, alternation, char_class, rules
 from stance.text.names import TITLE_WORDS, fold, strip_titles
+from stance.text.polarity import clauses, negated
 from stance.text.sentences import Sentence, quotes
 
 # The English lists below now live in languages/en.toml (moved verbatim); each language's patterns are built
@@ -428,6 +429,69 @@ def states_a_norm(sentence: Sentence) -> bool:
     by itself, whoever's voice it is in (``normative_words`` of the sentence's language)."""
     pattern = _normative(sentence.lang)
     return pattern is not None and bool(pattern.search(_outside_quotations(sentence)))
+
+
+_APPOSITION_BEFORE = re.compile(r",[^,]{1,80},\s*$")
+
+
+@lru_cache(maxsize=64)
+def _sides(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    spec = rules(lang).attribution
+    if not (spec.approval and spec.disapproval):
+        return None
+    return (re.compile(rf"\b(?:{alternation(spec.approval)})\b", re.IGNORECASE),
+            re.compile(rf"\b(?:{alternation(spec.disapproval)})\b", re.IGNORECASE))
+
+
+def position_taken(sentence: Sentence, who: str) -> str | None:
+    """"support" or "oppose" when the sentence has ``who`` take a side by a verb alone ("said he would vote for
+    it", "was pleased with the decision", "voted no"), None when it has no such verb, both kinds, a negation
+    before it ("Not everyone opposed the project") or someone else as its subject ("investor Leon Cooperman
+    blasted"): the nearest name or pronoun before the verb must be the speaker's."""
+    sides = _sides(sentence.lang)
+    if sides is None:
+        return None
+    found = [(m, side) for pattern, side in zip(sides, ("support", "oppose"), strict=True)
+             for m in pattern.finditer(sentence.text)]
+    if not found or len({side for _, side in found}) > 1:
+        return None
+    verb, side = min(found, key=lambda f: f[0].start())
+    before = sentence.text[:verb.start()]
+    if negated(clauses(before)[-1] if before.strip() else "", sentence.lang):
+        return None
+    subject = _subject(before, who, sentence.lang)
+    if subject is None:  # no name or pronoun: "the company was pleased" is a stand-in's, else no one's
+        return side if _cues(sentence.lang).stand_in.search(before) else None
+    if subject or _subject(_APPOSITION_BEFORE.sub(" ", before), who, sentence.lang):
+        return side  # the speaker's verb, or after an apposition ("Kowal, director of Data Rights Now, welcomed")
+    return None
+
+
+def _subject(before: str, who: str, lang: str) -> bool | None:
+    """Whether the nearest name or pronoun at the end of ``before`` is ``who``'s (True) or someone else's (False);
+    None when there is none."""
+    pronouns = re.compile(rf"^(?:{alternation(rules(lang).attribution.stand_in_pronouns)})$", re.IGNORECASE)
+    speaker, not_a_speaker = _name_words(who, lang), _cues(lang).not_a_speaker
+    words = re.findall(r"[\w’'-]+", before)
+    for i in range(len(words) - 1, -1, -1):
+        word = words[i]
+        if pronouns.match(word) or word.lower() in speaker:
+            return True
+        if word[:1].isupper() and word.lower() not in not_a_speaker:
+            run = []  # the names the subject coordinates: "Teresa Munoz and James Holloway voted no"
+            while i >= 0 and (words[i][:1].isupper() or words[i].lower() == "and"):
+                run.append(words[i].lower())
+                i -= 1
+            return bool(speaker & set(run))
+    return None
+
+
+def proposes(text: str, lang: str = DEFAULT) -> bool:
+    """True when ``text`` says what should be done and does not deny it ("The farmland should be rezoned."):
+    voting for or welcoming a decision supports such a claim; for a verdict ("It would be unconscionable to
+    override the deal") a vote against the bill may support it, so ``position_taken`` says nothing of it."""
+    pattern = _normative(lang)
+    return pattern is not None and bool(pattern.search(text)) and not negated(text, lang)
 
 
 def is_author(who: str, author: str) -> bool:

@@ -222,3 +222,23 @@ def test_cli_codebook_method_option(fake_openai: FakeOpenAI, tmp_path: Path, mon
     assert [c.codebook_id for c in result.claims] == ["tax", "bridge"]
     bad = CliRunner().invoke(app, [*base, "--codebook-method", "guess"])
     assert bad.exit_code == 2 and "retrieve" in bad.output
+
+
+def test_a_sentence_that_only_takes_a_side_is_coded_on_the_proposal_the_article_opens_with(
+        fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # "voted against it" shares no word with any claim; the article states its subject first
+    text = ("Council backs a fuel tax rise\n"
+            "The council voted on Tuesday to raise the fuel tax to pay for buses.\n"
+            "Mayor Maria Lopez said the vote was overdue.\n"
+            "Tom Reed said he had voted against it.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[3, "Maria Lopez", "support"],
+                                                                    [4, "Tom Reed", "support"]]})
+    result = extract(settings(fake_openai, tmp_path), BOOK, text)
+    assert {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances} == {("tax", "Tom Reed", "oppose")}
+    (stance,) = result.claims[0].stances
+    assert stance.evidence[0].quote == "Tom Reed said he had voted against it."
+    # a lede claim that is a verdict, not a proposal: a vote against the bill may support it, so nothing is coded
+    verdict = Codebook(claims=[BOOK.claims[0], CodebookClaim(id="tax", text="Raising the fuel tax would be unfair."),
+                               BOOK.claims[2]])
+    result = extract(settings(fake_openai, tmp_path), verdict, text)
+    assert not [s for c in result.claims for s in c.stances if s.actor == "Tom Reed"]

@@ -100,3 +100,17 @@ def test_pointer_extraction_shares_claims_through_a_real_endpoint(tmp_path: Path
     assert sum(len({s.actor for s in c.stances}) >= 2 for c in result.claims) >= 1
     for e in result.evidence():
         assert e.alignment == "exact" and ARTICLE[e.start:e.end] == e.quote
+
+
+def test_rejecting_the_allegation_just_made_opposes_it() -> None:
+    text = ("Navalny in coma\n"
+            "His team says he was poisoned on President Vladimir Putin's orders. The Kremlin has dismissed the allegation.\n"
+            "He denies the crime, saying the case is a reprisal.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Navalny's team", "He was poisoned on Putin's orders.", "support"),
+                  PointedStatement(sentences[2], "Kremlin", "The Kremlin has dismissed the allegation.", "support"),
+                  PointedStatement(sentences[3], "Alexei Navalny", "The case is a reprisal.", "support")]
+    shared = share_claims(text, statements)
+    assert (shared[1].claim, shared[1].stance) == ("He was poisoned on Putin's orders.", "oppose")
+    # "the crime" is no word for something said: it is not the claim just before
+    assert shared[2].claim == "The case is a reprisal."

@@ -108,6 +108,12 @@ class AttributionRules(_Section):
         "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
                         "document with an author, the author's sentence with one is the author's statement even "
                         "without a cue word; '' turns the rule off")
+    approval: str = Field(
+        "", description="verbs and phrases by which someone takes the side of a decision or proposal without "
+                        "restating it ('voted for|welcomed|was pleased'): the position of an action sentence; '' "
+                        "turns the rule off")
+    disapproval: str = Field(
+        "", description="their opposites ('voted against|opposed|was disappointed'); '' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "

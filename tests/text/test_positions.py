@@ -1,0 +1,45 @@
+"""Sentences that only take a side ("said he would vote for it") and claims that propose something
+(stance.text.attribution.position_taken, proposes): codebook mode codes the first on the article's lede claim."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.text.attribution import position_taken, proposes
+from stance.text.sentences import split_sentences
+
+
+@pytest.mark.parametrize(("text", "who", "side"), [
+    ("Mayor Tom Kessler, whose committee must still adopt it, said he would vote for it.", "Tom Kessler", "support"),
+    ("After the meeting, Haddad said she was \"deeply disappointed.\"", "Samira Haddad", "oppose"),
+    ("A spokeswoman for Calloway Logistics, Erin Bass, said the company was pleased with the decision.",
+     "Erin Bass", "support"),
+    ("Marta Kowal, director of the advocacy group Data Rights Now, welcomed the fine.", "Marta Kowal", "support"),
+    ("Commissioners Teresa Munoz and James Holloway voted no.", "Teresa Munoz", "oppose"),
+    ("The company was pleased with the ruling.", "Calloway Logistics", "support"),  # a stand-in is the subject
+    # someone else's verb
+    ("Fortress will leave with a payout that investor Leon Cooperman blasted as \"morally wrong.\"", "Fortress", None),
+    ("The chief executive, Martin Reyes-Hale, rejected that account.", "Denise Okafor", None),
+    ("Not everyone in the room opposed the project.", "everyone in the room", None),  # negated
+    ("Osei backed the plan but opposed the levy.", "Osei", None),  # both sides: which one is the article's?
+    ("Zakharova said the claims were not backed up by evidence.", "Maria Zakharova", None),  # not a verb of sides
+    ("The council meets every second Tuesday.", "council", None),
+])
+def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None) -> None:
+    (sentence,) = split_sentences(text)
+    assert position_taken(sentence, who) == side
+
+
+def test_other_languages_have_no_side_verbs_yet() -> None:
+    (sentence,) = split_sentences("Scholz stimmte für den Plan.", lang="de")
+    assert position_taken(sentence, "Olaf Scholz") is None
+
+
+@pytest.mark.parametrize(("claim", "proposal"), [
+    ("The Route 31 farmland should be rezoned for a warehouse.", True),
+    ("Ashford County should stop adding fluoride to its water.", True),
+    ("It would be unconscionable for the government to override the Brexit deal.", False),  # a verdict
+    ("Parliament should not pass the bill.", False),  # a vote for "it" would be against the claim
+])
+def test_which_claims_propose_something(claim: str, proposal: bool) -> None:
+    assert proposes(claim) is proposal
