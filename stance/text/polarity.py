@@ -60,7 +60,7 @@ def negated(text: str, lang: str = DEFAULT) -> bool:
 NEGATION_SCOPE_WORDS = 6
 # Punctuation that ends a clause: not inside "U.S.-Iran" or "3,000", and not quotation marks (they weren't "asking
 # for the moon").
-_CLAUSE_MARK = re.compile(r"[,;:.!?](?=[\s\"”’»›]|$)|[()\[\]\u2013\u2014]")
+_CLAUSE_MARK = re.compile(r"[,;:.!?](?=[\s\"”’»›]|$)|[()\[\]\u2013\u2014]|(?<=\s)-(?=\s)")
 
 
 def clauses(text: str) -> list[str]:

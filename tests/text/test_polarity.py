@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.texts import sentence
 
-from stance.text.polarity import negation_scopes, settle_stance
+from stance.text.polarity import clauses, negation_scopes, settle_stance
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,10 @@ def test_a_negation_governs_the_words_after_it_in_its_clause() -> None:
 def test_german_negates_the_whole_clause() -> None:
     assert negation_scopes("Die Regierung sagte, wir stimmen dem Plan nicht zu.", "de") == [
         "wir stimmen dem Plan zu"]  # without the cue itself
+
+
+def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
+    text = "Russian doctors administered atropine - which can treat nerve agents - but found no evidence of poisoning."
+    assert clauses(text) == ["Russian doctors administered atropine", "which can treat nerve agents",
+                             "but found no evidence of poisoning"]
+    assert clauses("A U.S.-Iran deal is close-ish") == ["A U.S.-Iran deal is close-ish"]  # hyphens inside words
