@@ -192,3 +192,25 @@ def test_straight_quotation_marks_go_on_after_their_speaker_too():
     sentences = split_sentences(text)
     assert speaker_for_quotation("Keep Dunmore Rural", sentences[2], sentences[:2], text,
                                  continued=False) == "Dana Whitlock"
+
+
+def test_a_described_speaker_is_the_body_the_article_named_before_or_the_description() -> None:
+    from stance.text.attribution import speaker_for_descriptor
+    text = ("Jammie Dodgers production under threat\n"
+            "The GMB union accused Burton's Biscuits of making a derisory pay offer.\n"
+            "The Austrian Consumer Protection Association (VSV) has filed a complaint.\n"
+            "The union said a strike will start tomorrow.\n"
+            "The association, however, said nobody can be held liable.\n"
+            "A government spokesperson said: \"We must manage the risk of cases being imported.\"\n"
+            "\"We will work with allies,\" an NSC spokesman said.\n"
+            "The union said it was ready to talk to Burton's Biscuits.\n")
+    s = split_sentences(text)
+    assert speaker_for_descriptor("Burton's Biscuits", s[3], s[:3]) == "GMB union"
+    assert speaker_for_descriptor("Günther Platter", s[4], s[:4]) == "Austrian Consumer Protection Association"
+    assert speaker_for_descriptor("BA", s[5], s[:5]) == "government spokesperson"  # no government named before
+    # the model's speaker is the described one: kept
+    assert speaker_for_descriptor("US National Security Council", s[6], s[:6]) == "US National Security Council"
+    assert speaker_for_descriptor("GMB union", s[3], s[:3]) == "GMB union"
+    # a named speaker wins over any description ("A spokeswoman for Calloway, Erin Bass, said")
+    named = split_sentences("A spokeswoman for Calloway Logistics, Erin Bass, said the company was pleased.")[0]
+    assert speaker_for_descriptor("Erin Bass", named, []) == "Erin Bass"

@@ -114,6 +114,11 @@ class AttributionRules(_Section):
                         "turns the rule off")
     disapproval: str = Field(
         "", description="their opposites ('voted against|opposed|was disappointed'); '' turns the rule off")
+    speaking_bodies: str = Field(
+        "", description="nouns that describe a speaker without naming it ('union|department|spokesperson'): "
+                        "'The union said' is the union the article named before ('the GMB union'); '' turns the "
+                        "rule off")
+    descriptor_articles: str = Field("the|a|an", description="articles before such a description")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
