@@ -24,6 +24,7 @@ from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
     PRONOUN_REACH,
+    QUOTATION_PARAGRAPHS,
     QUOTATION_REACH,
     find_candidates,
     in_authors_voice,
@@ -218,7 +219,7 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
         i = index.get(st.sentence.n)
         who = st.who
         if i is not None:
-            earlier = sentences[max(0, i - max(PRONOUN_REACH, QUOTATION_REACH)):i]
+            earlier = sentences[max(0, i - (QUOTATION_PARAGRAPHS + 1) * QUOTATION_REACH - PRONOUN_REACH):i]
             who = speaker_for_pronoun(who, st.sentence, earlier)
             who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued)
             who = speaker_for_descriptor(who, st.sentence, sentences[:i])

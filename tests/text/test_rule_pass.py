@@ -214,3 +214,24 @@ def test_a_described_speaker_is_the_body_the_article_named_before_or_the_descrip
     # a named speaker wins over any description ("A spokeswoman for Calloway, Erin Bass, said")
     named = split_sentences("A spokeswoman for Calloway Logistics, Erin Bass, said the company was pleased.")[0]
     assert speaker_for_descriptor("Erin Bass", named, []) == "Erin Bass"
+
+
+def test_a_quotation_goes_on_across_paragraphs_that_are_all_quotation():
+    from stance.text.attribution import speaker_for_quotation
+    text = ("Pilots' talks hang by a thread\n"
+            "\"We have been consulting in good faith,\" Mr Strutton said in a statement.\n\n"
+            "\"Then, on Wednesday evening, a letter from BA added another 125 job losses.\n\n"
+            "\"I'm appalled at the cavalier attitude shown by BA.\"\n\n"
+            "\"We need the homes,\" a flyer read.\n\n"
+            "\"They will not listen.\"\n")
+    s = split_sentences(text)
+    assert speaker_for_quotation("BA", s[2], s[:2], text, continued=False) == "Mr Strutton"
+    assert speaker_for_quotation("BA", s[3], s[:3], text, continued=False) == "Mr Strutton"  # two paragraphs back
+    # a paragraph with words outside its quotation is not crossed, so the quotation after it is left to the model
+    assert speaker_for_quotation("Dana Ortiz", s[5], s[:5], text, continued=False) == "Dana Ortiz"
+
+
+def test_added_after_a_quotation_names_its_speaker():
+    from stance.text.attribution import stated_speaker
+    (sentence,) = split_sentences("\"This looks like a scare tactic,\" added Rep. Elijah E. Cummings, the top Democrat.")
+    assert stated_speaker(sentence) is not None and "Cummings" in stated_speaker(sentence)
