@@ -221,7 +221,8 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
         if i is not None:
             earlier = sentences[max(0, i - (QUOTATION_PARAGRAPHS + 1) * QUOTATION_REACH - PRONOUN_REACH):i]
             who = speaker_for_pronoun(who, st.sentence, earlier)
-            who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued)
+            who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued,
+                                        later=sentences[i + 1:i + 1 + QUOTATION_REACH])
             who = speaker_for_descriptor(who, st.sentence, sentences[:i])
         out.append(st if who == st.who else replace(st, who=who))
     return out

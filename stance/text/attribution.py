@@ -234,7 +234,7 @@ def stated_speaker(sentence: Sentence) -> str | None:
     only: the "said" of a name-then-verb reading is not read again as "said the Tallis".
     """
     cues = _cues(sentence.lang)
-    text = _blank_quotations(sentence.text, sentence.lang)
+    text = _blank_quotations(_runon_blanked(sentence.text), sentence.lang)
     runs, spans = _before_runs(text, sentence.lang)
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
@@ -350,7 +350,7 @@ QUOTATION_PARAGRAPHS = 2
 
 
 def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str, *,
-                          continued: bool) -> str:
+                          continued: bool, later: Sequence[Sentence] = ()) -> str:
     """The speaker named just before, in the same paragraph or in up to ``QUOTATION_PARAGRAPHS`` paragraphs
     back when each paragraph between opens with a quotation, for a quotation that opens or runs on with no
     speaker of its own; else the model's ``who``.
@@ -365,10 +365,13 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     openers = {o for o, _ in quotes(sentence.lang).pairs}  # at a sentence's start even '"' opens
     if not (continued or sentence.text.lstrip()[:1] in openers):
         return who
+    named_after = _named_where_it_closes(sentence, later, text, continued=continued)
+    if named_after is not None:
+        return _named_unless_same(who, named_after, sentence.lang)
     after, reach, paragraphs = sentence, QUOTATION_REACH, 0
     for before in reversed(earlier):
         if "\n" in text[before.end:after.start]:
-            if not (_all_quotation(after) or pronoun_speaks(after)) or paragraphs >= QUOTATION_PARAGRAPHS:
+            if not _all_quotation(after, text) or paragraphs >= QUOTATION_PARAGRAPHS:
                 return who  # a paragraph that is not all quotation ("“We need homes,” a flyer read.") is not crossed
             paragraphs, reach = paragraphs + 1, QUOTATION_REACH  # a paragraph that opens with a quotation
         if reach == 0:
@@ -381,13 +384,47 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     return who
 
 
-def _all_quotation(sentence: Sentence) -> bool:
-    """The sentence opens with a quotation mark and says nothing outside the quotation (which may run on)."""
+def _named_where_it_closes(sentence: Sentence, later: Sequence[Sentence], text: str, *, continued: bool) -> str | None:
+    """For a sentence inside a quotation that is still open at its end ("“What is the basis of ...? Why pre-empt
+    the court process? ...,” said Mr Renato Reyes"), the speaker named where the quotation closes, later in the
+    same paragraph and at most ``QUOTATION_REACH`` sentences on; else None."""
+    if _closes(sentence, continued=continued):
+        return None
+    before = sentence
+    for after in later[:QUOTATION_REACH]:
+        if "\n" in text[before.end:after.start]:
+            return None
+        if _closes(after, continued=True):
+            return stated_speaker(after)
+        before = after
+    return None
+
+
+def _closes(sentence: Sentence, *, continued: bool) -> bool:
+    """Whether a quotation opened at the sentence's start, or open from an earlier one (``continued``), is closed
+    in it."""
     text = sentence.text.strip()
-    for opening, closing in quotes(sentence.lang).pairs:
+    pairs = quotes(sentence.lang).pairs
+    for opening, closing in pairs:
         if text.startswith(opening):
-            end = text.find(closing, len(opening))
-            return end < 0 or not re.search(r"\w", text[end + len(closing):])
+            return closing in text[len(opening):]
+    if continued:
+        return any(closing in text for _, closing in pairs)
+    return True  # no quotation open: nothing to follow
+
+
+def _all_quotation(opener: Sentence, text: str) -> bool:
+    """The paragraph that ``opener`` begins is a quotation with nothing outside it but "she said" ("“We need
+    homes,” a flyer read." is not)."""
+    end = text.find("\n", opener.start)
+    paragraph = text[opener.start:end if end >= 0 else len(text)].strip()
+    for opening, closing in quotes(opener.lang).pairs:
+        if paragraph.startswith(opening):
+            close = paragraph.rfind(closing)
+            rest = paragraph[close + len(closing):] if close >= len(opening) else ""
+            pronoun = _pronoun_speech(opener.lang)
+            return not re.search(r"\w", rest) or (pronoun is not None and bool(pronoun.search(rest))
+                                                   and len(rest.split()) <= 3)  # "..., she said."
     return False
 
 
@@ -443,11 +480,19 @@ def _third_person_speech(lang: str) -> re.Pattern[str]:
 
 def _outside_quotations(sentence: Sentence) -> str:
     """The sentence with its quotations blanked, including the end of one opened in an earlier sentence."""
-    text = sentence.text
+    return _blank_quotations(_runon_blanked(sentence.text), sentence.lang)
+
+
+def _runon_blanked(text: str) -> str:
+    """``text`` with the end of a quotation opened in an earlier sentence blanked: before a lone ” (or a lone
+    straight " after the sentence's first words: 'It is a betrayal," said Mr Reyes.')."""
     close, opening = text.find("”"), text.find("“")
     if close > 0 and (opening < 0 or close < opening):
-        text = " " * close + text[close:]
-    return _blank_quotations(text, sentence.lang)
+        return " " * close + text[close:]
+    straight = text.find('"')
+    if straight > 0 and text.count('"') % 2 == 1:
+        return " " * (straight + 1) + text[straight + 1:]
+    return text
 
 
 def speaks_in_first_person(sentence: Sentence) -> bool:

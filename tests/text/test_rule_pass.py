@@ -235,3 +235,19 @@ def test_added_after_a_quotation_names_its_speaker():
     from stance.text.attribution import stated_speaker
     (sentence,) = split_sentences("\"This looks like a scare tactic,\" added Rep. Elijah E. Cummings, the top Democrat.")
     assert stated_speaker(sentence) is not None and "Cummings" in stated_speaker(sentence)
+
+
+def test_a_quotation_named_where_it_closes_is_that_speakers_from_its_first_sentence():
+    from stance.text.attribution import speaker_for_quotation, stated_speaker
+    text = ("Pardon row\n\n"
+            "Mr Duterte's decision took even his critics by surprise.\n\n"
+            "\"What is the basis of granting absolute pardon to Pemberton? Why pre-empt the court process? "
+            "It is a betrayal,\" said Mr Renato Reyes, spokesman of a group.\n\n"
+            "\"The pardon stands. It is final,\" a statement read.\n")
+    s = split_sentences(text)
+    assert stated_speaker(s[4]) is not None and "Reyes" in stated_speaker(s[4])  # after the run-on's close
+    for i in (2, 3):
+        assert "Reyes" in speaker_for_quotation("Rodrigo Duterte", s[i], s[:i], text, continued=i > 2,
+                                                later=s[i + 1:i + 4])
+    # a quotation that closes with no name where it closes, in a paragraph with words outside it, is the model's
+    assert speaker_for_quotation("Harry Roque", s[5], s[:5], text, continued=False, later=s[6:]) == "Harry Roque"
