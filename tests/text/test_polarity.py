@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.texts import sentence
 
-from stance.text.polarity import clauses, negation_scopes, settle_stance
+from stance.text.polarity import clauses, negation_scopes, noncommittal, settle_stance
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,14 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
     assert clauses(text) == ["Russian doctors administered atropine", "which can treat nerve agents",
                              "but found no evidence of poisoning"]
     assert clauses("A U.S.-Iran deal is close-ish") == ["A U.S.-Iran deal is close-ish"]  # hyphens inside words
+
+
+@pytest.mark.parametrize(("text", "neutral"), [
+    ("“I don’t have any updates to share on this matter,” the spokesman said.", True),
+    ("Heyward did not offer a response when asked about the league's decision.", True),
+    ("The company would not disclose the actual number.", True),
+    ("We will share any updates as soon as we have them.", False),  # "any updates", not declining to give them
+    ("The union offered a response within the hour.", False),
+])
+def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
+    assert noncommittal(sentence(text)) is neutral
