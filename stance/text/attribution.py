@@ -490,7 +490,8 @@ def _runon_blanked(text: str) -> str:
     if close > 0 and (opening < 0 or close < opening):
         return " " * close + text[close:]
     straight = text.find('"')
-    if straight > 0 and text.count('"') % 2 == 1:
+    closes = 0 < straight and not text[straight - 1].isspace() and text[straight + 1:straight + 2] in ("", " ", "\n")
+    if closes and text.count('"') % 2 == 1:  # 'betrayal," said' closes; 'said: "We will' opens
         return " " * (straight + 1) + text[straight + 1:]
     return text
 
@@ -586,10 +587,15 @@ def position_taken(sentence: Sentence, who: str) -> str | None:
     return None
 
 
+@cache
+def _stand_in_pronoun(lang: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{alternation(rules(lang).attribution.stand_in_pronouns)})$", re.IGNORECASE)
+
+
 def _subject(before: str, who: str, lang: str) -> bool | None:
     """Whether the nearest name or pronoun at the end of ``before`` is ``who``'s (True) or someone else's (False);
     None when there is none."""
-    pronouns = re.compile(rf"^(?:{alternation(rules(lang).attribution.stand_in_pronouns)})$", re.IGNORECASE)
+    pronouns = _stand_in_pronoun(lang)
     speaker, not_a_speaker = _name_words(who, lang), _cues(lang).not_a_speaker
     words = re.findall(r"[\w’'-]+", before)
     for i in range(len(words) - 1, -1, -1):

@@ -251,3 +251,11 @@ def test_a_quotation_named_where_it_closes_is_that_speakers_from_its_first_sente
                                                 later=s[i + 1:i + 4])
     # a quotation that closes with no name where it closes, in a paragraph with words outside it, is the model's
     assert speaker_for_quotation("Harry Roque", s[5], s[:5], text, continued=False, later=s[6:]) == "Harry Roque"
+
+
+def test_a_lone_straight_quotation_mark_is_read_as_opening_or_closing():
+    from stance.text.attribution import stated_speaker
+    opens = split_sentences('GMB organiser Benny Rankin said: "Burton\'s stance is an insult to staff.')[0]
+    closes = split_sentences('It is a betrayal," said Mr Renato Reyes.')[0]
+    assert stated_speaker(opens) == "Benny Rankin"  # the quotation runs on to the next sentence
+    assert stated_speaker(closes) is not None and "Reyes" in stated_speaker(closes)
