@@ -292,7 +292,7 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
 @cache
 def _descriptor_speech(lang: str) -> re.Pattern[str] | None:
     spec = rules(lang).attribution
-    if not spec.speaking_bodies:
+    if not (spec.speaking_bodies and spec.descriptor_articles):
         return None
     speech = f"(?:{alternation(spec.speech_verbs)})"
     # "The union said", "The department, however, said", "A government spokesperson said:"; not "... said the union"

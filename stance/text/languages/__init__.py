@@ -118,7 +118,7 @@ class AttributionRules(_Section):
         "", description="nouns that describe a speaker without naming it ('union|department|spokesperson'): "
                         "'The union said' is the union the article named before ('the GMB union'); '' turns the "
                         "rule off")
-    descriptor_articles: str = Field("the|a|an", description="articles before such a description")
+    descriptor_articles: str = Field("", description="articles before such a description ('the|a|an')")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
