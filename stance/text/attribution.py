@@ -207,6 +207,25 @@ def _object_of_clause(text: str, start: int, lang: str) -> bool:
     return len(before) < 2 or not before[-2][:1].isupper()  # "Secretary of State Antony Blinken": one name
 
 
+def _person_of_place(text: str, start: int, run: str, lang: str) -> str | None:
+    """The name before "of" when the one-word name before a speech verb follows it and two or more capitalised
+    words come before it ("Dick Durbin of Illinois", "Sen. Ann Lee of Ohio"); None otherwise ("Bank of England",
+    "Secretary of State Antony Blinken")."""
+    if len(run.split()) != 1:
+        return None
+    before = text[:start].split()
+    if len(before) < 3 or before[-1] != rules(lang).attribution.of_word:
+        return None
+    name = []
+    for word in reversed(before[:-1]):
+        if not word[:1].isupper() or word.endswith(","):
+            break
+        name.insert(0, word)
+    while name and name[0].lower() in _cues(lang).not_a_speaker:
+        name = name[1:]  # "The Bank of England": one word before "of"
+    return " ".join(name) if len(name) >= 2 else None
+
+
 def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Names before a speech verb, and the spans they were read from. A name that is a clause's object gives
     way to a name in the aside after it: "... geared to the Gold Standard, under questioning Josenrique Cueto,
@@ -215,6 +234,10 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
     runs, spans = [], []
     for m in cues.speaker_before.finditer(text):
         spans.append(m.span())
+        of_place = _person_of_place(text, m.start(1), m.group(1), lang)
+        if of_place is not None:
+            runs.append(of_place)  # "Democratic Whip Dick Durbin of Illinois said": Durbin, not Illinois
+            continue
         if not _object_of_clause(text, m.start(1), lang):
             runs.append(m.group(1))
             continue

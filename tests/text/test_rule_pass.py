@@ -259,3 +259,15 @@ def test_a_lone_straight_quotation_mark_is_read_as_opening_or_closing():
     closes = split_sentences('It is a betrayal," said Mr Renato Reyes.')[0]
     assert stated_speaker(opens) == "Benny Rankin"  # the quotation runs on to the next sentence
     assert stated_speaker(closes) is not None and "Reyes" in stated_speaker(closes)
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("Democratic Whip Dick Durbin of Illinois said he hopes McConnell will think twice.", "Dick Durbin"),
+    ("Sen. Ann Lee of Ohio said the bill would pass.", "Ann Lee"),
+    ("Secretary of State Antony Blinken said no deal was near.", "Antony Blinken"),  # a title, not a place
+])
+def test_a_person_of_a_place_is_the_person(text: str, speaker: str) -> None:
+    from stance.text.attribution import stated_speaker
+    (sentence,) = split_sentences(text)
+    named = stated_speaker(sentence)
+    assert named is not None and named.endswith(speaker)

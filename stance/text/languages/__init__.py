@@ -119,6 +119,9 @@ class AttributionRules(_Section):
                         "'The union said' is the union the article named before ('the GMB union'); '' turns the "
                         "rule off")
     descriptor_articles: str = Field("", description="articles before such a description ('the|a|an')")
+    of_word: str = Field(
+        "", description="the word between a person's name and their place ('of' in 'Dick Durbin of Illinois said'); "
+                        "'' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
