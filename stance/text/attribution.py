@@ -216,7 +216,7 @@ def _person_of_place(text: str, start: int, run: str, lang: str) -> str | None:
     before = text[:start].split()
     if len(before) < 3 or before[-1] != rules(lang).attribution.of_word:
         return None
-    name = []
+    name: list[str] = []
     for word in reversed(before[:-1]):
         if not word[:1].isupper() or word.endswith(","):
             break
