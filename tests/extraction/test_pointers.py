@@ -258,3 +258,12 @@ def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path)
                     ("Raj Patel", "The lanes would hurt local shops.")}
     for evidence in result.evidence():
         assert evidence.alignment == "exact" and text[evidence.start:evidence.end] == evidence.quote
+
+
+@pytest.mark.parametrize(("who", "named"), [
+    ("When", False), ("It", False), ("they", False),  # a stray word, a pronoun no rule resolved
+    ("US", True), ("EU", True), ("Mr Trump", True), ("the union", True), ("critics", True),
+])
+def test_a_speaker_must_name_someone(who: str, named: bool) -> None:
+    from stance.extraction.open_mode import names_someone
+    assert names_someone(who) is named
