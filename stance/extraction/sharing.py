@@ -26,7 +26,7 @@ The evidence of every statement stays its own sentence, so grounding is exact.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
@@ -58,6 +58,22 @@ def _refers_back(object_: str) -> bool:
     )
 
 
+def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
+                 words_of: Callable[[str], set[str]]) -> PointedStatement | None:
+    """The earlier statement of another actor whose claim holds most of ``phrase``'s content words, if it holds
+    ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the levy")."""
+    words = words_of(phrase)
+    scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
+    best = max(scored, key=lambda x: x[0], default=None)
+    return best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
+
+
+def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
+    """The latest earlier statement of another actor at most ``NEAREST_CLAIM_SENTENCES`` sentences before ``st``."""
+    near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
+    return near[-1] if near else None
+
+
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
     """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
     words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
@@ -71,16 +87,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
-            target = None
-            if topic is not None:
-                words = words_of(topic)
-                scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
-                best = max(scored, key=lambda x: x[0], default=None)
-                if best is not None and best[0] >= TOPIC_OVERLAP:
-                    target = best[1]
+            target = _claim_named(topic, others, words_of) if topic is not None else None
             if target is None and (topic is None or topic.lower().startswith(("the ", "this ", "that "))):
-                near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
-                target = near[-1] if near else None
+                target = _claim_just_before(st, others)
             if target is not None:
                 out.append(replace(st, claim=target.claim, stance="neutral"))
                 continue
@@ -89,13 +98,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":
-            words = words_of(rejected)
-            scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
-            best = max(scored, key=lambda x: x[0], default=None)
-            target = best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
+            target = _claim_named(rejected, others, words_of)
             if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
-                near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
-                target = near[-1] if near else None
+                target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue

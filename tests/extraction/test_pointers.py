@@ -267,3 +267,9 @@ def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path)
 def test_a_speaker_must_name_someone(who: str, named: bool) -> None:
     from stance.extraction.open_mode import names_someone
     assert names_someone(who) is named
+
+
+def test_in_a_document_with_an_author_we_names_the_author():
+    from stance.extraction.open_mode import names_someone
+    assert not names_someone("We")
+    assert names_someone("We", author="Barack Obama")
