@@ -220,7 +220,7 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
         i = index.get(st.sentence.n)
         who = st.who
         if i is not None:
-            earlier = sentences[max(0, i - (QUOTATION_PARAGRAPHS + 1) * QUOTATION_REACH - PRONOUN_REACH):i]
+            earlier = sentences[max(0, i - max((QUOTATION_PARAGRAPHS + 1) * QUOTATION_REACH, PRONOUN_REACH)):i]
             who = speaker_for_pronoun(who, st.sentence, earlier)
             who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued,
                                         later=sentences[i + 1:i + 1 + QUOTATION_REACH])
