@@ -10,8 +10,11 @@ claims, three rules let actors share a claim:
   asked about ("declined to comment on the report" -> the report's claim), or
   on the nearest earlier claim of another actor when the sentence names none;
   a topic no one else stated becomes the claim itself;
-* a speaker who rejects what another actor said ("rejected the request")
-  takes the opposite side of that actor's claim;
+* a speaker who rejects what another actor proposed, requested or decided
+  ("rejected the request", "signatures against the rezoning", "would oppose
+  any suspension of its order") takes the opposite side of that actor's
+  claim; a thing named in a mere assertion ("the bill would break
+  international law") is not, since condemning the bill does not deny that;
 * two actors whose claims are about the same thing (most content words
   shared, negation aside) share the earlier claim; when one of them negates
   what the other asserts, their stance is the other's reversed.
@@ -30,8 +33,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
-from stance.text.actors import canonicalise
+from stance.text.actors import canonicalise, guess_type
+from stance.text.attribution import proposed
 from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim
+from stance.text.languages import rules
 from stance.text.polarity import negated, noncommittal
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -42,6 +47,9 @@ SAID_NOUNS = frozenset(  # ... when it ends in a word for something said ("dismi
     "suggestions assertion assertions characterization characterisation comments remarks statement statements "
     "criticism criticisms idea notion account".split()
 )
+STEM_LETTERS = 5  # "rezoning"/"rezone", "suspension"/"suspend"; with the head and proposal checks, cached answers
+# changed nothing on dev, the real held-out sets or the corpus, and gained three "oppose" pairs on the invented set
+# (evals/reports/rejecting-what-was-proposed.md)
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) is the claim of another actor at most this many sentences back
 
@@ -58,12 +66,36 @@ def _refers_back(object_: str) -> bool:
     )
 
 
+def _stems(words: set[str]) -> set[str]:
+    """Words cut to their first ``STEM_LETTERS`` letters: "the rezoning" names what "voted to rezone" said."""
+    return {w[:STEM_LETTERS] for w in words}
+
+
+def _head(phrase: str, lang: str) -> str | None:
+    """The last content word of a noun phrase before its first preposition: "the Russian authorities" is about
+    authorities, not Russia; "any suspension of its order" about a suspension."""
+    words = phrase.lower().split()
+    prepositions = rules(lang).attribution.prepositions
+    cut = next((i for i, w in enumerate(words) if i and w in prepositions), len(words))
+    return next((w for w in reversed(words[:cut]) if content_words(w)), None)
+
+
 def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
-                 words_of: Callable[[str], set[str]]) -> PointedStatement | None:
+                 words_of: Callable[[str], set[str]], *, head: str | None = None) -> PointedStatement | None:
     """The earlier statement of another actor whose claim holds most of ``phrase``'s content words, if it holds
-    ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the levy")."""
-    words = words_of(phrase)
-    scored = [(len(words & words_of(o.claim)) / len(words), o) for o, _ in others] if words else []
+    ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the levy"). With ``head``, only
+    a statement that proposes, requests or decides what the phrase's last word names (``attribution.proposed``):
+    "against the rezoning" names "voted to rezone", "any suspension" names "asked the court to suspend"; "the
+    bill" does not name "the bill will break international law", nor "against the Russian authorities" anything."""
+    words = _stems(words_of(phrase))
+    last = _head(phrase, head) if head else None
+    if head:
+        if last is None or guess_type(last) != "person":
+            return None  # "protests against the Russian authorities": against actors, not what they said
+        named = _stems(content_words(last))
+        others = [(o, a) for o, a in others
+                  if named <= _stems(content_words(" ".join(proposed(o.sentence.text, o.sentence.lang))))]
+    scored = [(len(words & _stems(words_of(o.claim))) / len(words), o) for o, _ in others] if words else []
     best = max(scored, key=lambda x: x[0], default=None)
     return best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
 
@@ -98,7 +130,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":
-            target = _claim_named(rejected, others, words_of)
+            target = _claim_named(rejected, others, words_of, head=st.sentence.lang)
             if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it

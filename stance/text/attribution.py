@@ -642,6 +642,28 @@ def proposes(text: str, lang: str = DEFAULT) -> bool:
     return pattern is not None and bool(pattern.search(text)) and not negated(text, lang)
 
 
+@cache
+def _proposal(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.proposal_words
+    return re.compile(rf"\b(?:{alternation(words)})\b", re.IGNORECASE) if words else None
+
+
+PROPOSAL_REACH = 4  # words after "asked", "should", "voted ... to" that say what: "asked the court to suspend"
+
+
+def proposed(text: str, lang: str = DEFAULT) -> list[str]:
+    """The words that say what ``text`` proposes ("should pass the bill"), requests ("asked the court to suspend")
+    or decides ("voted 5-2 on Tuesday night to rezone 48 acres"), [] when it does none of these: only such a
+    thing can be rejected by naming it. An assertion about a thing ("the bill will break international law") is
+    not what condemning the bill denies, and "overturn a fine" is not what welcoming the fine backs."""
+    patterns = [p for p in (_normative(lang) if proposes(text, lang) else None, _proposal(lang)) if p is not None]
+    words: list[str] = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            words += match.group(0).split() + text[match.end():].split()[:PROPOSAL_REACH]
+    return words
+
+
 def is_author(who: str, author: str) -> bool:
     """True when a model's speaker is the document's author: "I", "we", "the author", "my organisation", or
     a form of the author's name ("Obama", "President Obama" for "Barack Obama")."""

@@ -18,8 +18,8 @@ from stance.text.sentences import split_sentences
 
 ARTICLE = (
     "Port Calder weighs a ferry levy\n"
-    "Mayor Dana Ortiz said the ferry levy would keep the harbour ferries running through the winter.\n"
-    "Councillor Mira Osei said the ferry levy would not keep the harbour ferries running through the winter.\n"
+    "Mayor Dana Ortiz said the council should pass the ferry levy to keep the harbour ferries running all winter.\n"
+    "Councillor Mira Osei said the council should not pass the ferry levy to keep the harbour ferries running all winter.\n"
     "The Harbour Board rejected the ferry levy, citing its own budget.\n"
     "The Calder Shipping Union declined to comment on the ferry levy.\n"
     "“I like the plan for the night buses,” said Tom Reyes, who runs the depot.\n"
@@ -37,7 +37,7 @@ def _statements() -> list[PointedStatement]:
 def test_a_rejection_a_denial_and_a_no_comment_share_the_claim_they_address() -> None:
     shared = share_claims(ARTICLE, _statements())
     by_who = {st.who: st for st in shared}
-    levy = "The ferry levy would keep the harbour ferries running through the winter."
+    levy = "The council should pass the ferry levy to keep the harbour ferries running all winter."
     assert by_who["Dana Ortiz"].claim == levy and by_who["Dana Ortiz"].stance == "support"
     # the same proposition negated: one claim, the opposite stance
     assert (by_who["Mira Osei"].claim, by_who["Mira Osei"].stance) == (levy, "oppose")
@@ -54,7 +54,7 @@ def test_a_rejection_a_denial_and_a_no_comment_share_the_claim_they_address() ->
 
 def test_shared_statements_merge_into_one_claim_with_each_actors_stance_and_exact_evidence() -> None:
     actors, claims = merge_statements(ARTICLE, share_claims(ARTICLE, _statements()))
-    levy = next(c for c in claims if c.text.startswith("The ferry levy"))
+    levy = next(c for c in claims if c.text.startswith("The council should pass"))
     assert [(s.actor, s.stance) for s in levy.stances] == [
         ("Dana Ortiz", "support"), ("Mira Osei", "oppose"), ("Harbour Board", "oppose"),
         ("Calder Shipping Union", "neutral")]
@@ -64,7 +64,7 @@ def test_shared_statements_merge_into_one_claim_with_each_actors_stance_and_exac
             for e in stance.evidence:
                 assert e.alignment == "exact" and ARTICLE[e.start:e.end] == e.quote
     osei = next(s for s in levy.stances if s.actor == "Mira Osei").evidence[0].quote
-    assert "would not keep" in osei  # her own sentence, not the mayor's
+    assert "should not pass" in osei  # her own sentence, not the mayor's
 
 
 def test_statements_about_different_things_stay_apart() -> None:
@@ -93,7 +93,7 @@ def test_pointer_extraction_shares_claims_through_a_real_endpoint(tmp_path: Path
     """The whole open-mode path, pointer answers served by the fake OpenAI server: the same request as before
     (the rules work on the answers), a claim several actors take sides on."""
     result, _ = extract_with_fake(ARTICLE, "levy.txt", "extract-pointers", _support_everything, tmp_path)
-    levy = next(c for c in result.claims if c.text.startswith("The ferry levy"))
+    levy = next(c for c in result.claims if c.text.startswith("The council should pass"))
     stances = {s.actor: s.stance for s in levy.stances}
     assert stances["Dana Ortiz"] == "support" and stances["Harbour Board"] == "oppose"
     assert stances["Calder Shipping Union"] == "neutral"
@@ -114,3 +114,29 @@ def test_rejecting_the_allegation_just_made_opposes_it() -> None:
     assert (shared[1].claim, shared[1].stance) == ("He was poisoned on Putin's orders.", "oppose")
     # "the crime" is no word for something said: it is not the claim just before
     assert shared[2].claim == "The case is a reprisal."
+
+
+def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_what_is_said_about_it() -> None:
+    text = ("Board rezones farm\n"
+            "The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland for a warehouse.\n"
+            "Residents collected 1,800 signatures against the rezoning and also against the developer.\n"
+            "The company asked the court to suspend the order while the case is heard.\n"
+            "Solberg said the authority would oppose any suspension of its order.\n"
+            "Jones said the bill would break international law.\n"
+            "Starmer condemned the bill.\n"
+            "Navalny has led protests against the Russian authorities, who he says planned the attack.\n")
+    sentences = split_sentences(text)
+    who = {2: "Planning Board", 3: "residents", 4: "Tallis Health", 5: "Henrik Solberg", 6: "Jonathan Jones",
+           7: "Keir Starmer", 8: "Alexei Navalny"}
+    statements = [PointedStatement(s, who[s.n], short_claim(report_of(s).content), "support")
+                  for s in sentences if s.n in who]
+    shared = {st.who: st for st in share_claims(text, statements)}
+    # a decision, named by a word of its own stem ("rezone" / "the rezoning"): against it opposes it
+    assert shared["residents"].claim == shared["Planning Board"].claim and shared["residents"].stance == "oppose"
+    # a request ("asked the court to suspend"), named by "any suspension"
+    assert shared["Henrik Solberg"].claim == shared["Tallis Health"].claim
+    assert shared["Henrik Solberg"].stance == "oppose"
+    # "the bill would break international law" asserts something of the bill: condemning the bill does not deny it
+    assert shared["Keir Starmer"].claim != shared["Jonathan Jones"].claim
+    # protests against actors ("the Russian authorities") are not a side on what anyone said
+    assert shared["Alexei Navalny"].stance == "support"

@@ -122,3 +122,8 @@ def test_no_comment_topic_and_rejected_object() -> None:
     assert no_comment_topic("A spokesperson declined to comment.") is None
     assert rejected_object("Port officials flatly rejected the request, citing safety.") == "the request"
     assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
+    assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
+    assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
+    # a coordinated second object is cut off: "the Tyrolean authorities and also against the Republic"
+    assert rejected_object("damages against the Tyrolean authorities and also against the Republic") == (
+        "the Tyrolean authorities")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.attribution import position_taken, proposes
+from stance.text.attribution import position_taken, proposed, proposes
 from stance.text.sentences import split_sentences
 
 
@@ -43,3 +43,16 @@ def test_other_languages_have_no_side_verbs_yet() -> None:
 ])
 def test_which_claims_propose_something(claim: str, proposal: bool) -> None:
     assert proposes(claim) is proposal
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland.", "rezone"),  # a decision
+    ("The company also asked the court to suspend the order while the case is heard.", "suspend"),  # a request
+    ("The request by the transition team for the names of employees was unusual.", "request"),
+    ("Ashford County should stop adding fluoride to its water.", "fluoride"),  # a proposal
+    ("A new bill to amend the deal will break international law.", None),  # an assertion about the bill
+    ("MPs are preparing for tonight's vote on the bill.", None),
+])
+def test_what_a_sentence_proposes_requests_or_decides(text: str, what: str | None) -> None:
+    words = proposed(text)
+    assert (what in words) if what else words == []

@@ -108,6 +108,10 @@ class AttributionRules(_Section):
         "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
                         "document with an author, the author's sentence with one is the author's statement even "
                         "without a cue word; '' turns the rule off")
+    proposal_words: str = Field(
+        "", description="words that make a claim a request, a proposal or a decision ('asked|urged|voted to'): "
+                        "what someone else can reject by naming it ('rejected the request', 'against the "
+                        "rezoning'); '' turns the rule off")
     approval: str = Field(
         "", description="verbs and phrases by which someone takes the side of a decision or proposal without "
                         "restating it ('voted for|welcomed|was pleased'): the position of an action sentence; '' "
