@@ -29,6 +29,7 @@ class _Splitter:
     """One language's sentence ends (``languages/xx.toml`` [sentences]), compiled once."""
 
     abbreviations: frozenset[str]  # words after which a period does not end a sentence
+    number_abbreviations: frozenset[str]  # ... when a number follows ("No. 10")
     number_period_words: frozenset[str]  # "3. Oktober": words after an ordinal's period
     boundary: re.Pattern[str]  # terminal punctuation, optional closing quotes/brackets, whitespace
     word_before: re.Pattern[str]
@@ -44,6 +45,7 @@ def _splitter(lang: str) -> _Splitter:
     closers = rf"(?:[{char_class(quotes.padding)}]?{closing})*" if quotes.padding else f"{closing}*"
     return _Splitter(
         abbreviations=sentences.abbreviations,
+        number_abbreviations=sentences.number_abbreviations,
         number_period_words=sentences.number_period_words,
         boundary=re.compile(rf"[.!?…]+{closers}(?=\s+)"),
         word_before=re.compile(rf"([{letters}][{letters}.]*)$"),
@@ -58,6 +60,8 @@ def _is_abbreviation(line: str, dot_at: int, splitter: _Splitter) -> bool:
     word = match.group(1).lower().rstrip(".")
     if word in splitter.abbreviations:
         return True
+    if word in splitter.number_abbreviations:
+        return line[dot_at + 1:].lstrip()[:1].isdigit()  # "No. 10", not "voted no. Munoz called"
     # single capital initial ("John F. Kennedy", "U. S.")
     return len(word) == 1 and word.isalpha()
 

@@ -116,6 +116,8 @@ def test_detect_language(text: str, code: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [
+        ("en", "Commissioners Munoz and Holloway voted no. Munoz called it a step backward. He lives at No. 10.",
+         ["Commissioners Munoz and Holloway voted no.", "Munoz called it a step backward.", "He lives at No. 10."]),
         ("de", "Dr. Müller, u. a. Vorsitzender, sprach am 3. Oktober z. B. über Steuern. Er blieb.",
          ["Dr. Müller, u. a. Vorsitzender, sprach am 3. Oktober z. B. über Steuern.", "Er blieb."]),
         ("de", "„Wir schaffen das.“ Das sagte sie. »Nein.« Er ging.",

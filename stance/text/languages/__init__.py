@@ -43,6 +43,10 @@ class SentenceRules(_Section):
     opening_marks: str = Field(
         description="marks besides a capital or a digit that may begin a sentence: opening quotation marks, "
                     "brackets, dashes (and ¿ ¡ in Spanish)")
+    number_abbreviations: frozenset[str] = Field(
+        default_factory=frozenset,
+        description="words, lower case and without their period, that are abbreviations only before a number "
+                    "('No. 10', 'vol. 3'): 'Munoz and Holloway voted no. Munoz called ...' are two sentences")
     number_period_words: frozenset[str] = Field(
         default_factory=frozenset,
         description="words, lower case, after an ordinal number's period ('3. Oktober', '20. Jahrhundert'): the "
