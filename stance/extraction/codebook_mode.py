@@ -37,6 +37,7 @@ from stance.extraction.open_mode import OpenMode, OpenPlan, merge_statements
 from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
 from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded
+from stance.extraction.sharing import LEDE_SENTENCES
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
 from stance.text.attribution import in_authors_voice, position_taken, proposes
 from stance.text.polarity import noncommittal
@@ -53,9 +54,6 @@ POINTER_DISTANCE_PENALTY = 12
 # Open mode's 24 cut off 7 of the 185 dev-fixture pairs with gold codebooks (two articles hold 27 and 28).
 MAX_CODEBOOK_STATEMENTS = 40
 CHARS_PER_TOKEN = 4.0
-# A sentence that only takes a side ("said he would vote for it", "was pleased with the decision") is about the
-# claim the article's first sentences state: measurement in evals/reports/codebook-lede.md.
-LEDE_SENTENCES = 2
 OVERLAP_SENTENCES = 2
 
 

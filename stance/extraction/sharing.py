@@ -29,14 +29,15 @@ The evidence of every statement stays its own sentence, so grounding is exact.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import proposed
+from stance.text.attribution import proposed, side_and_object
 from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim
-from stance.text.languages import rules
+from stance.text.languages import alternation, rules
 from stance.text.polarity import negated, noncommittal
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -51,6 +52,8 @@ STEM_LETTERS = 5  # "rezoning"/"rezone", "suspension"/"suspend"; with the head a
 # changed nothing on dev, the real held-out sets or the corpus, and gained three "oppose" pairs on the invented set
 # (evals/reports/rejecting-what-was-proposed.md)
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
+LEDE_SENTENCES = 2  # a sentence that only takes a side is about what the first sentences propose or decide
+# (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md)
 NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) is the claim of another actor at most this many sentences back
 
 
@@ -106,6 +109,32 @@ def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedState
     return near[-1] if near else None
 
 
+def _lede(others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
+    """The statement another actor makes in the article's first ``LEDE_SENTENCES`` sentences, if it proposes,
+    requests or decides something ("The Planning Board voted 5-2 on Tuesday night to rezone 48 acres"): what a
+    sentence that only takes a side refers to, the way a news story states its subject first."""
+    first = next((o for o, _ in others if o.sentence.n <= LEDE_SENTENCES), None)
+    if first is None or first.stance != "support" or not proposed(first.sentence.text, first.sentence.lang):
+        return None
+    return first
+
+
+def _names_the_lede(object_: str | None, lede: PointedStatement) -> bool:
+    """A side taken on nothing ("voted no", "was deeply disappointed"), on "it", on a word for a decision ("the
+    decision", "the plan"; data ``decision_nouns``) or on what the lede proposes ("opposed the rezoning") is taken
+    on the lede; "welcomed the fine" after "sued to overturn a fine" is not."""
+    if object_ is None:
+        return True
+    last = _head(object_, lede.sentence.lang)
+    if last is None:
+        return True  # a pronoun: "would vote for it"
+    decisions = rules(lede.sentence.lang).attribution.decision_nouns
+    if decisions and re.fullmatch(alternation(decisions), last, re.IGNORECASE):
+        return True
+    return _stems(content_words(last)) <= _stems(content_words(" ".join(proposed(lede.sentence.text,
+                                                                                    lede.sentence.lang))))
+
+
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
     """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
     words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
@@ -136,6 +165,11 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
             if target is not None:  # what another actor said: rejecting it opposes it
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
+        lede = _lede(others)
+        taken = side_and_object(st.sentence, st.who, st.claim) if lede is not None else None
+        if lede is not None and taken is not None and _names_the_lede(taken[1], lede):
+            out.append(replace(st, claim=lede.claim, stance=taken[0]))  # "said he would vote for it"
+            continue
         words = words_of(st.claim)
         best_match = max(
             ((_overlap(words, words_of(o.claim)), len(words & words_of(o.claim)), o) for o, _ in others),

@@ -591,6 +591,34 @@ def position_taken(sentence: Sentence, who: str) -> str | None:
     it", "was pleased with the decision", "voted no"), None when it has no such verb, both kinds, a negation
     before it ("Not everyone opposed the project") or someone else as its subject ("investor Leon Cooperman
     blasted"): the nearest name or pronoun before the verb must be the speaker's."""
+    found = _side_verb(sentence, who)
+    return found[1] if found is not None else None
+
+
+def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str | None] | None:
+    """``position_taken``'s side with what it is taken on: the phrase after the verb when it begins with an
+    article or a pronoun ("the decision", "it"), None when the clause ends at the verb ("voted no", "was deeply
+    disappointed."); None overall when there is no side, the verb has some other object ("backed Smith") or it is
+    not in ``claim``, what the sentence reports (""This is the right use for this land," said Marchetti, who voted
+    in favor" reports more than a side)."""
+    found = _side_verb(sentence, who)
+    if found is None or found[0].group(0).lower() not in claim.lower():
+        return None
+    verb, side = found
+    after = re.split(r"[,;:.!?“”\"]|\s(?:and|but|because|while|after|saying)\s", sentence.text[verb.end():], maxsplit=1)[0]
+    spec = rules(sentence.lang).attribution
+    words = after.split()
+    if words and words[0].lower() in spec.prepositions:
+        words = words[1:]  # "was pleased with the decision"
+    if not words:
+        return side, None
+    openers = re.compile(rf"^(?:{alternation(spec.descriptor_articles)}|{alternation(spec.stand_in_pronouns)}|"
+                         rf"this|that|these|those|any)$", re.IGNORECASE)
+    return (side, " ".join(words)) if openers.match(words[0]) else None
+
+
+def _side_verb(sentence: Sentence, who: str) -> tuple[re.Match[str], str] | None:
+    """The verb by which ``who`` takes a side in ``sentence``, and the side (see ``position_taken``)."""
     sides = _sides(sentence.lang)
     if sides is None:
         return None
@@ -604,9 +632,9 @@ def position_taken(sentence: Sentence, who: str) -> str | None:
         return None
     subject = _subject(before, who, sentence.lang)
     if subject is None:  # no name or pronoun: "the company was pleased" is a stand-in's, else no one's
-        return side if _cues(sentence.lang).stand_in.search(before) else None
+        return (verb, side) if _cues(sentence.lang).stand_in.search(before) else None
     if subject or _subject(_APPOSITION_BEFORE.sub(" ", before), who, sentence.lang):
-        return side  # the speaker's verb, or after an apposition ("Kowal, director of Data Rights Now, welcomed")
+        return verb, side  # the speaker's verb, or after an apposition ("Kowal, director of Data Rights Now, welcomed")
     return None
 
 

@@ -140,3 +140,23 @@ def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_wh
     assert shared["Keir Starmer"].claim != shared["Jonathan Jones"].claim
     # protests against actors ("the Russian authorities") are not a side on what anyone said
     assert shared["Alexei Navalny"].stance == "support"
+
+
+def test_a_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens_with() -> None:
+    text = ("Board rezones farm\n"
+            "The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland for a warehouse.\n"
+            "Mayor Tom Kessler said he would vote for it.\n"
+            "Commissioner Dana Lund voted no.\n"
+            "Marta Kowal welcomed the fine.\n"
+            "\"This is the right use for this land,\" said Helen Marchetti, who voted in favor.\n")
+    sentences = split_sentences(text)
+    who = {2: "Planning Board", 3: "Tom Kessler", 4: "Dana Lund", 5: "Marta Kowal", 6: "Helen Marchetti"}
+    statements = [PointedStatement(s, who[s.n], short_claim(report_of(s).content), "support")
+                  for s in sentences if s.n in who]
+    shared = {st.who: st for st in share_claims(text, statements)}
+    lede = shared["Planning Board"].claim
+    assert (shared["Tom Kessler"].claim, shared["Tom Kessler"].stance) == (lede, "support")
+    assert (shared["Dana Lund"].claim, shared["Dana Lund"].stance) == (lede, "oppose")
+    # a side on something the lede does not name, and a side taken in the frame, keep their own claims
+    assert shared["Marta Kowal"].claim != lede
+    assert shared["Helen Marchetti"].claim == "This is the right use for this land."

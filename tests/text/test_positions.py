@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.attribution import position_taken, proposed, proposes
+from stance.text.attribution import position_taken, proposed, proposes, side_and_object
 from stance.text.sentences import split_sentences
 
 
@@ -56,3 +56,17 @@ def test_which_claims_propose_something(claim: str, proposal: bool) -> None:
 def test_what_a_sentence_proposes_requests_or_decides(text: str, what: str | None) -> None:
     words = proposed(text)
     assert (what in words) if what else words == []
+
+
+@pytest.mark.parametrize(("text", "who", "taken"), [
+    ("Mayor Tom Kessler said he would vote for it.", "Tom Kessler", ("support", "it")),
+    ("Erin Bass said the company was pleased with the decision.", "Erin Bass", ("support", "the decision")),
+    ("Commissioners Teresa Munoz and James Holloway voted no.", "Teresa Munoz", ("oppose", None)),
+    ("Osei backed Smith for mayor.", "Osei", None),  # some other object: not a side on a proposal
+    # the side is in the frame, not in what the sentence reports
+    ("\"This is the right use for this land,\" said Helen Marchetti, who voted in favor.", "Helen Marchetti", None),
+])
+def test_the_side_a_sentence_takes_and_on_what(text: str, who: str, taken: tuple[str, str | None] | None) -> None:
+    (sentence,) = split_sentences(text)
+    reported = "This is the right use for this land." if "right use" in text else text
+    assert side_and_object(sentence, who, reported) == taken

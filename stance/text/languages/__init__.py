@@ -116,6 +116,10 @@ class AttributionRules(_Section):
         "", description="words that make a claim a request, a proposal or a decision ('asked|urged|voted to'): "
                         "what someone else can reject by naming it ('rejected the request', 'against the "
                         "rezoning'); '' turns the rule off")
+    decision_nouns: str = Field(
+        "", description="nouns by which a sentence that only takes a side refers to the decision or proposal the "
+                        "article opens with ('decision|plan|proposal'): 'was pleased with the decision'; '' turns "
+                        "the rule off")
     approval: str = Field(
         "", description="verbs and phrases by which someone takes the side of a decision or proposal without "
                         "restating it ('voted for|welcomed|was pleased'): the position of an action sentence; '' "
