@@ -29,6 +29,7 @@ from stance.text.attribution import (
     find_candidates,
     in_authors_voice,
     is_author,
+    is_clause,
     may_voice,
     names_a_speaker,
     quotation_continuations,
@@ -41,6 +42,7 @@ from stance.text.attribution import (
     states_a_norm,
 )
 from stance.text.claims import content_words, short_claim
+from stance.text.languages import DEFAULT
 from stance.text.polarity import settle_stance
 from stance.text.reported import report_of
 from stance.text.sentences import Sentence
@@ -229,7 +231,7 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
     return out
 
 
-def names_someone(who: str, author: str | None = None) -> bool:
+def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> bool:
     """False for a speaker that is only function words ("When", "It", "They"): a small model's stray word, or a
     pronoun the speaker rules could not resolve. An acronym is a name ("US", "EU"). Checked after the speaker rules
     (``follow_speakers``) have had their chance; in a document with an author, "I" and "we" are the author's
@@ -237,6 +239,8 @@ def names_someone(who: str, author: str | None = None) -> bool:
     0.623 codebook ("When" credited with two sentences of Mr Trump's); every other set unchanged."""
     if author is not None and is_author(who, author):
         return True
+    if is_clause(who, lang):
+        return False  # words copied from the sentence that the speaker rules could not replace by a name
     return bool(content_words(who)) or any(len(w) > 1 and w.isupper() for w in who.split())
 
 
@@ -360,7 +364,7 @@ class OpenPlan:
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
-        statements = [st for st in statements if names_someone(st.who, self.article.author)]
+        statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
         if is_pointer(self.mode.prompt.answer_shape):
             statements = join_continued_quotations(statements, self.continued)
         return statements

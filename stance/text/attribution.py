@@ -462,9 +462,28 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     Small models credit a quotation to the article's main actor ("Blinken")
     even when the sentence ends "..., DiMaggio said"; the name next to the
     speech verb wins. A surname is enough: actors.canonicalise resolves it.
+    A speaker that is a clause the model copied (``is_clause``) gives way to the named one too.
     """
     stated = stated_speaker(sentence)
+    if stated is not None and is_clause(who, sentence.lang):
+        return stated  # "Irish Prime Minister Micheal Martin said he would speak to": Micheal Martin
     return who if stated is None else _named_unless_same(who, stated, sentence.lang)
+
+
+@cache
+def _clause_words(lang: str) -> re.Pattern[str]:
+    spec = rules(lang)
+    return re.compile(rf"(?:{spec.reported.complementizers})|\b(?:{alternation(spec.attribution.speech_verbs)})\b")
+
+
+def is_clause(who: str, lang: str = DEFAULT) -> bool:
+    """True when a model's speaker is words it copied from the sentence, not a name or a description: it holds
+    a comma, a colon or a quotation mark ("Manque de substance, manque de vision, ..."), a complementizer ("Los
+    últimos sondeos muestran que ...") or a speech verb ("... Micheal Martin said he would ..."). Names and
+    descriptions have none of these ("Theresa May's former legal chief Geoffrey Cox", "senior U.S. official")."""
+    if re.search(r"[,:;]", who) or any(mark in who for mark in quotes(lang).marks):
+        return True
+    return bool(_clause_words(lang).search(f" {who} "))
 
 
 def _named_unless_same(who: str, named: str, lang: str) -> str:

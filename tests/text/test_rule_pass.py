@@ -6,7 +6,7 @@ import pytest
 from support.texts import ARTICLE
 
 from stance.text.actors import canonicalise, guess_type, tidy_name
-from stance.text.attribution import find_candidates
+from stance.text.attribution import find_candidates, is_clause, speaker_for
 from stance.text.grounding import align
 from stance.text.sentences import quoted_spans, split_sentences
 
@@ -271,3 +271,22 @@ def test_a_person_of_a_place_is_the_person(text: str, speaker: str) -> None:
     (sentence,) = split_sentences(text)
     named = stated_speaker(sentence)
     assert named is not None and named.endswith(speaker)
+
+
+@pytest.mark.parametrize(("who", "lang", "clause"), [
+    ("Manque de substance, manque de vision, sujets-clés non abordés", "fr", True),  # a comma
+    ("Brexit back in crisis: EU warns UK over divorce pact", "en", True),  # the headline
+    ("Los últimos sondeos muestran que la mayoría de los catalanes", "es", True),  # a complementizer
+    ("Irish Prime Minister Micheal Martin said he would speak to", "en", True),  # a speech verb
+    ("Theresa May's former legal chief Geoffrey Cox", "en", False),
+    ("senior U.S. official", "en", False),
+    ("Department of Health and Human Services", "en", False),
+    ("Le ministre des Finances", "fr", False),
+])
+def test_a_speaker_that_is_a_copied_clause(who: str, lang: str, clause: bool) -> None:
+    assert is_clause(who, lang) is clause
+
+
+def test_a_copied_clause_gives_way_to_the_speaker_the_sentence_names() -> None:
+    (sentence,) = split_sentences("Irish Prime Minister Micheal Martin said he would speak to Johnson on Monday.")
+    assert speaker_for("Irish Prime Minister Micheal Martin said he would speak to", sentence) == "Micheal Martin"
