@@ -470,6 +470,11 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     return who if stated is None else _named_unless_same(who, stated, sentence.lang)
 
 
+_APPOSITION_OPENERS = frozenset({"a", "an", "un", "une", "una", "uno", "ein", "eine", "le", "la", "les", "el", "los",
+                                 "las", "der", "die", "das", "his", "her", "their", "its", "son", "sa", "ses", "su",
+                                 "sus", "sein", "seine", "ihr", "ihre", "l"})
+
+
 @cache
 def _clause_words(lang: str) -> re.Pattern[str]:
     spec = rules(lang)
@@ -478,11 +483,17 @@ def _clause_words(lang: str) -> re.Pattern[str]:
 
 def is_clause(who: str, lang: str = DEFAULT) -> bool:
     """True when a model's speaker is words it copied from the sentence, not a name or a description: it holds
-    a comma, a colon or a quotation mark ("Manque de substance, manque de vision, ..."), a complementizer ("Los
-    últimos sondeos muestran que ...") or a speech verb ("... Micheal Martin said he would ..."). Names and
-    descriptions have none of these ("Theresa May's former legal chief Geoffrey Cox", "senior U.S. official")."""
-    if re.search(r"[,:;]", who) or any(mark in who for mark in quotes(lang).marks):
+    a colon or a semicolon ("Brexit back in crisis: EU warns ..."), a comma before a word that opens no
+    apposition ("Manque de substance, manque de vision, ..."), a complementizer ("Los últimos sondeos muestran
+    que ...") or a speech verb ("... Micheal Martin said he would ..."). Names and descriptions have none of these
+    ("Theresa May's former legal chief Geoffrey Cox", "The authority's chair, Henrik Solberg", "„Mitteldeutsche
+    Zeitung“", "as many as 2,500 tourists")."""
+    if re.search(r"[:;]", who):
         return True
+    for comma in re.finditer(r",\s+(\w+)", who):  # "Manque de substance, manque de vision": a list or a clause,
+        word = comma.group(1)  # not an apposition ("The authority's chair, Henrik Solberg", "Cueto, the director")
+        if word[:1].islower() and word not in {*rules(lang).names.articles, *_APPOSITION_OPENERS}:
+            return True
     return bool(_clause_words(lang).search(f" {who} "))
 
 

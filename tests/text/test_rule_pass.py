@@ -282,6 +282,10 @@ def test_a_person_of_a_place_is_the_person(text: str, speaker: str) -> None:
     ("senior U.S. official", "en", False),
     ("Department of Health and Human Services", "en", False),
     ("Le ministre des Finances", "fr", False),
+    # appositions, numbers and quoted names are names (the fixtures' own aliases)
+    ("The authority’s chair, Henrik Solberg", "en", False), ("Josenrique Cueto, the deputy director", "en", False),
+    ("as many as 2,500 tourists", "en", False), ("„Mitteldeutsche Zeitung“", "de", False),
+    ("El presidente del gobierno español, Mariano Rajoy", "es", False),
 ])
 def test_a_speaker_that_is_a_copied_clause(who: str, lang: str, clause: bool) -> None:
     assert is_clause(who, lang) is clause
