@@ -84,23 +84,33 @@ def _head(phrase: str, lang: str) -> str | None:
 
 
 def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
-                 words_of: Callable[[str], set[str]], *, head: str | None = None) -> PointedStatement | None:
-    """The earlier statement of another actor whose claim holds most of ``phrase``'s content words, if it holds
-    ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the levy"). With ``head``, only
-    a statement that proposes, requests or decides what the phrase's last word names (``attribution.proposed``):
-    "against the rezoning" names "voted to rezone", "any suspension" names "asked the court to suspend"; "the
-    bill" does not name "the bill will break international law", nor "against the Russian authorities" anything."""
+                 words_of: Callable[[str], set[str]]) -> PointedStatement | None:
+    """The earlier statement of another actor whose claim holds most of ``phrase``'s content words (compared on
+    their stems), if it holds ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the
+    levy")."""
     words = _stems(words_of(phrase))
-    last = _head(phrase, head) if head else None
-    if head:
-        if last is None or guess_type(last) != "person":
-            return None  # "protests against the Russian authorities": against actors, not what they said
-        named = _stems(content_words(last))
-        others = [(o, a) for o, a in others
-                  if named <= _stems(content_words(" ".join(proposed(o.sentence.text, o.sentence.lang))))]
     scored = [(len(words & _stems(words_of(o.claim))) / len(words), o) for o, _ in others] if words else []
     best = max(scored, key=lambda x: x[0], default=None)
     return best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
+
+
+def _names_what_is_proposed(word: str, statement: PointedStatement) -> bool:
+    """``word`` is among the words that say what ``statement``'s sentence proposes, requests or decides
+    (``attribution.proposed``), compared on stems: "rezoning" names "voted 5-2 on Tuesday night to rezone"."""
+    proposal = proposed(statement.sentence.text, statement.sentence.lang)
+    return _stems(content_words(word)) <= _stems(content_words(" ".join(proposal)))
+
+
+def _proposal_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
+                    words_of: Callable[[str], set[str]], lang: str) -> PointedStatement | None:
+    """``_claim_named`` among the statements that propose, request or decide what the phrase's head names:
+    "against the rezoning" names "voted to rezone", "any suspension of its order" names "asked the court to
+    suspend"; "the bill" does not name "the bill will break international law", and "against the Russian
+    authorities" names no claim at all."""
+    last = _head(phrase, lang)
+    if last is None or guess_type(last) != "person":
+        return None  # "protests against the Russian authorities": against actors, not what they said
+    return _claim_named(phrase, [(o, a) for o, a in others if _names_what_is_proposed(last, o)], words_of)
 
 
 def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
@@ -131,8 +141,7 @@ def _names_the_lede(object_: str | None, lede: PointedStatement) -> bool:
     decisions = rules(lede.sentence.lang).attribution.decision_nouns
     if decisions and re.fullmatch(alternation(decisions), last, re.IGNORECASE):
         return True
-    return _stems(content_words(last)) <= _stems(content_words(" ".join(proposed(lede.sentence.text,
-                                                                                    lede.sentence.lang))))
+    return _names_what_is_proposed(last, lede)
 
 
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
@@ -159,7 +168,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":
-            target = _claim_named(rejected, others, words_of, head=st.sentence.lang)
+            target = _proposal_named(rejected, others, words_of, st.sentence.lang)
             if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it

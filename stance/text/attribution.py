@@ -470,9 +470,15 @@ def speaker_for(who: str, sentence: Sentence) -> str:
     return who if stated is None else _named_unless_same(who, stated, sentence.lang)
 
 
-_APPOSITION_OPENERS = frozenset({"a", "an", "un", "une", "una", "uno", "ein", "eine", "le", "la", "les", "el", "los",
-                                 "las", "der", "die", "das", "his", "her", "their", "its", "son", "sa", "ses", "su",
-                                 "sus", "sein", "seine", "ihr", "ihre", "l"})
+@cache
+def _phrase_openers(lang: str) -> frozenset[str]:
+    """Words that open a noun phrase in ``lang``: its articles, determiners and pronouns (``languages/xx.toml``),
+    lower case, without an elided vowel's apostrophe ("l'" is "l")."""
+    spec = rules(lang)
+    fields = (spec.attribution.descriptor_articles, spec.attribution.stand_in_determiners,
+              spec.attribution.stand_in_pronouns, "|".join(spec.names.articles))
+    words = {w.strip().rstrip("'’").lower() for field in fields for w in field.split("|")}
+    return frozenset(w for w in words if w.isalpha())
 
 
 @cache
@@ -492,7 +498,7 @@ def is_clause(who: str, lang: str = DEFAULT) -> bool:
         return True
     for comma in re.finditer(r",\s+(\w+)", who):  # "Manque de substance, manque de vision": a list or a clause,
         word = comma.group(1)  # not an apposition ("The authority's chair, Henrik Solberg", "Cueto, the director")
-        if word[:1].islower() and word not in {*rules(lang).names.articles, *_APPOSITION_OPENERS}:
+        if word[:1].islower() and word.lower() not in _phrase_openers(lang):
             return True
     return bool(_clause_words(lang).search(f" {who} "))
 
@@ -635,16 +641,14 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
     if found is None or found[0].group(0).lower() not in claim.lower():
         return None
     verb, side = found
-    after = re.split(r"[,;:.!?“”\"]|\s(?:and|but|because|while|after|saying)\s", sentence.text[verb.end():], maxsplit=1)[0]
-    spec = rules(sentence.lang).attribution
-    words = after.split()
-    if words and words[0].lower() in spec.prepositions:
+    spec = rules(sentence.lang)
+    clause_end = rf"[,;:.!?“”\"]|\s(?:{spec.reported.second_frame_conjunctions})\s"
+    words = re.split(clause_end, sentence.text[verb.end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
+    if words and words[0].lower() in spec.attribution.prepositions:
         words = words[1:]  # "was pleased with the decision"
     if not words:
         return side, None
-    openers = re.compile(rf"^(?:{alternation(spec.descriptor_articles)}|{alternation(spec.stand_in_pronouns)}|"
-                         rf"this|that|these|those|any)$", re.IGNORECASE)
-    return (side, " ".join(words)) if openers.match(words[0]) else None
+    return (side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(sentence.lang) else None
 
 
 def _side_verb(sentence: Sentence, who: str) -> tuple[re.Match[str], str] | None:
