@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from stance.extraction.codebook import Codebook
 from stance.text.claims import content_words as claim_words
+from stance.text.claims import stems
 from stance.text.languages import DEFAULT
 from stance.text.polarity import clauses, negation_scopes
 
@@ -46,7 +47,6 @@ MIN_MARGIN = 0.02
 # invented held-out 0.583 → 0.589 / 0.592 / 0.592 / 0.598 (evals/reports/codebook-clauses.md).
 CLAUSE_OVERLAP = 0.5
 MIN_CLAUSE_WORDS = 2
-STEM_CHARS = 5  # "negotiations"/"negotiate" → "negot": a crude stem that needs no language model
 
 _REPORTING = frozenset("said says say told according".split())  # how it was said, not what
 
@@ -54,7 +54,7 @@ _REPORTING = frozenset("said says say told according".split())  # how it was sai
 def content_words(text: str) -> frozenset[str]:
     """Stems of the words that carry a proposition (``text.claims.content_words``: no function words, no
     negation, since polarity is read apart), without reporting verbs."""
-    return frozenset(w[:STEM_CHARS] for w in claim_words(text) if w not in _REPORTING)
+    return stems(w for w in claim_words(text) if w not in _REPORTING)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

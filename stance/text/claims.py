@@ -23,6 +23,7 @@ Every cut was measured on the dev fixtures (evals/reports/issue-15-*.md).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
@@ -246,6 +247,14 @@ _FUNCTION_WORDS = frozenset(
     "so such just very more most some any all also not no nor never none nothing n't".split()
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?")
+
+
+STEM_CHARS = 5  # "negotiations"/"negotiate" → "negot", "rezoning"/"rezone" → "rezon": a crude stem, no language model
+
+
+def stems(words: Iterable[str]) -> frozenset[str]:
+    """Words cut to their first ``STEM_CHARS`` letters, so that "the rezoning" names what "voted to rezone" said."""
+    return frozenset(w[:STEM_CHARS] for w in words)
 
 
 def content_words(text: str) -> set[str]:
