@@ -86,23 +86,25 @@ def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
     return best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
 
 
-def _names_what_is_proposed(word: str, statement: PointedStatement) -> bool:
-    """``word`` is among the words that say what ``statement``'s sentence proposes, requests or decides
-    (``attribution.proposed``), compared on stems: "rezoning" names "voted 5-2 on Tuesday night to rezone"."""
-    proposal = proposed(statement.sentence.text, statement.sentence.lang)
-    return stems(content_words(word)) <= stems(content_words(" ".join(proposal)))
+def _proposal_stems(statement: PointedStatement) -> frozenset[str]:
+    """Stems of the words that say what ``statement``'s sentence proposes, requests or decides
+    (``attribution.proposed``); empty when it does none of these. "voted 5-2 on Tuesday night to rezone" holds
+    "rezon", which "the rezoning" names."""
+    return stems(content_words(" ".join(proposed(statement.sentence.text, statement.sentence.lang))))
 
 
 def _proposal_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
-                    words_of: Callable[[str], set[str]], lang: str) -> PointedStatement | None:
-    """``_claim_named`` among the statements that propose, request or decide what the phrase's head names:
-    "against the rezoning" names "voted to rezone", "any suspension of its order" names "asked the court to
-    suspend"; "the bill" does not name "the bill will break international law", and "against the Russian
-    authorities" names no claim at all."""
+                    words_of: Callable[[str], set[str]], proposal_stems: Callable[[PointedStatement], frozenset[str]],
+                    lang: str) -> PointedStatement | None:
+    """``_claim_named`` among the statements that propose, request or decide what the phrase's head names
+    (``proposal_stems``): "against the rezoning" names "voted to rezone", "any suspension of its order" names
+    "asked the court to suspend"; "the bill" does not name "the bill will break international law", and "against
+    the Russian authorities" names no claim at all."""
     last = _head(phrase, lang)
     if last is None or guess_type(last) != "person":
         return None  # "protests against the Russian authorities": against actors, not what they said
-    return _claim_named(phrase, [(o, a) for o, a in others if _names_what_is_proposed(last, o)], words_of)
+    named = stems(content_words(last))
+    return _claim_named(phrase, [(o, a) for o, a in others if named <= proposal_stems(o)], words_of)
 
 
 def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
@@ -121,7 +123,14 @@ def _lede(others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | 
     return first
 
 
-def _names_the_lede(object_: str | None, lede: PointedStatement) -> bool:
+@functools.cache
+def _decision_nouns(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.decision_nouns
+    return re.compile(rf"(?:{alternation(words)})", re.IGNORECASE) if words else None
+
+
+def _names_the_lede(object_: str | None, lede: PointedStatement,
+                    proposal_stems: Callable[[PointedStatement], frozenset[str]]) -> bool:
     """A side taken on nothing ("voted no", "was deeply disappointed"), on "it", on a word for a decision ("the
     decision", "the plan"; data ``decision_nouns``) or on what the lede proposes ("opposed the rezoning") is taken
     on the lede; "welcomed the fine" after "sued to overturn a fine" is not."""
@@ -130,15 +139,16 @@ def _names_the_lede(object_: str | None, lede: PointedStatement) -> bool:
     last = _head(object_, lede.sentence.lang)
     if last is None:
         return True  # a pronoun: "would vote for it"
-    decisions = rules(lede.sentence.lang).attribution.decision_nouns
-    if decisions and re.fullmatch(alternation(decisions), last, re.IGNORECASE):
+    decisions = _decision_nouns(lede.sentence.lang)
+    if decisions is not None and decisions.fullmatch(last):
         return True
-    return _names_what_is_proposed(last, lede)
+    return stems(content_words(last)) <= proposal_stems(lede)
 
 
 def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
     """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
     words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
+    proposal_stems = functools.cache(_proposal_stems)  # ... and each statement's proposal: a rejection reads them all
     mapping, actors = canonicalise([s.who for s in statements], text)
     persons = {a.name for a in actors if a.type == "person"}
     out: list[PointedStatement] = []
@@ -160,7 +170,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":
-            target = _proposal_named(rejected, others, words_of, st.sentence.lang)
+            target = _proposal_named(rejected, others, words_of, proposal_stems, st.sentence.lang)
             if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it
@@ -168,7 +178,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
                 continue
         lede = _lede(others)
         taken = side_and_object(st.sentence, st.who, st.claim) if lede is not None else None
-        if lede is not None and taken is not None and _names_the_lede(taken[1], lede):
+        if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
             out.append(replace(st, claim=lede.claim, stance=taken[0]))  # "said he would vote for it"
             continue
         words = words_of(st.claim)
