@@ -27,11 +27,12 @@ ARTICLE = (
 SPEAKERS = {2: "Dana Ortiz", 3: "Mira Osei", 4: "Harbour Board", 5: "Calder Shipping Union", 6: "Tom Reyes"}
 
 
-def _statements() -> list[PointedStatement]:
-    """What open mode makes of pointer answers that say "support" for every sentence (a small model's habit)."""
-    sentences = split_sentences(ARTICLE)
-    return [PointedStatement(s, SPEAKERS[s.n], short_claim(report_of(s).content), "support")
-            for s in sentences if s.n in SPEAKERS]
+def _statements(text: str = ARTICLE, speakers: dict[int, str] = SPEAKERS) -> list[PointedStatement]:
+    """What open mode makes of pointer answers that say "support" for every sentence (a small model's habit):
+    the sentence numbered n by ``speakers[n]``."""
+    sentences = split_sentences(text)
+    return [PointedStatement(s, speakers[s.n], short_claim(report_of(s).content), "support")
+            for s in sentences if s.n in speakers]
 
 
 def test_a_rejection_a_denial_and_a_no_comment_share_the_claim_they_address() -> None:
@@ -125,12 +126,9 @@ def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_wh
             "Jones said the bill would break international law.\n"
             "Starmer condemned the bill.\n"
             "Navalny has led protests against the Russian authorities, who he says planned the attack.\n")
-    sentences = split_sentences(text)
     who = {2: "Planning Board", 3: "residents", 4: "Tallis Health", 5: "Henrik Solberg", 6: "Jonathan Jones",
            7: "Keir Starmer", 8: "Alexei Navalny"}
-    statements = [PointedStatement(s, who[s.n], short_claim(report_of(s).content), "support")
-                  for s in sentences if s.n in who]
-    shared = {st.who: st for st in share_claims(text, statements)}
+    shared = {st.who: st for st in share_claims(text, _statements(text, who))}
     # a decision, named by a word of its own stem ("rezone" / "the rezoning"): against it opposes it
     assert shared["residents"].claim == shared["Planning Board"].claim and shared["residents"].stance == "oppose"
     # a request ("asked the court to suspend"), named by "any suspension"
@@ -149,11 +147,8 @@ def test_a_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens
             "Commissioner Dana Lund voted no.\n"
             "Marta Kowal welcomed the fine.\n"
             "\"This is the right use for this land,\" said Helen Marchetti, who voted in favor.\n")
-    sentences = split_sentences(text)
     who = {2: "Planning Board", 3: "Tom Kessler", 4: "Dana Lund", 5: "Marta Kowal", 6: "Helen Marchetti"}
-    statements = [PointedStatement(s, who[s.n], short_claim(report_of(s).content), "support")
-                  for s in sentences if s.n in who]
-    shared = {st.who: st for st in share_claims(text, statements)}
+    shared = {st.who: st for st in share_claims(text, _statements(text, who))}
     lede = shared["Planning Board"].claim
     assert (shared["Tom Kessler"].claim, shared["Tom Kessler"].stance) == (lede, "support")
     assert (shared["Dana Lund"].claim, shared["Dana Lund"].stance) == (lede, "oppose")
