@@ -66,6 +66,12 @@ _LEADING_HEDGE = re.compile(
     r"(?:clear|obvious|evident|understandable|true|apparent|no secret)(?:\s+(?:for|to)\s+[^,]{1,30}?)?\s+that\s+",
     re.IGNORECASE,
 )
+# A concession before the proposition: "Though officials insist no corners are being cut, the timetable is too
+# short": the speaker's claim is the main clause.
+_LEADING_CONCESSION = re.compile(
+    r"^(?:though|although|even though|even if|even as|while|whereas|despite|in spite of)\b[^,;:“”\"]{1,160},\s+",
+    re.IGNORECASE,
+)
 # Asides after the proposition: ", even as ...", ", given ...".
 _TRAILING_ASIDE = re.compile(
     r",\s+(?:even as|even though|though|although|while|whereas|given|including|especially|particularly|"
@@ -130,17 +136,29 @@ def strip_frame(text: str) -> str:
 
 
 def strip_leading(text: str) -> str:
-    """Drop discourse markers and hedges at the start, as long as enough words remain."""
+    """Drop discourse markers, hedges and concessions at the start, as long as enough words remain."""
     while True:
-        match = _LEADING_MARKER.match(text) or _LEADING_HEDGE.match(text)
+        match = _LEADING_MARKER.match(text) or _LEADING_HEDGE.match(text) or _LEADING_CONCESSION.match(text)
         if match is None or _words(text[match.end():]) < MIN_WORDS:
             return text
         text = text[match.end():]
 
 
+_MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|should|must|won[’']t)\b|[’']ll\b", re.IGNORECASE)
+_DEADLINE = re.compile(r"\W*(?:in|by|until)\s", re.IGNORECASE)
+
+
+def _time_of_news(match: re.Match[str]) -> str:
+    """A time phrase to drop: not "in October" or "by Friday" after a modal ("could be ready in October"), where
+    the date is what is predicted or demanded, not when it was said."""
+    if _DEADLINE.match(match.group(0)) and _MODAL.search(match.string, 0, match.start()):
+        return match.group(0)
+    return ""
+
+
 def strip_time(text: str) -> str:
     """Drop when it was said or done ("on Monday", "last week"): a claim is the proposition, not the news of it."""
-    kept = _TIME.sub("", text).strip(" ,")
+    kept = _TIME.sub(_time_of_news, text).strip(" ,")
     return kept if _words(kept) >= MIN_WORDS else text
 
 
@@ -169,14 +187,33 @@ def _last_cut(text: str, boundary: re.Pattern[str], max_words: int) -> int | Non
     return cut
 
 
+# A comma between a determiner's adjectives ("a safe, effective vaccine"): no place to cut a claim.
+_AFTER_DETERMINER = re.compile(
+    r"\b(?:a|an|the|this|that|these|those|its|their|his|her|our|my|your|any|every|no)\s+\S+$", re.IGNORECASE)
+_NEXT_WORD = re.compile(r"[a-z][a-z-]*\b")
+_CLAUSE_WORDS = frozenset("how why whether because since while unless".split())
+
+
+def _between_adjectives(text: str, comma: re.Match[str]) -> bool:
+    """A comma right after a determiner and one word, before a lower-case content word that is no participle:
+    "a safe, effective vaccine", not "the rails, how ...", "the Senate, meaning ...", "the harbour, the yards"."""
+    if not _AFTER_DETERMINER.search(text, 0, comma.start()):
+        return False
+    word = _NEXT_WORD.match(text, comma.end())
+    return word is not None and not (
+        word.group(0) in _FUNCTION_WORDS or word.group(0) in _CLAUSE_WORDS or word.group(0).endswith(("ing", "ed")))
+
+
 def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     """A claim over ``max_words`` cut at its last clause boundary within the limit, else at its last comma
-    there (none: left whole)."""
+    there that does not part a determiner from its noun (none: left whole)."""
     if _words(text) <= max_words:
         return text
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
-        cut = _last_cut(text, _COMMA, max_words)
+        commas = [m for m in _COMMA.finditer(text) if not _between_adjectives(text, m)]
+        cut = next((c for c in reversed([m.start() for m in commas])
+                    if MIN_WORDS <= _words(text[:c]) <= max_words), None)
     return text[:cut] if cut is not None else text
 
 
@@ -290,10 +327,11 @@ def no_comment_topic(sentence: str) -> str | None:
 
 
 # What a speaker rejects by name: "rejected the request", "criticized the plan", "would oppose any suspension",
-# "lobbied against the bill", "1,800 signatures against the rezoning".
+# "lobbied against the bill", "1,800 signatures against the rezoning", "remains deeply sceptical of the claim".
 _REJECTED_OBJECT = re.compile(
     r"(?:\b(?:reject(?:ed|s|ing)?|den(?:ied|ies|y)|dismiss(?:ed|es)?|disput(?:ed|es)|oppos(?:e|ed|es|ing)|"
-    r"criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|slam(?:med|s)|blast(?:ed|s)|refus(?:ed|es))|\bagainst)\s+"
+    r"criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|slam(?:med|s)|blast(?:ed|s)|refus(?:ed|es)|"
+    r"(?:sceptical|skeptical|doubtful|mistrustful)\s+(?:of|about)|cast(?:s|ing)?\s+doubt\s+on)|\bagainst)\s+"
     r"(?P<object>(?:the|a|an|any|this|these|those|his|her|their|its)\s+[^,;.“”\"]{2,120})",
     re.IGNORECASE,
 )

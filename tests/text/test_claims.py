@@ -68,6 +68,16 @@ def test_strip_inner_and_trailing_and_time() -> None:
     assert strip_time("The mayor changed her mind last October and backed the plan") == "The mayor changed her mind and backed the plan"
     assert strip_time("Earlier this year the port laid off staff") == "the port laid off staff"
     assert strip_time("Fares rose in July") == "Fares rose in July"  # three words would be left: too few
+    # after a modal the date is what is predicted or demanded, not when it was said
+    assert strip_time("A coronavirus vaccine could be ready in October") == "A coronavirus vaccine could be ready in October"
+    assert strip_time("The union will strike by Friday unless paid") == "The union will strike by Friday unless paid"
+    assert strip_time("The union will strike, it said on Friday") == "The union will strike, it said"
+
+
+def test_a_leading_concession_is_not_the_claim() -> None:
+    conceded = "Though officials insist no corners are being cut, the timetable is simply too short for safety checks"
+    assert strip_leading(conceded) == "the timetable is simply too short for safety checks"
+    assert strip_leading("While it rained, we won") == "While it rained, we won"  # two words would be left: too few
 
 
 def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
@@ -80,6 +90,10 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     no_boundary = " ".join(["word"] * 20)
     assert cap_length(no_boundary, 15) == no_boundary  # nothing to cut at: left whole
     assert cap_length("Short and sweet, as it is", 15) == "Short and sweet, as it is"
+    adjectives = "She had no confidence that a safe, effective vaccine would be ready for use by Halloween this year"
+    assert cap_length(adjectives, 15) == adjectives  # never "... that a safe"
+    assert (cap_length("The episode showed how things could go off the rails, how a full blown conflict could erupt", 15)
+            == "The episode showed how things could go off the rails")
 
 
 def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
@@ -124,6 +138,8 @@ def test_no_comment_topic_and_rejected_object() -> None:
     assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
     assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
+    assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
+    assert rejected_object("Analysts cast doubt on the forecast and the timing.") == "the forecast"
     # a coordinated second object is cut off: "the Tyrolean authorities and also against the Republic"
     assert rejected_object("damages against the Tyrolean authorities and also against the Republic") == (
         "the Tyrolean authorities")
