@@ -342,7 +342,7 @@ class OpenPlan:
         a no-comment or a rejection then carries the claim it is about (codebook mode codes these too)."""
         statements = self.statements(answers)
         if is_pointer(self.mode.prompt.answer_shape):
-            statements = share_claims(self.article.text, statements)
+            statements = share_claims(self.article.text, statements, author=self.article.author)
         return statements
 
     def statements(self, answers: Sequence[BaseModel]) -> list[PointedStatement]:

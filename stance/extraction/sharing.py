@@ -15,6 +15,10 @@ claims, three rules let actors share a claim:
   any suspension of its order") takes the opposite side of that actor's
   claim; a thing named in a mere assertion ("the bill would break
   international law") is not, since condemning the bill does not deny that;
+* a speaker quoted citing an unnamed group ("There are some who believe the
+  company is exaggerating") argues against what the group is said to hold,
+  and a bare denial that follows ("Nothing could be further from the truth.")
+  opposes the claim just before it;
 * two actors whose claims are about the same thing (most content words
   shared, negation aside) share the earlier claim; when one of them negates
   what the other asserts, their stance is the other's reversed.
@@ -35,10 +39,10 @@ from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import proposed, side_and_object
+from stance.text.attribution import cited_view, proposed, side_and_object
 from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim, stems
 from stance.text.languages import alternation, rules
-from stance.text.polarity import negated, noncommittal
+from stance.text.polarity import bare_denial, negated, noncommittal
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
@@ -145,8 +149,12 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     return stems(content_words(last)) <= proposal_stems(lede)
 
 
-def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[PointedStatement]:
-    """The statements, in sentence order, with first-person subjects named and shared propositions worded alike."""
+def share_claims(text: str, statements: Sequence[PointedStatement], *, author: str | None = None) -> list[PointedStatement]:
+    """The statements, in sentence order, with first-person subjects named and shared propositions worded alike.
+
+    ``author``: the document's author, whose citing of an unnamed group ``merging.attribute_to_author`` reverses;
+    in an article without one, a speaker quoted citing a group ("There are some who believe ...") argues against
+    what they cite here."""
     words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
     proposal_stems = functools.cache(_proposal_stems)  # ... and each statement's proposal: a rejection reads them all
     mapping, actors = canonicalise([s.who for s in statements], text)
@@ -155,8 +163,14 @@ def share_claims(text: str, statements: Sequence[PointedStatement]) -> list[Poin
     for st in sorted(statements, key=lambda s: s.sentence.n):
         actor = mapping.get(st.who.strip(), st.who.strip())
         st = replace(st, claim=name_subject(st.claim, actor, person=actor in persons))
+        view = cited_view(st.claim, actor, st.sentence.lang) if author is None else None
+        if view is not None and st.stance != "neutral":  # "There are some who believe the company is exaggerating"
+            st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance])
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
+        if bare_denial(st.claim, st.sentence.lang) and out and st.sentence.n - out[-1].sentence.n <= NEAREST_CLAIM_SENTENCES:
+            out.append(replace(st, claim=out[-1].claim, stance="oppose"))  # "Nothing could be further from the truth."
+            continue
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
             target = _claim_named(topic, others, words_of) if topic is not None else None

@@ -589,6 +589,19 @@ def _group_speech(lang: str) -> re.Pattern[str] | None:
                       rf"(?:{alternation(spec.group_speech_verbs)})\b", re.IGNORECASE)
 
 
+def cited_view(claim: str, speaker: str, lang: str = DEFAULT) -> str | None:
+    """What a claim credits to an unnamed group as it opens ("There are some who believe the company is
+    exaggerating" → "the company is exaggerating"): a view its speaker cites in order to argue against it, unless
+    the speaker is that group ("Critics say the move will damage ..." of the critics)."""
+    pattern = _group_speech(lang)
+    text = claim.strip(" “”\"‘’'")
+    match = pattern.match(text) if pattern is not None else None
+    if match is None or set(match.group(0).lower().split()) & set(speaker.lower().split()):
+        return None
+    view = re.sub(r"^\s*(?:that\s+)?", "", text[match.end():])
+    return view if len(view.split()) >= 3 else None
+
+
 def cites_a_group(sentence: Sentence) -> bool:
     """True when the sentence opens by crediting speech to an unnamed group ("Some say my tax plan is too big.",
     "Critics of testing contend it distracts from learning."): in a document with an author, what the author

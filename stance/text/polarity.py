@@ -31,6 +31,7 @@ class _Cues:
     rejection: re.Pattern[str]
     negation: re.Pattern[str]
     noncommittal: re.Pattern[str]
+    bare_denial: re.Pattern[str] | None
 
 
 @cache
@@ -41,6 +42,8 @@ def _cues(lang: str) -> _Cues:
         rejection=re.compile(r"\b(?:" + alternation(spec.rejection) + r")\b", re.IGNORECASE),
         negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{suffixes}", re.IGNORECASE),
         noncommittal=re.compile(r"\b(?:" + alternation(spec.noncommittal) + r")\b", re.IGNORECASE),
+        bare_denial=re.compile(rf"(?:{alternation(spec.bare_denials)})", re.IGNORECASE) if spec.bare_denials.strip()
+        else None,
     )
 
 
@@ -51,6 +54,13 @@ _NEGATION = _cues(DEFAULT).negation
 
 def negated(text: str, lang: str = DEFAULT) -> bool:
     return bool(_cues(lang).negation.search(text))
+
+
+def bare_denial(claim: str, lang: str = DEFAULT) -> bool:
+    """The whole claim only denies what was just said ("Nothing could be further from the truth.", "That is not
+    true."; data ``bare_denials``): it is about the claim before it."""
+    pattern = _cues(lang).bare_denial
+    return pattern is not None and bool(pattern.fullmatch(claim.strip(" .!,;:“”\"‘’'")))
 
 
 # Words a negation governs after it, within its clause. Codebook coding on the dev fixtures (cached answers,

@@ -117,6 +117,32 @@ def test_rejecting_the_allegation_just_made_opposes_it() -> None:
     assert shared[2].claim == "The case is a reprisal."
 
 
+def test_doubting_the_claim_just_made_opposes_it() -> None:
+    text = ("Vaccine by October?\n"
+            "The president said on Monday that a vaccine could be ready in October. "
+            "The public remains deeply sceptical of the claim, a poll found.\n")
+    statements = _statements(text, {2: "Donald Trump", 3: "American public"})
+    shared = share_claims(text, statements)
+    assert statements[0].claim == "A vaccine could be ready in October."  # the date predicted stays in the claim
+    assert (shared[1].claim, shared[1].stance) == ("A vaccine could be ready in October.", "oppose")
+
+
+def test_a_speaker_citing_a_group_argues_against_it_and_a_bare_denial_is_about_the_claim_before() -> None:
+    text = ("Airline defends job cuts\n"
+            "“There are some who believe the company is exaggerating the scale of the challenge,” Mr Walsh said. "
+            "“Nothing could be further from the truth.”\n"
+            "The union said the cuts were planned long ago. “That is simply not true,” the airline said.\n")
+    statements = _statements(text, {2: "Willie Walsh", 3: "Willie Walsh", 4: "Balpa", 5: "British Airways"})
+    shared = share_claims(text, statements)
+    assert [(s.claim, s.stance) for s in shared[:2]] == [
+        ("The company is exaggerating the scale of the challenge.", "oppose")] * 2
+    assert (shared[3].claim, shared[3].stance) == (shared[2].claim, "oppose")
+    assert shared[2].stance == "support"
+    # in a document with an author, merging.attribute_to_author reverses what the author cites, so it is left here
+    authored = share_claims(text, statements, author="Willie Walsh")
+    assert authored[0].stance == "support"
+
+
 def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_what_is_said_about_it() -> None:
     text = ("Board rezones farm\n"
             "The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland for a warehouse.\n"

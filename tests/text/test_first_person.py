@@ -87,6 +87,7 @@ def test_the_author_may_voice_what_no_one_else_is_credited_with() -> None:
     ("Some in Congress have argued that we should wait.", True),
     ("Now, some say the research would be expensive.", True),
     ("And some say the program will take too long.", True),
+    ("There are some who say that growth must await deficit cuts.", True),
     ("I know some say this is hard, but we will do it.", False),  # the author's own sentence around it
     ("Some of the money goes to schools.", False),
     ("Senator Reed says the plan is too big.", False),  # a named speaker: theirs

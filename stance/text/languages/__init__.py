@@ -105,8 +105,8 @@ class AttributionRules(_Section):
                         "article last named as speaking; '' turns the rule off")
     group_speakers: str = Field(
         "", description="unnamed groups credited with speech ('some|others|critics'): with one of group_speech_verbs "
-                        "after it ('Some say my plan is too big.') a document's author cites what they argue against; "
-                        "'' turns the rule off")
+                        "after it ('Some say my plan is too big.') a document's author, or a speaker quoted saying "
+                        "it, cites what they argue against; '' turns the rule off")
     group_speech_verbs: str = Field("", description="what group_speakers do in such a sentence ('say|argue|contend')")
     normative_words: str = Field(
         "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
@@ -182,6 +182,9 @@ class PolarityRules(_Section):
         "", description="negations written as a word ending, matched at a word's end (English n't)")
     noncommittal: str = Field(
         description="phrases that report declining to take a side (declined to comment, no comment)")
+    bare_denials: str = Field(
+        "", description="sentences that only deny what was just said ('Nothing could be further from the truth.', "
+        "'That is not true.'): matched against a whole claim")
     negation_scope: Literal["after", "clause"] = Field(
         "after", description="what a negation word governs: the words after it ('not a deal', English, French, "
         "Spanish) or its whole clause (German puts 'nicht' after the verb and object: 'wir stimmen dem Plan nicht zu')")
