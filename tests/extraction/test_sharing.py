@@ -166,6 +166,17 @@ def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_wh
     assert shared["Alexei Navalny"].stance == "support"
 
 
+def test_a_german_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens_with() -> None:
+    text = ("Tornados nach Afghanistan\n"
+            "Die Abgeordneten der Koalition haben sich auf die Entsendung deutscher Tornados geeinigt.\n"
+            "Oskar Lafontaine, Fraktionschef der Linkspartei, sprach sich kategorisch gegen den Bundeswehreinsatz aus.\n")
+    sentences = split_sentences(text, lang="de")
+    statements = [PointedStatement(sentences[1], "Abgeordnete der Koalition", sentences[1].text, "support"),
+                  PointedStatement(sentences[2], "Oskar Lafontaine", sentences[2].text, "support")]
+    shared = share_claims(text, statements)
+    assert (shared[1].claim, shared[1].stance) == (shared[0].claim, "oppose")
+
+
 def test_a_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens_with() -> None:
     text = ("Board rezones farm\n"
             "The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland for a warehouse.\n"

@@ -232,6 +232,10 @@ def test_rejection_no_comment_and_negation_cues(lang: str, rejects: str, decline
     assert settle_stance(sentence.text, "oppose", sentence) == "neutral"
 
 
+def test_declining_to_make_a_statement_in_spanish() -> None:
+    assert noncommittal(first("Un vocero de la fiscalía federal rechazó hacer declaraciones al respecto.", "es"))
+
+
 # ---------------------------------------------------------------------------
 # Names
 # ---------------------------------------------------------------------------

@@ -30,9 +30,16 @@ def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None
     assert position_taken(sentence, who) == side
 
 
-def test_other_languages_have_no_side_verbs_yet() -> None:
-    (sentence,) = split_sentences("Scholz stimmte für den Plan.", lang="de")
-    assert position_taken(sentence, "Olaf Scholz") is None
+@pytest.mark.parametrize(("lang", "text", "who", "taken"), [
+    ("de", "Scholz stimmte für den Plan.", "Olaf Scholz", ("support", "den Plan")),
+    # the separable particle comes last: "sprach sich ... gegen ... aus"
+    ("de", "Oskar Lafontaine, Fraktionschef der Linkspartei, sprach sich kategorisch gegen den Bundeswehreinsatz aus.",
+     "Oskar Lafontaine", ("oppose", "den Bundeswehreinsatz aus")),
+    ("fr", "Macron a voté pour le plan.", "Emmanuel Macron", None),  # French and Spanish have no side verbs yet
+])
+def test_german_side_verbs(lang: str, text: str, who: str, taken: tuple[str, str | None] | None) -> None:
+    (sentence,) = split_sentences(text, lang=lang)
+    assert side_and_object(sentence, who, text) == taken
 
 
 @pytest.mark.parametrize(("claim", "proposal"), [
