@@ -21,6 +21,7 @@ import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -389,8 +390,12 @@ class RetrievalPlan:
         lang = self.article.language
         coded: list[PointedStatement] = []
         lede = self._lede_claim()
+        # a sentence the sharing rules split between two statements of one speaker ("declined to comment on the sale
+        # talks, saying the lawsuit was a parallel process") is coded by each statement's own claim, not the sentence
+        per_sentence = Counter((st.sentence.n, st.who) for st in statements)
         for st in statements:
-            hits = self.index.code_statement(st.claim, st.sentence.text, st.stance, lang=lang)
+            context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
+            hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []

@@ -8,8 +8,10 @@ claims, three rules let actors share a claim:
 * a first-person claim names its speaker ("I like ..." -> "Cam Heyward likes ...");
 * a speaker who declines to comment takes "neutral" on the claim they were
   asked about ("declined to comment on the report" -> the report's claim), or
-  on the nearest earlier claim of another actor when the sentence names none;
-  a topic no one else stated becomes the claim itself;
+  on the nearest earlier claim of another actor when the sentence names none
+  or only refers back ("the report"); a topic no one else stated becomes the
+  claim itself, and what the sentence says besides ("..., saying the lawsuit
+  was a parallel process") is the speaker's second statement;
 * a speaker who rejects what another actor proposed, requested or decided
   ("rejected the request", "signatures against the rezoning", "would oppose
   any suspension of its order") takes the opposite side of that actor's
@@ -40,7 +42,15 @@ from dataclasses import replace
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.text.actors import canonicalise, guess_type
 from stance.text.attribution import cited_view, proposed, side_and_object
-from stance.text.claims import content_words, name_subject, no_comment_topic, rejected_object, short_claim, stems
+from stance.text.claims import (
+    content_words,
+    name_subject,
+    no_comment_topic,
+    rejected_object,
+    said_besides,
+    short_claim,
+    stems,
+)
 from stance.text.languages import alternation, rules
 from stance.text.polarity import bare_denial, negated, noncommittal
 
@@ -55,6 +65,8 @@ SAID_NOUNS = frozenset(  # ... when it ends in a word for something said ("dismi
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 LEDE_SENTENCES = 2  # a sentence that only takes a side is about what the first sentences propose or decide
 # (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md)
+TOPIC_OF_ITS_OWN = 3  # content words of a no-comment topic "the ..." that make it a topic, not a word for what was
+# just said: "the status of sale talks" (3) is one, "the report" or "the figures" (1) refer back
 NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) is the claim of another actor at most this many sentences back
 
 
@@ -174,13 +186,16 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
             target = _claim_named(topic, others, words_of) if topic is not None else None
-            if target is None and (topic is None or topic.lower().startswith(("the ", "this ", "that "))):
+            refers_back = topic is None or (topic.lower().startswith(("the ", "this ", "that "))
+                                            and len(words_of(topic)) < TOPIC_OF_ITS_OWN)
+            if target is None and refers_back:
                 target = _claim_just_before(st, others)
-            if target is not None:
-                out.append(replace(st, claim=target.claim, stance="neutral"))
-                continue
-            if topic is not None and not topic.lower().startswith(("the ", "this ", "that ")):
-                out.append(replace(st, claim=short_claim(topic), stance="neutral"))  # no one else said it: the topic
+            if target is not None or (topic is not None and not refers_back):
+                claim = target.claim if target is not None else short_claim(topic or "")  # no one else said it
+                out.append(replace(st, claim=claim, stance="neutral"))
+                said = said_besides(st.sentence.text)
+                if said is not None:  # "..., saying the lawsuit was a parallel process": that is their claim
+                    out.append(replace(st, claim=short_claim(said), stance="support"))
                 continue
         rejected = rejected_object(st.sentence.text)
         if rejected is not None and st.stance != "neutral":

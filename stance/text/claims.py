@@ -326,6 +326,16 @@ def no_comment_topic(sentence: str) -> str | None:
     return None if content_words(topic) <= _NO_TOPIC else topic  # "a request for comment" names no topic
 
 
+_SAID_BESIDES = re.compile(r",\s+(?:saying|adding)(?:\s+that)?\s+(?P<said>.{12,})$")
+
+
+def said_besides(sentence: str) -> str | None:
+    """What a sentence that declines to comment also says ("declined to comment on the status of sale talks,
+    saying the lawsuit was a parallel process" → "the lawsuit was a parallel process")."""
+    match = _SAID_BESIDES.search(sentence)
+    return match.group("said").strip(_EDGE) if match else None
+
+
 # What a speaker rejects by name: "rejected the request", "criticized the plan", "would oppose any suspension",
 # "lobbied against the bill", "1,800 signatures against the rezoning", "remains deeply sceptical of the claim".
 _REJECTED_OBJECT = re.compile(

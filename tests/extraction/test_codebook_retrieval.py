@@ -176,6 +176,19 @@ def test_a_no_comment_is_coded_on_the_claim_it_was_asked_about(fake_openai: Fake
     assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral")}
 
 
+def test_declining_one_thing_while_saying_another_is_coded_as_both(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # one sentence, two statements (sharing.share_claims): each is coded by its own claim, so the bridge clause
+    # does not make the no-comment "neutral" on the bridge, nor the fuel tax clause a "support" of the tax
+    text = ("Fuel tax plan divides the council\n"
+            "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
+            "Tom Reed declined to comment on the fuel tax rise for buses, saying the harbour bridge must be repaired "
+            "this year.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"], [3, "Tom Reed", "support"]]})
+    result = extract(settings(fake_openai, tmp_path), BOOK, text)
+    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral"), ("bridge", "Tom Reed", "support")}
+
+
 def test_the_model_never_sees_the_codebook_so_its_size_costs_nothing(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.responder = pointer_answer
     big = Codebook(claims=[*BOOK.claims, *(CodebookClaim(id=f"x{i}", text=f"Distractor claim number {i} about ferries.")

@@ -143,6 +143,17 @@ def test_a_speaker_citing_a_group_argues_against_it_and_a_bare_denial_is_about_t
     assert authored[0].stance == "support"
 
 
+def test_declining_to_comment_on_a_topic_while_saying_something_else_is_two_statements() -> None:
+    text = ("TikTok sues\n"
+            "TikTok said the ban was motivated by politics.\n"
+            "A TikTok spokesman declined to comment on the status of sale talks, saying the lawsuit was a "
+            "\"parallel\" process.\n")
+    shared = share_claims(text, _statements(text, {2: "TikTok", 3: "TikTok spokesman"}))
+    assert [(s.claim, s.stance) for s in shared[1:]] == [
+        ("The status of sale talks.", "neutral"),  # a topic of its own, not the claim just before
+        ('The lawsuit was a "parallel" process.', "support")]
+
+
 def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_what_is_said_about_it() -> None:
     text = ("Board rezones farm\n"
             "The Planning Board voted 5-2 on Tuesday night to rezone 48 acres of farmland for a warehouse.\n"

@@ -11,6 +11,7 @@ from stance.text.claims import (
     name_subject,
     no_comment_topic,
     rejected_object,
+    said_besides,
     short_claim,
     strip_frame,
     strip_inner,
@@ -139,6 +140,9 @@ def test_no_comment_topic_and_rejected_object() -> None:
     assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
     assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
+    assert (said_besides("A spokesman declined to comment on the talks, saying the lawsuit was a parallel process.")
+            == "the lawsuit was a parallel process")
+    assert said_besides("A spokesman declined to comment on the talks.") is None
     assert rejected_object("Analysts cast doubt on the forecast and the timing.") == "the forecast"
     # a coordinated second object is cut off: "the Tyrolean authorities and also against the Republic"
     assert rejected_object("damages against the Tyrolean authorities and also against the Republic") == (
