@@ -44,6 +44,7 @@ _REPORTING_VERB = (
 _INNER_FRAME = re.compile(
     rf"^[^“”\"]{{0,160}}?(?<!\bbe\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)"
     rf"\b{_REPORTING_VERB}\b(?:\s+[^\s,;“”\"]+){{0,8}}?\s+that\s+"
+
     r"|^[^“”\"]{0,200}?,\s+(?:saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining)"
     r"(?:\s+that)?\s+",  # case-sensitive: "the United States that ..." has no verb "states"
 )
@@ -66,10 +67,14 @@ _LEADING_HEDGE = re.compile(
     r"(?:clear|obvious|evident|understandable|true|apparent|no secret)(?:\s+(?:for|to)\s+[^,]{1,30}?)?\s+that\s+",
     re.IGNORECASE,
 )
-# A concession before the proposition: "Though officials insist no corners are being cut, the timetable is too
-# short": the speaker's claim is the main clause.
+# A concession or a time before the proposition ("Though officials insist no corners are being cut, the timetable is
+# too short", "When approached for comment, ..."), or where it was said: the speaker's claim is the main clause.
 _LEADING_CONCESSION = re.compile(
-    r"^(?:though|although|even though|even if|even as|while|whereas|despite|in spite of)\b[^,;:“”\"]{1,160},\s+",
+    r"^(?:though|although|even though|even if|even as|while|whereas|despite|in spite of|when|after|before|once)\b"
+    r"[^,;:“”\"]{1,160},\s+"
+    # where it was said: "In a statement to CNN last week, the office said ..."
+    r"|^in\s+(?:a|an|its|his|her|their)\s+(?:\w+\s+)?(?:statement|interview|letter|post|tweet|filing|email|e-mail)"
+    r"\b[^,;:“”\"]{0,80},\s+",
     re.IGNORECASE,
 )
 # Asides after the proposition: ", even as ...", ", given ...".

@@ -79,6 +79,12 @@ def test_a_leading_concession_is_not_the_claim() -> None:
     conceded = "Though officials insist no corners are being cut, the timetable is simply too short for safety checks"
     assert strip_leading(conceded) == "the timetable is simply too short for safety checks"
     assert strip_leading("While it rained, we won") == "While it rained, we won"  # two words would be left: too few
+    # a time before the proposition, or where it was said
+    assert (strip_leading("When approached for comment, the medical authority referred CNN to the statement")
+            == "the medical authority referred CNN to the statement")
+    assert (strip_leading("In a statement to CNN last week, the prosecutor's office opened an investigation")
+            == "the prosecutor's office opened an investigation")
+    assert strip_leading("If the bill passes, fares will rise by a third") == "If the bill passes, fares will rise by a third"
 
 
 def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
