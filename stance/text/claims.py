@@ -44,7 +44,6 @@ _REPORTING_VERB = (
 _INNER_FRAME = re.compile(
     rf"^[^“”\"]{{0,160}}?(?<!\bbe\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)"
     rf"\b{_REPORTING_VERB}\b(?:\s+[^\s,;“”\"]+){{0,8}}?\s+that\s+"
-
     r"|^[^“”\"]{0,200}?,\s+(?:saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining)"
     r"(?:\s+that)?\s+",  # case-sensitive: "the United States that ..." has no verb "states"
 )
@@ -69,7 +68,7 @@ _LEADING_HEDGE = re.compile(
 )
 # A concession or a time before the proposition ("Though officials insist no corners are being cut, the timetable is
 # too short", "When approached for comment, ..."), or where it was said: the speaker's claim is the main clause.
-_LEADING_CONCESSION = re.compile(
+_LEADING_CLAUSE = re.compile(
     r"^(?:though|although|even though|even if|even as|while|whereas|despite|in spite of|when|after|before|once)\b"
     r"[^,;:“”\"]{1,160},\s+"
     # where it was said: "In a statement to CNN last week, the office said ..."
@@ -141,9 +140,9 @@ def strip_frame(text: str) -> str:
 
 
 def strip_leading(text: str) -> str:
-    """Drop discourse markers, hedges and concessions at the start, as long as enough words remain."""
+    """Drop discourse markers, hedges, concessions, times and sources at the start, as long as enough words remain."""
     while True:
-        match = _LEADING_MARKER.match(text) or _LEADING_HEDGE.match(text) or _LEADING_CONCESSION.match(text)
+        match = _LEADING_MARKER.match(text) or _LEADING_HEDGE.match(text) or _LEADING_CLAUSE.match(text)
         if match is None or _words(text[match.end():]) < MIN_WORDS:
             return text
         text = text[match.end():]
