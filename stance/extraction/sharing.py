@@ -124,7 +124,8 @@ def _proposal_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
 
 
 def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
-    """The latest earlier statement of another actor at most ``NEAREST_CLAIM_SENTENCES`` sentences before ``st``."""
+    """The latest of the earlier statements ``others`` (another actor's, where the caller passes only those) at most
+    ``NEAREST_CLAIM_SENTENCES`` sentences before ``st``."""
     near = [o for o, _ in others if st.sentence.n - o.sentence.n <= NEAREST_CLAIM_SENTENCES]
     return near[-1] if near else None
 
@@ -180,8 +181,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance])
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
-        if bare_denial(st.claim, st.sentence.lang) and out and st.sentence.n - out[-1].sentence.n <= NEAREST_CLAIM_SENTENCES:
-            out.append(replace(st, claim=out[-1].claim, stance="oppose"))  # "Nothing could be further from the truth."
+        denied = _claim_just_before(st, earlier) if bare_denial(st.claim, st.sentence.lang) else None
+        if denied is not None:  # "Nothing could be further from the truth.": the claim before, the speaker's own too
+            out.append(replace(st, claim=denied.claim, stance="oppose"))
             continue
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)

@@ -23,7 +23,7 @@ Every cut was measured on the dev fixtures (evals/reports/issue-15-*.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
@@ -180,13 +180,14 @@ def strip_trailing(text: str) -> str:
     return text
 
 
-def _last_cut(text: str, boundary: re.Pattern[str], max_words: int) -> int | None:
+def _last_cut(text: str, boundary: re.Pattern[str], max_words: int,
+              skip: Callable[[str, re.Match[str]], bool] | None = None) -> int | None:
     cut = None
     for match in boundary.finditer(text):
         n = _words(text[: match.start()])
         if n > max_words:
             break
-        if n >= MIN_WORDS:
+        if n >= MIN_WORDS and not (skip is not None and skip(text, match)):
             cut = match.start()
     return cut
 
@@ -215,9 +216,7 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
         return text
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
-        commas = [m for m in _COMMA.finditer(text) if not _between_adjectives(text, m)]
-        cut = next((c for c in reversed([m.start() for m in commas])
-                    if MIN_WORDS <= _words(text[:c]) <= max_words), None)
+        cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
     return text[:cut] if cut is not None else text
 
 
