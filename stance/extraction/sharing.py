@@ -44,6 +44,7 @@ from stance.text.actors import canonicalise, guess_type
 from stance.text.attribution import cited_view, proposed, side_and_object
 from stance.text.claims import (
     content_words,
+    name_reported_subject,
     name_subject,
     no_comment_topic,
     rejected_object,
@@ -176,6 +177,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
     for st in sorted(statements, key=lambda s: s.sentence.n):
         actor = mapping.get(st.who.strip(), st.who.strip())
         st = replace(st, claim=name_subject(st.claim, actor, person=actor in persons))
+        st = replace(st, claim=name_reported_subject(st.claim, st.sentence.text, actor, text, person=actor in persons))
         view = cited_view(st.claim, actor, st.sentence.lang) if author is None else None
         if view is not None and st.stance != "neutral":  # "There are some who believe the company is exaggerating"
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance])

@@ -12,7 +12,7 @@ proposition of their own (", even as ...", ", given ..."); and a claim still
 over ``MAX_WORDS`` at its last clause boundary (else comma) within the limit.
 Each cut keeps at least ``MIN_WORDS`` words, so a claim never shrinks to a
 stub. ``name_subject`` replaces an opening "I" (an organisation's "we") with
-the speaker. The words kept are the article's, in its order; evidence still
+the speaker, ``name_reported_subject`` a "he"/"it" of "X said he ...". The words kept are the article's, in its order; evidence still
 points at the sentence, so grounding stays exact.
 
 The helpers at the end read what sharing claims needs (``extraction.sharing``):
@@ -277,6 +277,53 @@ def name_subject(claim: str, speaker: str, *, person: bool) -> str:
     if words:
         words[i] = _third_person(words[i])
     return f"{speaker} {' '.join(words)}"
+
+
+# "X said he ...": a reporting verb, up to three words ("told reporters on Tuesday"), then the pronoun that opens
+# the reported clause.
+_REPORTED_PRONOUN = re.compile(
+    rf"\b{_REPORTING_VERB}\b(?:\s+[^\s,;“”\"]+){{0,3}}?\s+(?:that\s+)?(?P<pronoun>he|she|it|they)\s+(?P<next>[^\s,;“”\"]+)",
+    re.IGNORECASE,
+)
+_TITLE_GENDER = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
+
+
+def _gender_in(text: str, surname: str) -> str | None:
+    """"he" or "she" when the article titles the person ("Mrs Merkel", "Mr. Reed"), else None."""
+    found = {_TITLE_GENDER[m.group(1).lower()]
+             for m in re.finditer(rf"\b(Mrs|Mr|Ms|Miss)\.?\s+{re.escape(surname)}\b", text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def name_reported_subject(claim: str, sentence: str, speaker: str, text: str, *, person: bool) -> str:
+    """A claim that opens with a pronoun reported from the speaker's own frame names the speaker: "Reed said he
+    expects ..." gives "Michael Reed expects ...", "The Home Office said it believes ..." gives "Home Office
+    believes ..." ("He"/"She" for a person, "It"/"They" for anyone else). Only when the frame's subject is the
+    speaker (a word of the name, or the same pronoun: "He said he ..."), and not when the article titles the
+    speaker with the other gender ("Mrs Hale said he was the victim ..."). A quotation's "he" is someone else
+    and never read here. Measured on every fixture set: 18 claims renamed, one wrongly ("Chancellor Angela
+    Merkel said he was a victim ...": the article never says her gender); no score moved.
+    """
+    first, _, rest = claim.partition(" ")
+    if first not in (("He", "She") if person else ("It", "They")) or not rest:
+        return claim
+    pronoun = first.lower()
+    names = [w for w in re.findall(r"[^\W\d_][\w’'-]+", speaker)
+             if len(w) > 2 and w.lower() not in _FUNCTION_WORDS and (w[:1].isupper() or not person)]
+    for match in _REPORTED_PRONOUN.finditer(sentence):
+        if match.group("pronoun").lower() != pronoun or match.group("next") != rest.split(" ", 1)[0]:
+            continue
+        before = re.split(r"[,;:“”\"]", sentence[:match.start()])[-1].split()[-6:]
+        # a person is named by a proper name ("Reed said he", not "His team says he"); a group by any of its words
+        said_by = {w if person else w.lower() for w in before} & {w if person else w.lower() for w in names}
+        if not (said_by and not {"his", "her", "its", "their"} & {w.lower() for w in before}
+                or (before and before[-1].lower() == pronoun)):
+            continue
+        gender = _gender_in(text, names[-1]) if names else None
+        if gender is not None and gender != pronoun:
+            continue
+        return f"{speaker} {rest}"
+    return claim
 
 
 # Words that carry no proposition of their own, for comparing what two claims are about.

@@ -8,6 +8,7 @@ from stance.text.claims import (
     MAX_WORDS,
     cap_length,
     content_words,
+    name_reported_subject,
     name_subject,
     no_comment_topic,
     rejected_object,
@@ -128,6 +129,31 @@ def test_name_subject() -> None:
     assert name_subject("We are going to respect the ruling.", "Port Authority", person=False) == (
         "Port Authority is going to respect the ruling.")
     assert name_subject("Iran is ready.", "Dana Ortiz", person=True) == "Iran is ready."  # "I" only as a word
+
+
+def test_name_reported_subject() -> None:
+    text = "Dana Ortiz said he expects the depot to open. Mrs Hale said he was the victim."
+
+    def named(claim: str, sentence: str, speaker: str, person: bool = True) -> str:
+        return name_reported_subject(claim, sentence, speaker, text, person=person)
+
+    assert named("He expects the depot to open.", "Reed told investors he expects the depot to open.",
+                 "Michael Reed") == "Michael Reed expects the depot to open."
+    assert named("She would not wait.", "She said on Tuesday that she would not wait.", "Dana Ortiz") == (
+        "Dana Ortiz would not wait.")
+    assert named("They don't expect to act.", "Leaders said they don't expect to act.", "GOP leaders",
+                 person=False) == "GOP leaders don't expect to act."
+    assert named("It believes the rules help.", "The Home Office said it believes the rules help.", "Home Office",
+                 person=False) == "Home Office believes the rules help."
+    # the frame's subject is someone else, the article titles the speaker with the other gender, or a quotation
+    assert named("He was poisoned.", "Ms Yarmysh said he was poisoned.", "Dana Ortiz") == "He was poisoned."
+    assert named("He was the victim.", "Mrs Hale said he was the victim.", "Ann Hale") == "He was the victim."
+    assert named("He is a liar.", "“He is a liar,” said Ortiz.", "Dana Ortiz") == "He is a liar."
+    # "it" of a person, "he" of an organisation: not the speaker
+    assert named("It would damage trust.", "Ortiz said it would damage trust.", "Dana Ortiz") == (
+        "It would damage trust.")
+    assert named("He will resign.", "The ministry said he will resign.", "Ministry", person=False) == (
+        "He will resign.")
 
 
 def test_content_words_ignore_function_words_and_negation() -> None:
