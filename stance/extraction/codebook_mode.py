@@ -37,10 +37,10 @@ from stance.extraction.merging import PointedStatement, combine_with_open, merge
 from stance.extraction.open_mode import OpenMode, OpenPlan, merge_statements
 from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
-from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded
+from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded, content_words
 from stance.extraction.sharing import LEDE_SENTENCES
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
-from stance.text.attribution import in_authors_voice, position_taken, proposes
+from stance.text.attribution import in_authors_voice, position_taken, proposes, side_and_object
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -368,7 +368,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-5"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-6"  # part of the prompt identity: change it when coding changes results
 
 
 @dataclass(frozen=True)
@@ -396,6 +396,7 @@ class RetrievalPlan:
         for st in statements:
             context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
             hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
+            hits = [self._side_on(st, hit) for hit in hits]
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
@@ -406,6 +407,19 @@ class RetrievalPlan:
         if not self.also_open:
             return merged
         return combine_with_open(self.article.text, merged, merge_statements(self.article.text, statements))
+
+    def _side_on(self, st: PointedStatement, hit: Coded) -> Coded:
+        """``hit`` with the side the speaker takes by a verb on a thing the codebook claim names: "filed a lawsuit
+        against the president's ban on WeChat" opposes "WeChat should be banned", whatever the statement's own
+        stance (the claim it was given is its own sentence, which it "supports"). Only for a claim that proposes
+        something: a lawsuit against a fine does not deny "the fine is unjustified"."""
+        claim = self.codebook.get(hit.claim_id)
+        if claim is None or not proposes(claim.text, st.sentence.lang):
+            return hit
+        taken = side_and_object(st.sentence, st.who, st.claim)
+        if taken is None or taken[1] is None or not (content_words(taken[1]) & content_words(claim.text)):
+            return hit
+        return Coded(claim_id=hit.claim_id, stance=taken[0], score=hit.score)
 
     def _statements(self, sentence: Sentence, who: str, hits: Sequence[Coded]) -> list[PointedStatement]:
         out = []

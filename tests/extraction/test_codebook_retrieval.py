@@ -255,3 +255,21 @@ def test_a_sentence_that_only_takes_a_side_is_coded_on_the_proposal_the_article_
                                BOOK.claims[2]])
     result = extract(settings(fake_openai, tmp_path), verdict, text)
     assert not [s for c in result.claims for s in c.stances if s.actor == "Tom Reed"]
+
+
+def test_a_side_taken_on_what_the_claim_names_is_the_stance_on_it(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # the statement "supports" its own sentence; the lawsuit is against what the claim proposes
+    text = ("Fuel tax plan goes to court\n"
+            "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
+            "Tom Reed filed a lawsuit against the fuel tax rise on Monday.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"],
+                                                                    [3, "Tom Reed", "support"]]})
+    result = extract(settings(fake_openai, tmp_path), BOOK, text)
+    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose")}
+    # a claim that is a verdict, not a proposal: a lawsuit against the rise does not deny it
+    verdict = Codebook(claims=[BOOK.claims[0], CodebookClaim(id="tax", text="The fuel tax rise is unfair to drivers."),
+                               BOOK.claims[2]])
+    result = extract(settings(fake_openai, tmp_path), verdict, text)
+    assert ("tax", "Tom Reed", "oppose") not in {(c.codebook_id, s.actor, s.stance) for c in result.claims
+                                                 for s in c.stances}

@@ -70,6 +70,10 @@ def test_what_a_sentence_proposes_requests_or_decides(text: str, what: str | Non
     ("Erin Bass said the company was pleased with the decision.", "Erin Bass", ("support", "the decision")),
     ("Commissioners Teresa Munoz and James Holloway voted no.", "Teresa Munoz", ("oppose", None)),
     ("Osei backed Smith for mayor.", "Osei", None),  # some other object: not a side on a proposal
+    # going to court or blocking is a side too
+    ("A group of residents filed a separate lawsuit against the ban on Friday.", "group of residents",
+     ("oppose", "the ban on Friday")),
+    ("Senate Democrats blocked the stimulus package.", "Senate Democrats", ("oppose", "the stimulus package")),
     # the side is in the frame, not in what the sentence reports
     ("\"This is the right use for this land,\" said Helen Marchetti, who voted in favor.", "Helen Marchetti", None),
 ])
