@@ -396,7 +396,7 @@ class RetrievalPlan:
         for st in statements:
             context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
             hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
-            hits = [self._side_on(st, hit) for hit in hits]
+            hits = [self._side_on(st, context, hit) for hit in hits]
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
@@ -408,15 +408,17 @@ class RetrievalPlan:
             return merged
         return combine_with_open(self.article.text, merged, merge_statements(self.article.text, statements))
 
-    def _side_on(self, st: PointedStatement, hit: Coded) -> Coded:
+    def _side_on(self, st: PointedStatement, context: str, hit: Coded) -> Coded:
         """``hit`` with the side the speaker takes by a verb on a thing the codebook claim names: "filed a lawsuit
         against the president's ban on WeChat" opposes "WeChat should be banned", whatever the statement's own
-        stance (the claim it was given is its own sentence, which it "supports"). Only for a claim that proposes
+        stance (the claim it was given is its own sentence, which it "supports"). The verb is looked for in
+        ``context`` (the sentence, unless the sentence holds two of the speaker's statements), since the short
+        claim may have cut it ("..., seeking to overturn a record fine"). Only for a claim that proposes
         something: a lawsuit against a fine does not deny "the fine is unjustified"."""
         claim = self.codebook.get(hit.claim_id)
         if claim is None or not proposes(claim.text, st.sentence.lang):
             return hit
-        taken = side_and_object(st.sentence, st.who, st.claim)
+        taken = side_and_object(st.sentence, st.who, context)
         if taken is None or taken[1] is None or not (content_words(taken[1]) & content_words(claim.text)):
             return hit
         return Coded(claim_id=hit.claim_id, stance=taken[0], score=hit.score)

@@ -273,3 +273,18 @@ def test_a_side_taken_on_what_the_claim_names_is_the_stance_on_it(fake_openai: F
     result = extract(settings(fake_openai, tmp_path), verdict, text)
     assert ("tax", "Tom Reed", "oppose") not in {(c.codebook_id, s.actor, s.stance) for c in result.claims
                                                  for s in c.stances}
+
+
+def test_the_side_is_read_in_the_sentence_when_the_short_claim_cut_it(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    text = ("Fuel tax plan goes to court\n"
+            "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
+            "Tom Reed sued the city council on Monday, seeking to overturn the fuel tax rise that the mayor pushed "
+            "through last month over the objections of three council members and most bus drivers.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"],
+                                                                    [3, "Tom Reed", "support"]]})
+    opened = extract(settings(fake_openai, tmp_path, codebook_method="retrieve", also_open=True), BOOK, text)
+    reed = [c.text for c in opened.claims if c.id.startswith("open-") and c.stances[0].actor == "Tom Reed"]
+    assert reed and "overturn" not in reed[0]  # the short claim has no side verb left
+    result = extract(settings(fake_openai, tmp_path), BOOK, text)
+    assert ("tax", "Tom Reed", "oppose") in {(c.codebook_id, s.actor, s.stance) for c in result.claims
+                                             for s in c.stances}
