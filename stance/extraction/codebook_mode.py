@@ -40,7 +40,7 @@ from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prom
 from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded, content_words
 from stance.extraction.sharing import LEDE_SENTENCES
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
-from stance.text.attribution import in_authors_voice, position_taken, proposes, side_and_object
+from stance.text.attribution import in_authors_voice, phrase_head, position_taken, proposes, side_and_object
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -397,6 +397,7 @@ class RetrievalPlan:
             context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
             hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
             hits = [self._side_on(st, context, hit) for hit in hits]
+            hits += self._side_named(st, context, {hit.claim_id for hit in hits})
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
@@ -422,6 +423,22 @@ class RetrievalPlan:
         if taken is None or taken[1] is None or not (content_words(taken[1]) & content_words(claim.text)):
             return hit
         return Coded(claim_id=hit.claim_id, stance=taken[0], score=hit.score)
+
+    def _side_named(self, st: PointedStatement, context: str, coded: set[str]) -> list[Coded]:
+        """The proposing claim that the thing a side is taken on names by its head word ("backed the rezoning" →
+        "The Bruckner Boulevard rezoning ... should go ahead"), when the statement's words were closer to another
+        claim or to none: a long codebook claim shares few words with a short sentence. Only one claim may hold
+        the head word; none already coded for the statement."""
+        taken = side_and_object(st.sentence, st.who, context)
+        head = phrase_head(taken[1], st.sentence.lang) if taken is not None and taken[1] is not None else None
+        if taken is None or head is None:
+            return []
+        named = content_words(head)
+        found = [c for c in self.codebook.claims
+                 if named <= content_words(c.text) and proposes(c.text, st.sentence.lang)]
+        if len(found) != 1 or found[0].id in coded:
+            return []
+        return [Coded(claim_id=found[0].id, stance=taken[0], score=0.0)]
 
     def _statements(self, sentence: Sentence, who: str, hits: Sequence[Coded]) -> list[PointedStatement]:
         out = []

@@ -41,7 +41,7 @@ from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import cited_view, proposed, side_and_object
+from stance.text.attribution import cited_view, phrase_head, proposed, side_and_object
 from stance.text.claims import (
     content_words,
     name_reported_subject,
@@ -83,15 +83,6 @@ def _refers_back(object_: str) -> bool:
     )
 
 
-def _head(phrase: str, lang: str) -> str | None:
-    """The last content word of a noun phrase before its first preposition: "the Russian authorities" is about
-    authorities, not Russia; "any suspension of its order" about a suspension."""
-    words = phrase.lower().split()
-    prepositions = rules(lang).attribution.prepositions
-    cut = next((i for i, w in enumerate(words) if i and w in prepositions), len(words))
-    return next((w for w in reversed(words[:cut]) if content_words(w)), None)
-
-
 def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
                  words_of: Callable[[str], set[str]]) -> PointedStatement | None:
     """The earlier statement of another actor whose claim holds most of ``phrase``'s content words (compared on
@@ -117,7 +108,7 @@ def _proposal_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
     (``proposal_stems``): "against the rezoning" names "voted to rezone", "any suspension of its order" names
     "asked the court to suspend"; "the bill" does not name "the bill will break international law", and "against
     the Russian authorities" names no claim at all."""
-    last = _head(phrase, lang)
+    last = phrase_head(phrase, lang)
     if last is None or guess_type(last) != "person":
         return None  # "protests against the Russian authorities": against actors, not what they said
     named = stems(content_words(last))
@@ -154,7 +145,7 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     on the lede; "welcomed the fine" after "sued to overturn a fine" is not."""
     if object_ is None:
         return True
-    last = _head(object_, lede.sentence.lang)
+    last = phrase_head(object_, lede.sentence.lang)
     if last is None:
         return True  # a pronoun: "would vote for it"
     decisions = _decision_nouns(lede.sentence.lang)

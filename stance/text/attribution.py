@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, char_class, rules
 from stance.text.names import TITLE_WORDS, fold, strip_titles
 from stance.text.polarity import clauses, negated
@@ -707,6 +708,17 @@ def _subject(before: str, who: str, lang: str) -> bool | None:
                 i -= 1
             return bool(speaker & set(run))
     return None
+
+
+def phrase_head(phrase: str, lang: str = DEFAULT) -> str | None:
+    """The last content word of a noun phrase before its first preposition or time word: "the Russian
+    authorities" is about authorities, not Russia; "any suspension of its order" about a suspension; "the
+    rezoning last week" about the rezoning."""
+    words = phrase.lower().split()
+    spec = rules(lang)
+    ends = {*spec.attribution.prepositions, *re.split(r"[|\s]+", spec.reported.tail_words.lower())}
+    cut = next((i for i, w in enumerate(words) if i and w in ends), len(words))
+    return next((w for w in reversed(words[:cut]) if content_words(w)), None)
 
 
 def proposes(text: str, lang: str = DEFAULT) -> bool:

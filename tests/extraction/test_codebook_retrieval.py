@@ -288,3 +288,23 @@ def test_the_side_is_read_in_the_sentence_when_the_short_claim_cut_it(fake_opena
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
     assert ("tax", "Tom Reed", "oppose") in {(c.codebook_id, s.actor, s.stance) for c in result.claims
                                              for s in c.stances}
+
+
+def test_a_side_on_a_thing_one_proposing_claim_names_is_coded_on_that_claim(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # "backed the rezoning" shares one word with a long claim and more with another: the rezoning is what the
+    # proposing claim is about, so the side is coded there
+    book = Codebook(claims=[
+        CodebookClaim(id="rezoning", text="The Bruckner Boulevard rezoning, allowing 350 new apartments, should go ahead."),
+        CodebookClaim(id="turn", text="Velázquez changed her position on the rezoning under union pressure."),
+    ])
+    text = ("Rezoning splits the district\n"
+            "Council member Marjorie Velázquez changed her position and backed the rezoning last week.\n")
+    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Marjorie Velázquez", "support"]]})
+    result = extract(settings(fake_openai, tmp_path), book, text)
+    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+    assert ("rezoning", "Marjorie Velázquez", "support") in coded
+    # two proposing claims hold the word: which one is meant is not known, so neither is added
+    two = Codebook(claims=[*book.claims, CodebookClaim(id="other", text="The rezoning should be put to a referendum.")])
+    coded = {(c.codebook_id, s.actor, s.stance) for c in extract(settings(fake_openai, tmp_path), two, text).claims
+             for s in c.stances}
+    assert not {("rezoning", "Marjorie Velázquez", "support"), ("other", "Marjorie Velázquez", "support")} & coded
