@@ -5,7 +5,8 @@ speaker "supports" their own sentence and nobody opposes anything. Here, after
 the statements of an article are known and before they are merged into
 claims, three rules let actors share a claim:
 
-* a first-person claim names its speaker ("I like ..." -> "Cam Heyward likes ...");
+* a first-person claim names its speaker ("I like ..." -> "Cam Heyward likes ..."), and so does a
+  pronoun from the speaker's own frame ("Reed said he expects ..." -> "Michael Reed expects ...");
 * a speaker who declines to comment takes "neutral" on the claim they were
   asked about ("declined to comment on the report" -> the report's claim), or
   on the nearest earlier claim of another actor when the sentence names none
