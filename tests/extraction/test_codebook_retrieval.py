@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,16 @@ def pointer_answer(body: dict[str, Any]) -> Any:
     return reply_json({"statements": rows})
 
 
+def coded(result: ArticleResult) -> set[tuple[str | None, str, str]]:
+    """(codebook id, actor, stance) of every stance in a result."""
+    return {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
+
+
+def rows(*statements: list[Any]) -> Callable[[dict[str, Any]], Any]:
+    """A responder answering every request with these pointer rows ``[s, "who", "stance"]``."""
+    return lambda body: reply_json({"statements": list(statements)})
+
+
 def settings(fake: FakeOpenAI, tmp_path: Path, book: Codebook | None = None, **more: Any) -> Settings:
     return Settings(base_url=fake.base_url, model="fake-model", cache_dir=tmp_path / "cache", use_cache=False,
                     prompt="extract-pointers", max_reasks=0, max_retries=0, **more)
@@ -150,8 +161,7 @@ def extract(settings: Settings, book: Codebook, text: str = ARTICLE) -> ArticleR
 def test_retrieval_codes_open_statements_with_the_stance_on_each_claim(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     fake_openai.responder = pointer_answer
     result = extract(settings(fake_openai, tmp_path), BOOK)
-    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
-    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose"), ("bridge", "Tom Reed", "support")}
+    assert coded(result) == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose"), ("bridge", "Tom Reed", "support")}
     assert all(c.id == c.codebook_id and c.text == BOOK.get(c.id).text for c in result.claims)  # type: ignore[union-attr]
     for claim in result.claims:
         for stance in claim.stances:
@@ -170,10 +180,9 @@ def test_a_no_comment_is_coded_on_the_claim_it_was_asked_about(fake_openai: Fake
     text = ("Fuel tax plan divides the council\n"
             "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
             "Tom Reed said he declined to comment on the plan.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"], [3, "Tom Reed", "neutral"]]})
+    fake_openai.responder = rows([2, "Maria Lopez", "support"], [3, "Tom Reed", "neutral"])
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
-    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
-    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral")}
+    assert coded(result) == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral")}
 
 
 def test_declining_one_thing_while_saying_another_is_coded_as_both(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
@@ -183,10 +192,9 @@ def test_declining_one_thing_while_saying_another_is_coded_as_both(fake_openai: 
             "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
             "Tom Reed declined to comment on the fuel tax rise for buses, saying the harbour bridge must be repaired "
             "this year.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"], [3, "Tom Reed", "support"]]})
+    fake_openai.responder = rows([2, "Maria Lopez", "support"], [3, "Tom Reed", "support"])
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
-    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
-    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral"), ("bridge", "Tom Reed", "support")}
+    assert coded(result) == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "neutral"), ("bridge", "Tom Reed", "support")}
 
 
 def test_the_model_never_sees_the_codebook_so_its_size_costs_nothing(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
@@ -244,10 +252,9 @@ def test_a_sentence_that_only_takes_a_side_is_coded_on_the_proposal_the_article_
             "The council voted on Tuesday to raise the fuel tax to pay for buses.\n"
             "Mayor Maria Lopez said the vote was overdue.\n"
             "Tom Reed said he had voted against it.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[3, "Maria Lopez", "support"],
-                                                                    [4, "Tom Reed", "support"]]})
+    fake_openai.responder = rows([3, "Maria Lopez", "support"], [4, "Tom Reed", "support"])
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
-    assert {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances} == {("tax", "Tom Reed", "oppose")}
+    assert coded(result) == {("tax", "Tom Reed", "oppose")}
     (stance,) = result.claims[0].stances
     assert stance.evidence[0].quote == "Tom Reed said he had voted against it."
     # a lede claim that is a verdict, not a proposal: a vote against the bill may support it, so nothing is coded
@@ -262,17 +269,14 @@ def test_a_side_taken_on_what_the_claim_names_is_the_stance_on_it(fake_openai: F
     text = ("Fuel tax plan goes to court\n"
             "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
             "Tom Reed filed a lawsuit against the fuel tax rise on Monday.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"],
-                                                                    [3, "Tom Reed", "support"]]})
+    fake_openai.responder = rows([2, "Maria Lopez", "support"], [3, "Tom Reed", "support"])
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
-    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
-    assert coded == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose")}
+    assert coded(result) == {("tax", "Maria Lopez", "support"), ("tax", "Tom Reed", "oppose")}
     # a claim that is a verdict, not a proposal: a lawsuit against the rise does not deny it
     verdict = Codebook(claims=[BOOK.claims[0], CodebookClaim(id="tax", text="The fuel tax rise is unfair to drivers."),
                                BOOK.claims[2]])
     result = extract(settings(fake_openai, tmp_path), verdict, text)
-    assert ("tax", "Tom Reed", "oppose") not in {(c.codebook_id, s.actor, s.stance) for c in result.claims
-                                                 for s in c.stances}
+    assert ("tax", "Tom Reed", "oppose") not in coded(result)
 
 
 def test_the_side_is_read_in_the_sentence_when_the_short_claim_cut_it(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
@@ -280,14 +284,12 @@ def test_the_side_is_read_in_the_sentence_when_the_short_claim_cut_it(fake_opena
             "Mayor Maria Lopez said the city should raise the fuel tax to pay for buses.\n"
             "Tom Reed sued the city council on Monday, seeking to overturn the fuel tax rise that the mayor pushed "
             "through last month over the objections of three council members and most bus drivers.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Maria Lopez", "support"],
-                                                                    [3, "Tom Reed", "support"]]})
+    fake_openai.responder = rows([2, "Maria Lopez", "support"], [3, "Tom Reed", "support"])
     opened = extract(settings(fake_openai, tmp_path, codebook_method="retrieve", also_open=True), BOOK, text)
     reed = [c.text for c in opened.claims if c.id.startswith("open-") and c.stances[0].actor == "Tom Reed"]
     assert reed and "overturn" not in reed[0]  # the short claim has no side verb left
     result = extract(settings(fake_openai, tmp_path), BOOK, text)
-    assert ("tax", "Tom Reed", "oppose") in {(c.codebook_id, s.actor, s.stance) for c in result.claims
-                                             for s in c.stances}
+    assert ("tax", "Tom Reed", "oppose") in coded(result)
 
 
 def test_a_side_on_a_thing_one_proposing_claim_names_is_coded_on_that_claim(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
@@ -299,12 +301,9 @@ def test_a_side_on_a_thing_one_proposing_claim_names_is_coded_on_that_claim(fake
     ])
     text = ("Rezoning splits the district\n"
             "Council member Marjorie Velázquez changed her position and backed the rezoning last week.\n")
-    fake_openai.responder = lambda body: reply_json({"statements": [[2, "Marjorie Velázquez", "support"]]})
-    result = extract(settings(fake_openai, tmp_path), book, text)
-    coded = {(c.codebook_id, s.actor, s.stance) for c in result.claims for s in c.stances}
-    assert ("rezoning", "Marjorie Velázquez", "support") in coded
+    fake_openai.responder = rows([2, "Marjorie Velázquez", "support"])
+    assert ("rezoning", "Marjorie Velázquez", "support") in coded(extract(settings(fake_openai, tmp_path), book, text))
     # two proposing claims hold the word: which one is meant is not known, so neither is added
     two = Codebook(claims=[*book.claims, CodebookClaim(id="other", text="The rezoning should be put to a referendum.")])
-    coded = {(c.codebook_id, s.actor, s.stance) for c in extract(settings(fake_openai, tmp_path), two, text).claims
-             for s in c.stances}
-    assert not {("rezoning", "Marjorie Velázquez", "support"), ("other", "Marjorie Velázquez", "support")} & coded
+    found = coded(extract(settings(fake_openai, tmp_path), two, text))
+    assert not {("rezoning", "Marjorie Velázquez", "support"), ("other", "Marjorie Velázquez", "support")} & found
