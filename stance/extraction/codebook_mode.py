@@ -396,8 +396,11 @@ class RetrievalPlan:
         for st in statements:
             context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
             hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
-            hits = [self._side_on(st, context, hit) for hit in hits]
-            hits += self._side_named(st, context, {hit.claim_id for hit in hits})
+            # a side taken by a verb, read in the sentence: the short claim may have cut it ("..., seeking to overturn")
+            side, thing = side_and_object(st.sentence, st.who, context) or (None, None)
+            if side is not None and thing is not None:
+                hits = [self._side_on(side, thing, hit, lang) for hit in hits]
+                hits += self._side_named(side, thing, {hit.claim_id for hit in hits}, lang)
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
@@ -409,36 +412,29 @@ class RetrievalPlan:
             return merged
         return combine_with_open(self.article.text, merged, merge_statements(self.article.text, statements))
 
-    def _side_on(self, st: PointedStatement, context: str, hit: Coded) -> Coded:
+    def _side_on(self, side: str, thing: str, hit: Coded, lang: str) -> Coded:
         """``hit`` with the side the speaker takes by a verb on a thing the codebook claim names: "filed a lawsuit
         against the president's ban on WeChat" opposes "WeChat should be banned", whatever the statement's own
-        stance (the claim it was given is its own sentence, which it "supports"). The verb is looked for in
-        ``context`` (the sentence, unless the sentence holds two of the speaker's statements), since the short
-        claim may have cut it ("..., seeking to overturn a record fine"). Only for a claim that proposes
+        stance (the claim it was given is its own sentence, which it "supports"). Only for a claim that proposes
         something: a lawsuit against a fine does not deny "the fine is unjustified"."""
         claim = self.codebook.get(hit.claim_id)
-        if claim is None or not proposes(claim.text, st.sentence.lang):
+        if claim is None or not proposes(claim.text, lang) or not content_words(thing) & content_words(claim.text):
             return hit
-        taken = side_and_object(st.sentence, st.who, context)
-        if taken is None or taken[1] is None or not (content_words(taken[1]) & content_words(claim.text)):
-            return hit
-        return Coded(claim_id=hit.claim_id, stance=taken[0], score=hit.score)
+        return Coded(claim_id=hit.claim_id, stance=side, score=hit.score)
 
-    def _side_named(self, st: PointedStatement, context: str, coded: set[str]) -> list[Coded]:
+    def _side_named(self, side: str, thing: str, coded: set[str], lang: str) -> list[Coded]:
         """The proposing claim that the thing a side is taken on names by its head word ("backed the rezoning" →
         "The Bruckner Boulevard rezoning ... should go ahead"), when the statement's words were closer to another
         claim or to none: a long codebook claim shares few words with a short sentence. Only one claim may hold
         the head word; none already coded for the statement."""
-        taken = side_and_object(st.sentence, st.who, context)
-        head = phrase_head(taken[1], st.sentence.lang) if taken is not None and taken[1] is not None else None
-        if taken is None or head is None:
+        head = phrase_head(thing, lang)
+        if head is None:
             return []
         named = content_words(head)
-        found = [c for c in self.codebook.claims
-                 if named <= content_words(c.text) and proposes(c.text, st.sentence.lang)]
+        found = [c for c in self.codebook.claims if named <= content_words(c.text) and proposes(c.text, lang)]
         if len(found) != 1 or found[0].id in coded:
             return []
-        return [Coded(claim_id=found[0].id, stance=taken[0], score=0.0)]
+        return [Coded(claim_id=found[0].id, stance=side, score=0.0)]
 
     def _statements(self, sentence: Sentence, who: str, hits: Sequence[Coded]) -> list[PointedStatement]:
         out = []

@@ -12,8 +12,9 @@ proposition of their own (", even as ...", ", given ..."); and a claim still
 over ``MAX_WORDS`` at its last clause boundary (else comma) within the limit.
 Each cut keeps at least ``MIN_WORDS`` words, so a claim never shrinks to a
 stub. ``name_subject`` replaces an opening "I" (an organisation's "we") with
-the speaker, ``name_reported_subject`` a "he"/"it" of "X said he ...". The words kept are the article's, in its order; evidence still
-points at the sentence, so grounding stays exact.
+the speaker, ``name_reported_subject`` the "he" of "X said he ...". The words
+kept are the article's, in its order; evidence still points at the sentence,
+so grounding stays exact.
 
 The helpers at the end read what sharing claims needs (``extraction.sharing``):
 content words, what someone declined to comment on, what someone rejected.
