@@ -5,8 +5,9 @@ speaker "supports" their own sentence and nobody opposes anything. Here, after
 the statements of an article are known and before they are merged into
 claims, three rules let actors share a claim:
 
-* a first-person claim names its speaker ("I like ..." -> "Cam Heyward likes ..."), and so does a
-  pronoun from the speaker's own frame ("Reed said he expects ..." -> "Michael Reed expects ...");
+* a first-person claim names its speaker ("I like ..." -> "Heyward likes ..."), and so does a
+  pronoun from the speaker's own frame ("Reed said he expects ..." -> "Reed expects ..."); a person by
+  surname, as news does after the first mention, a description ("One MP") whole;
 * a speaker who declines to comment takes "neutral" on the claim they were
   asked about ("declined to comment on the report" -> the report's claim), or
   on the nearest earlier claim of another actor when the sentence names none
@@ -54,6 +55,7 @@ from stance.text.claims import (
     stems,
 )
 from stance.text.languages import alternation, rules
+from stance.text.names import person_key
 from stance.text.polarity import bare_denial, negated, noncommittal
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -82,6 +84,21 @@ def _refers_back(object_: str) -> bool:
     return len(words) <= REFERRING_WORDS and words[0] in ("the", "this", "that", "these", "those") and (
         words[-1] in SAID_NOUNS
     )
+
+
+_NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
+
+
+def _surname(person: str) -> str:
+    """How a claim names a person, as news does after the first mention: "Michael Reed" -> "Reed", "Tory veteran
+    Sir Roger Gale" -> "Gale"; a description ("One MP", "senior U.S. official") stays whole."""
+    display, key = person_key(person)
+    words = display.split()[:len(key.split())]
+    first, last = words[-2:] if len(words) >= 2 else ("", "")
+    if not (first[:1].isupper() and last[:1].isupper()) or last.isupper() or _NOT_A_FIRST_NAME & {
+            w.lower() for w in words}:
+        return person
+    return last
 
 
 def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
@@ -168,8 +185,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
     out: list[PointedStatement] = []
     for st in sorted(statements, key=lambda s: s.sentence.n):
         actor = mapping.get(st.who.strip(), st.who.strip())
-        st = replace(st, claim=name_subject(st.claim, actor, person=actor in persons))
-        st = replace(st, claim=name_reported_subject(st.claim, st.sentence.text, actor, text, person=actor in persons))
+        named = _surname(actor) if actor in persons else actor
+        st = replace(st, claim=name_subject(st.claim, named, person=actor in persons))
+        st = replace(st, claim=name_reported_subject(st.claim, st.sentence.text, named, text, person=actor in persons))
         view = cited_view(st.claim, actor, st.sentence.lang) if author is None else None
         if view is not None and st.stance != "neutral":  # "There are some who believe the company is exaggerating"
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance])

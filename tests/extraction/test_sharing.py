@@ -46,8 +46,8 @@ def test_a_rejection_a_denial_and_a_no_comment_share_the_claim_they_address() ->
     assert (by_who["Harbour Board"].claim, by_who["Harbour Board"].stance) == (levy, "oppose")
     # declining to comment on it is neutral on it
     assert (by_who["Calder Shipping Union"].claim, by_who["Calder Shipping Union"].stance) == (levy, "neutral")
-    # a first-person claim names its speaker; it is about something else, so it stays its own
-    assert (by_who["Tom Reyes"].claim, by_who["Tom Reyes"].stance) == ("Tom Reyes likes the plan for the night buses.",
+    # a first-person claim names its speaker, by surname as news does; it is about something else, so it stays its own
+    assert (by_who["Tom Reyes"].claim, by_who["Tom Reyes"].stance) == ("Reyes likes the plan for the night buses.",
                                                                        "support")
     # each statement keeps its own sentence: the evidence still points at what that actor said
     assert [st.sentence.n for st in shared] == [2, 3, 4, 5, 6]
@@ -203,3 +203,16 @@ def test_a_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens
     # a side on something the lede does not name, and a side taken in the frame, keep their own claims
     assert shared["Marta Kowal"].claim != lede
     assert shared["Helen Marchetti"].claim == "This is the right use for this land."
+
+
+def test_a_person_is_named_by_surname_a_description_whole() -> None:
+    text = ("Ferry levy vote\n"
+            "\"I like the levy,\" said Councillor Dana Ortiz.\n"
+            "\"I doubt it will pass,\" said one MP.\n"
+            "The Harbour Board said it would appeal.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Dana Ortiz", "I like the levy.", "support"),
+                  PointedStatement(sentences[2], "One MP", "I doubt it will pass.", "support"),
+                  PointedStatement(sentences[3], "Harbour Board", "It would appeal.", "support")]
+    assert [st.claim for st in share_claims(text, statements)] == [
+        "Ortiz likes the levy.", "One MP doubts it will pass.", "Harbour Board would appeal."]
