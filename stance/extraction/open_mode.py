@@ -36,6 +36,7 @@ from stance.text.attribution import (
     render_lines,
     speaker_for,
     speaker_for_descriptor,
+    speaker_for_group,
     speaker_for_pronoun,
     speaker_for_quotation,
     stated_speaker,
@@ -223,10 +224,11 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
         who = st.who
         if i is not None:
             earlier = sentences[max(0, i - max((QUOTATION_PARAGRAPHS + 1) * QUOTATION_REACH, PRONOUN_REACH)):i]
-            who = speaker_for_pronoun(who, st.sentence, earlier)
+            who = speaker_for_pronoun(who, st.sentence, earlier, text)
             who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued,
                                         later=sentences[i + 1:i + 1 + QUOTATION_REACH])
             who = speaker_for_descriptor(who, st.sentence, sentences[:i])
+            who = speaker_for_group(who, st.sentence)
         out.append(st if who == st.who else replace(st, who=who))
     return out
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from stance.results import Actor
 from stance.text.languages import DEFAULT, rules
-from stance.text.names import strip_titles, tidy_name
+from stance.text.names import TITLE_WORDS, strip_titles, tidy_name
 
-__all__ = ["canonicalise", "guess_type", "person_behind_role", "strip_titles", "tidy_name"]
+__all__ = ["canonicalise", "guess_type", "named_as_person", "person_behind_role", "strip_titles", "tidy_name"]
 
 # English (languages/en.toml [actors]); a language's own: rules(lang).actors
 _ENGLISH = rules(DEFAULT).actors
@@ -85,6 +85,24 @@ def _full_names_in_text(text: str, surname: str, lang: str = DEFAULT) -> Counter
         if len(full.split()) >= 2 and full.split()[-1] == surname:
             found[full] += 1
     return found
+
+
+def named_as_person(name: str, text: str, lang: str = DEFAULT) -> bool:
+    """A one-word name the text gives as a person's: with a first name ("Donald Trump") or after a title ("Mr
+    Trump", "President Trump"); not "TikTok" ("the video-sharing app TikTok"). Longer names are people unless
+    ``guess_type`` reads them otherwise."""
+    if len(name.split()) != 1:
+        return guess_type(name, lang) == "person"
+    if _full_names_in_text(text, name, lang):
+        return True
+    return any(m.group(1) == name for m in _titled(lang).finditer(text))
+
+
+@cache
+def _titled(lang: str) -> re.Pattern[str]:
+    """A title word, then a one-word name: "Mr Trump", "President Trump" (not "the TikTok")."""
+    titles = "|".join(sorted((re.escape(t) for t in TITLE_WORDS if t not in rules(lang).names.articles), key=len, reverse=True))
+    return re.compile(rf"\b(?i:{titles})\.?\s+({_name_token(lang)})")
 
 
 def _named_by_descriptor(descriptor: str, text: str, lang: str = DEFAULT) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from stance.text.actors import guess_type, named_as_person
 from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, char_class, rules
 from stance.text.names import TITLE_WORDS, fold, strip_titles
@@ -291,7 +292,34 @@ def pronoun_speaks(sentence: Sentence) -> bool:
 PRONOUN_REACH = 5  # sentences back to the speaker "she said" stands for (see speaker_for_pronoun)
 
 
-def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence]) -> str:
+@cache
+def _pronoun_acts(lang: str) -> re.Pattern[str] | None:
+    spec = rules(lang).attribution
+    if not spec.personal_pronouns:
+        return None
+    lower = rules(lang).sentences.lowercase
+    # "He has also demanded that ...", "..., but he urged the government to ...", "he could not support a bill"
+    return re.compile(rf"(?:^|[,;]\s*|\s)(?:{spec.personal_pronouns})\s+(?:[{lower}’']+\s+){{0,3}}?"
+                      rf"(?:{alternation(spec.cue_words)})\b", re.IGNORECASE)
+
+
+def pronoun_acts(sentence: Sentence) -> bool:
+    """"He" or "she" takes a position in the sentence (any cue verb, not only speech) and it names no speaker."""
+    pattern = _pronoun_acts(sentence.lang)
+    if pattern is None:
+        return False
+    return bool(pattern.search(_blank_quotations(sentence.text, sentence.lang))) and stated_speaker(sentence) is None
+
+
+def no_person(who: str, text: str, lang: str = DEFAULT) -> bool:
+    """A speaker that cannot be "he" or "she": an acronym ("EU", "NSC"), what ``actors.guess_type`` reads as an
+    organisation, a government, a country or a group, or one word ``text`` never gives as a person's ("TikTok")."""
+    bare = who.strip()
+    return (bare.isupper() and " " not in bare) or guess_type(bare, lang) != "person" or (
+        bool(text) and not named_as_person(bare, text, lang))
+
+
+def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str = "") -> str:
     """The person the article last named as speaking, within ``PRONOUN_REACH`` sentences, for a sentence whose
     only speaker is "he" or "she"; else the model's ``who``.
 
@@ -299,16 +327,22 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
     near; a speaker the model names who was named nearby is kept. Over the
     English dev, held-out and internal-market-bill gold pairs whose sentence speaks through "he"/"she", the
     speaker last named within five sentences is the gold actor 18 times in 22 (12 had none named that near).
+    ``text``: the article, where a one-word name is given as a person's or not. A model's speaker that cannot
+    be a "he" or "she" (``no_person``: "He has also demanded ..." credited to
+    TikTok, "he urged the government to withdraw the bill" to the EU) gives way whatever the verb, to the
+    last person named as speaking.
     """
-    if not pronoun_speaks(sentence):
+    lang = sentence.lang
+    not_a_person = no_person(who, text, lang)
+    if not pronoun_speaks(sentence) and not (not_a_person and pronoun_acts(sentence)):
         return who
     near = earlier[-PRONOUN_REACH:]
-    words = _name_words(who, sentence.lang)
-    if any(words & _name_words(s.text, sentence.lang) for s in [*near, sentence]):
+    words = _name_words(who, lang)
+    if not not_a_person and any(words & _name_words(s.text, lang) for s in [*near, sentence]):
         return who  # the model's speaker was named nearby: "he" may be them
     for before in reversed(near):
         named = stated_speaker(before)
-        if named is not None:
+        if named is not None and not (not_a_person and no_person(named, text, lang)):
             return named
     return who
 
@@ -362,6 +396,45 @@ def speaker_for_descriptor(who: str, sentence: Sentence, earlier: Sequence[Sente
     if model_words & _name_words(sentence.text, sentence.lang):
         return who  # the model's speaker is in the sentence: the description may be theirs
     return described
+
+
+@cache
+def _group_subject(lang: str) -> re.Pattern[str] | None:
+    spec = rules(lang).attribution
+    if not spec.group_nouns:
+        return None
+    upper, lower = rules(lang).sentences.capitals, rules(lang).sentences.lowercase
+    determiners = f"(?i:{alternation(spec.group_determiners)})\\s+" if spec.group_determiners else ""
+    # "But critics, including a number of Tory MPs, warned", "Rudolph's supporters have stated", "which critics
+    # also argue", "The rebels want": the group, its capitalised or possessive modifiers, an aside, at most two
+    # small words ("have", "also"), then a cue word
+    return re.compile(rf"(?:^|\s)(?:{determiners})?((?:[{upper}][\w’'.-]*\s+){{0,2}}(?i:{alternation(spec.group_nouns)}))"
+                      rf"(?:,[^,]{{1,80}},)?\s+(?:[{lower}]+\s+){{0,2}}?(?i:{alternation(spec.cue_words)})\b")
+
+
+def speaker_for_group(who: str, sentence: Sentence) -> str:
+    """The group a sentence's cue word has as its subject ("But critics, including a number of Tory MPs, warned it
+    risks damaging the UK" → "critics"), unless the model's ``who`` is that group or is named before it ("Holcomb
+    and GOP legislative leaders touted ...").
+
+    The small model credits such a sentence to the article's main actor (Boris Johnson, the Prime Minister
+    the critics criticise).
+    """
+    pattern = _group_subject(sentence.lang)
+    if pattern is None:
+        return who
+    text = _blank_quotations(sentence.text, sentence.lang)
+    match = pattern.search(text)
+    if match is None:
+        return who
+    words = match.group(1).split()
+    while len(words) > 1 and words[0].lower() in _cues(sentence.lang).not_a_speaker:
+        words = words[1:]  # "But critics": "critics"
+    group = " ".join(words)
+    model_words = _name_words(who, sentence.lang)
+    if model_words & _name_words(text[:match.start(1)], sentence.lang):
+        return who  # the model's speaker comes first: the group may be theirs, or a second speaker
+    return _named_unless_same(who, group, sentence.lang)
 
 
 QUOTATION_REACH = 3  # sentences back, within the paragraph, to the one naming a quotation's speaker

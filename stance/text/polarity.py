@@ -17,9 +17,11 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
+from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, rules
 from stance.text.sentences import Sentence, quoted_spans
 
+CLAUSE_WORDS = 2  # content words a clause shares with a claim to be one it comes from
 OWN_WORDS_SIMILARITY = 80.0  # token-set similarity (0-100) of the claim to its sentence or quotation
 
 
@@ -32,6 +34,7 @@ class _Cues:
     negation: re.Pattern[str]
     noncommittal: re.Pattern[str]
     bare_denial: re.Pattern[str] | None
+    concessive: re.Pattern[str] | None
 
 
 @cache
@@ -43,6 +46,8 @@ def _cues(lang: str) -> _Cues:
         negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{suffixes}", re.IGNORECASE),
         noncommittal=re.compile(r"\b(?:" + alternation(spec.noncommittal) + r")\b", re.IGNORECASE),
         bare_denial=re.compile(rf"(?:{alternation(spec.bare_denials)})", re.IGNORECASE) if spec.bare_denials.strip()
+        else None,
+        concessive=re.compile(rf"^(?:{alternation(spec.concessives)})\b", re.IGNORECASE) if spec.concessives.strip()
         else None,
     )
 
@@ -125,7 +130,19 @@ def settle_stance(claim: str, stance: str, sentence: Sentence) -> str:
     if noncommittal(sentence):
         return "neutral"
     if stance == "oppose" and (
-        speaker_rejects(sentence) or negated(claim, sentence.lang) != negated(sentence.text, sentence.lang)
+        speaker_rejects(sentence) or negated(claim, sentence.lang) != negated(_clauses_of(claim, sentence), sentence.lang)
     ):
         return stance
     return "support"
+
+
+def _clauses_of(claim: str, sentence: Sentence) -> str:
+    """The clauses of ``sentence`` that the claim's words come from (the whole sentence if none is clear): a
+    negation in another clause ("… may not diverge from the trend; Reed has said he expects to wring $300 million
+    …") is not the claim's."""
+    words, concessive = content_words(claim), _cues(sentence.lang).concessive
+    every = clauses(sentence.text)
+    parts = [c for c in every if len(words & content_words(c)) >= CLAUSE_WORDS]
+    if not parts or concessive is not None and any(concessive.match(c) for c in every if c not in parts):
+        return sentence.text  # "Though officials insist no corners are being cut, the timetable is too short"
+    return " ".join(parts)

@@ -19,6 +19,14 @@ from stance.text.polarity import clauses, negation_scopes, noncommittal, settle_
         ("The new bus lanes will cut commute times.", "“The bus lanes will not cut commute times,” Patel said.", "oppose"),
         # the sentence reports a rejection
         ("Rudolph instigated the fight.", "His supporters denied that Rudolph instigated the fight.", "oppose"),
+        # a negation in another clause of the sentence is not the claim's ...
+        ("He expects to wring as much as $300 million in synergies from the combination.",
+         "The merged company may not diverge from the trend; Reed has said that he expects to wring as much as "
+         "$300 million in synergies from the combination.", "support"),
+        # ... unless that clause concedes a view the claim's clause argues against
+        ("The timetable is simply too short for full safety analysis of any vaccine.",
+         "Though officials insist no corners are being cut, the timetable is simply too short for full safety "
+         "analysis of any vaccine.", "oppose"),
         # someone else's claim in other words: nothing to settle
         ("The city can afford the stadium.", "“We are broke,” the treasurer said.", "oppose"),
     ],

@@ -160,6 +160,24 @@ def test_she_said_is_the_person_last_named_as_speaking_unless_the_model_names_so
     assert speaker_for_pronoun("Olaf Scholz", german[2], german[:2]) == "Anna Weber"
 
 
+def test_he_is_never_an_organisation_whatever_his_verb():
+    from stance.text.actors import named_as_person
+    from stance.text.attribution import no_person, pronoun_acts, speaker_for_pronoun
+
+    text = ("TikTok sues\nThe video-sharing app TikTok said the order was unlawful. Mr Trump said the ban stands. "
+            "He has also demanded that the government receive a cut from the sale. The EU was alarmed.")
+    sentences = split_sentences(text)
+    he = sentences[3]
+    assert pronoun_acts(he)  # "demanded": not a speech verb, a position all the same
+    assert not named_as_person("TikTok", text) and named_as_person("Trump", text)  # "Mr Trump"
+    assert no_person("TikTok", text) and no_person("EU", text) and not no_person("Mr Trump", text)
+    assert speaker_for_pronoun("TikTok", he, sentences[:3], text) == "Mr Trump"  # named nearby, but no "he"
+    assert speaker_for_pronoun("EU", he, sentences[:3], text) == "Mr Trump"
+    assert speaker_for_pronoun("Donald Trump", he, sentences[:3], text) == "Donald Trump"  # a person: kept
+    assert speaker_for_pronoun("TikTok", he, sentences[:1], text) == "TikTok"  # no person named as speaking
+    assert speaker_for_pronoun("TikTok", sentences[4], sentences[:4], text) == "TikTok"  # no "he" in the sentence
+
+
 def test_a_quotation_that_goes_on_after_its_speaker_was_named_is_theirs():
     from stance.text.attribution import quotation_continuations, speaker_for_quotation
 
@@ -294,3 +312,24 @@ def test_a_speaker_that_is_a_copied_clause(who: str, lang: str, clause: bool) ->
 def test_a_copied_clause_gives_way_to_the_speaker_the_sentence_names() -> None:
     (sentence,) = split_sentences("Irish Prime Minister Micheal Martin said he would speak to Johnson on Monday.")
     assert speaker_for("Irish Prime Minister Micheal Martin said he would speak to", sentence) == "Micheal Martin"
+
+
+def test_a_group_that_takes_a_position_is_the_speaker_not_the_main_actor():
+    from stance.text.attribution import speaker_for_group
+
+    def first(text: str, lang: str = "en"):
+        return split_sentences("Headline\n" + text, lang)[1]
+
+    critics = first("But critics, including a number of Tory MPs, warned it risks damaging the UK.")
+    assert speaker_for_group("Boris Johnson", critics) == "critics"  # "But" is no part of the name
+    assert speaker_for_group("Critics", critics) == "Critics"  # the model's own form of the group
+    supporters = first("Rudolph's supporters have stated that Rudolph had no choice.")
+    assert speaker_for_group("Mason Rudolph", supporters) == "Rudolph's supporters"
+    which = first("It overrides the deal, which critics also argue would wreck the UK's reputation.")
+    assert speaker_for_group("Boris Johnson", which) == "critics"
+    holcomb = first("Holcomb and GOP legislative leaders touted the plan.")
+    assert speaker_for_group("Eric Holcomb", holcomb) == "Eric Holcomb"  # named first: maybe theirs
+    plain = first("Boris Johnson said the critics are wrong.")
+    assert speaker_for_group("Boris Johnson", plain) == "Boris Johnson"  # the critics are no subject here
+    german = first("Kritiker warnten vor dem Gesetz.", "de")
+    assert speaker_for_group("Olaf Scholz", german) == "Olaf Scholz"  # no group nouns for German: the rule is off

@@ -108,6 +108,13 @@ class AttributionRules(_Section):
                         "after it ('Some say my plan is too big.') a document's author, or a speaker quoted saying "
                         "it, cites what they argue against; '' turns the rule off")
     group_speech_verbs: str = Field("", description="what group_speakers do in such a sentence ('say|argue|contend')")
+    group_nouns: str = Field(
+        "", description="plural nouns for a group of people that takes a position as one ('critics|opponents|"
+                        "rebels'): as the subject of a cue word ('But critics, including Tory MPs, warned ...', "
+                        "'Rudolph's supporters have stated ...') that group is the speaker, not an actor the model "
+                        "names from elsewhere; '' turns the rule off")
+    group_determiners: str = Field(
+        "", description="words before such a noun that are not part of the group's name ('the|some|many')")
     normative_words: str = Field(
         "", description="words that make a sentence a position by themselves ('should|must|needs? to'): in a "
                         "document with an author, the author's sentence with one is the author's statement even "
@@ -185,6 +192,10 @@ class PolarityRules(_Section):
     bare_denials: str = Field(
         "", description="sentences that only deny what was just said ('Nothing could be further from the truth.', "
         "'That is not true.'): matched against a whole claim")
+    concessives: str = Field(
+        "", description="words that open a concessive clause ('though|although|even as'): a sentence with one "
+        "sets a view against the claim's clause ('Though officials insist no corners are being cut, the timetable "
+        "is too short'), so its negations count for the claim's stance; '' lets only the claim's own clauses count")
     negation_scope: Literal["after", "clause"] = Field(
         "after", description="what a negation word governs: the words after it ('not a deal', English, French, "
         "Spanish) or its whole clause (German puts 'nicht' after the verb and object: 'wir stimmen dem Plan nicht zu')")
