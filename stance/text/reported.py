@@ -61,7 +61,8 @@ def _frames(lang: str) -> _Frames:
         ),
         # "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
         leading=re.compile(
-            rf"^(?:(?:{lead_word}\s+){{0,12}}?|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
+            # not "The plan is a mistake, said Councillor Ortiz": a verb after the content's comma is a trailing frame
+            rf"^(?:(?:{lead_word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+)"
         ),

@@ -70,6 +70,9 @@ def content(sentence: str) -> str:
          "She declared victory on Wednesday, though the count is not final."),
         ("If Marmorato maintains her lead, she will become the only Republican councilmember.",
          "If Marmorato maintains her lead, she will become the only Republican councilmember."),
+        # a speech verb after the content's comma ends the sentence's frame; it does not open one
+        ("The plan is a mistake and the city will pay for it, said Councillor Dana Ortiz.",
+         "The plan is a mistake and the city will pay for it."),
     ],
 )
 def test_reported_content_is_what_was_said_without_who_said_it(sentence, claim):
