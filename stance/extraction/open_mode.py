@@ -34,6 +34,7 @@ from stance.text.attribution import (
     names_a_speaker,
     quotation_continuations,
     render_lines,
+    second_speaker,
     speaker_for,
     speaker_for_descriptor,
     speaker_for_group,
@@ -233,6 +234,30 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
     return out
 
 
+def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement]:
+    """A sentence that joins a second speaker to its first ("..., but trust members said they wanted a copy";
+    ``attribution.second_speaker``) gives the second their own statement of what follows their verb, and the
+    first's claim stops where that clause begins.
+    """
+    out: list[PointedStatement] = []
+    have = {(st.sentence.n, st.who.lower()) for st in statements}
+    for st in statements:
+        second = second_speaker(st.sentence, st.who)
+        if second is None:
+            out.append(st)
+            continue
+        if second.who in st.claim:  # the first speaker's claim ran on into the second's words: the part before
+            head = replace(st.sentence, text=st.sentence.text[:second.start], end=st.sentence.start + second.start)
+            st = replace(st, claim=short_claim(report_of(head).content))
+        out.append(st)
+        if (st.sentence.n, second.who.lower()) not in have:
+            have.add((st.sentence.n, second.who.lower()))
+            claim = short_claim(second.content)
+            out.append(PointedStatement(sentence=st.sentence, who=second.who, claim=claim,
+                                        stance=settle_stance(claim, "support", st.sentence)))
+    return out
+
+
 def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> bool:
     """False for a speaker that is only function words ("When", "It", "They"): a small model's stray word, or a
     pronoun the speaker rules could not resolve. An acronym is a name ("US", "EU"). Checked after the speaker rules
@@ -367,6 +392,7 @@ class OpenPlan:
         statements.sort(key=lambda s: s.sentence.n)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
+        statements = second_speakers(statements)
         if is_pointer(self.mode.prompt.answer_shape):
             statements = join_continued_quotations(statements, self.continued)
         return statements

@@ -105,6 +105,25 @@ def _titled(lang: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?i:{titles})\.?\s+({_name_token(lang)})")
 
 
+def _named_body(members: str, text: str, lang: str = DEFAULT) -> str | None:
+    """"trust members" -> "Citizens’ Independent Transportation Trust" when that is the one name in the text
+    ending in "Trust": members speaking as their body (``member_words``)."""
+    words = members.lower().split()
+    if len(words) != 2 or words[1] not in rules(lang).actors.member_words or not words[0].isalpha():
+        return None
+    capitals = rules(lang).sentences.capitals
+    # capitalised words on one line, none ending a sentence ("Monday. Trust members" names no trust)
+    pattern = re.compile(rf"\b((?:[{capitals}][\w’'-]*[ \t]+){{1,5}}{re.escape(words[0].capitalize())})\b")
+    names = set()
+    for match in pattern.finditer(text):
+        name = match.group(1).split()
+        while name and name[0].lower() in rules(lang).names.articles:
+            name = name[1:]  # "The Citizens’ Independent Transportation Trust"
+        if len(name) >= 2:
+            names.add(" ".join(name))
+    return names.pop() if len(names) == 1 else None
+
+
 def _named_by_descriptor(descriptor: str, text: str, lang: str = DEFAULT) -> str | None:
     """"State Department spokesperson" -> "Matthew Miller" when the text says "State Department spokesperson Matthew Miller"."""
     if len(descriptor.split()) < 2 or descriptor[:1].isupper() and descriptor.istitle():
@@ -121,7 +140,8 @@ def canonicalise(surface_names: list[str], text: str, lang: str = DEFAULT) -> tu
     ``lang``: the article's language, whose titles and role words are stripped ("Bundeskanzler Olaf Scholz").
     """
     counts = Counter(tidy_name(n) for n in surface_names if n.strip())
-    stripped = {n: _named_by_descriptor(n, text, lang) or person_behind_role(strip_titles(n, lang), lang)
+    stripped = {n: _named_body(n, text, lang) or _named_by_descriptor(n, text, lang)
+                or person_behind_role(strip_titles(n, lang), lang)
                 or strip_titles(n, lang) or n for n in counts}
     # Full names (2+ tokens, capitalised first token) are candidate canonicals.
     full_names = sorted({s for s in stripped.values() if len(s.split()) >= 2}, key=lambda s: (-len(s.split()), s))

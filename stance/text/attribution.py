@@ -437,6 +437,62 @@ def speaker_for_group(who: str, sentence: Sentence) -> str:
     return _named_unless_same(who, group, sentence.lang)
 
 
+@dataclass(frozen=True)
+class SecondSpeaker:
+    """A second speaker a sentence joins to its first by a conjunction: who, what they said, where it starts."""
+
+    who: str
+    content: str
+    start: int  # offset in the sentence's text of the conjunction's clause (", but trust members said ...")
+
+
+@cache
+def _second_speaker(lang: str) -> re.Pattern[str] | None:
+    spec, letters, reported = rules(lang).attribution, rules(lang).sentences, rules(lang).reported
+    conjunctions = reported.second_frame_conjunctions
+    if not conjunctions:
+        return None
+    upper, lower = letters.capitals, letters.lowercase
+    name_run = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}}"
+    group = (rf"|(?:[{upper}][\w’'.-]*\s+){{0,2}}(?:[{lower}]+\s+)?(?:{alternation(spec.group_nouns)})"
+             if spec.group_nouns else "")
+    # "and" only after a comma or a dash ("Teresa Munoz and James Holloway voted no" is one subject of two); a
+    # quotation's comma is blanked with it, leaving two spaces. The verb takes a clause (frame_verbs): not "called
+    # it a threat".
+    contrast = "|".join(c for c in conjunctions.split("|") if c != "and") or "(?!)"
+    return re.compile(rf"(?:(?:[,;]|\s[—–]|\s{{2}})\s+(?:{conjunctions})|\s(?:{contrast}))\s+"
+                      rf"(?P<who>(?:[{lower}]+\s+){{0,3}}?(?:{name_run}){group})"
+                      rf"\s+(?:(?:{reported.also_words})\s+)?(?:{alternation(reported.frame_verbs)})\b"
+                      rf"(?:{reported.complementizers})?\s*")
+
+
+def second_speaker(sentence: Sentence, first: str) -> SecondSpeaker | None:
+    """The speaker of a second clause joined by "but", "and" or "while" with a speech verb of its own ("Mr. Cueto
+    told the trust that it could see the scorecard, but trust members said they wanted a copy ..."), when it is
+    not ``first`` (the sentence's speaker) or a pronoun; read outside quotations. None when there is none.
+    """
+    pattern = _second_speaker(sentence.lang)
+    if pattern is None:
+        return None
+    text = _blank_quotations(sentence.text, sentence.lang)
+    match = pattern.search(text)
+    if match is None:
+        return None
+    words = match.group("who").split()
+    while len(words) > 1 and (words[0][:1].islower() and words[-1][:1].isupper()
+                              or words[0].lower() in _cues(sentence.lang).not_a_speaker):
+        words = words[1:]  # "his deputy Leo Varadkar": the name; "the rebels": "rebels"
+    who = " ".join(words)
+    if who.lower() in rules(sentence.lang).attribution.stand_in_pronouns.split("|"):
+        return None
+    if _name_words(who, sentence.lang) & _name_words(first, sentence.lang):
+        return None  # the first speaker again ("..., and Reed also said ...")
+    content = sentence.text[match.end():].strip()
+    if len(content.split()) < 3:
+        return None
+    return SecondSpeaker(who=who, content=content, start=match.start())
+
+
 QUOTATION_REACH = 3  # sentences back, within the paragraph, to the one naming a quotation's speaker
 # Paragraphs back, each opening with a quotation, to the one that names its speaker: news goes on quoting
 # the person it named in a paragraph of its own ("... by a thread," Mr Strutton said. ¶ "Then, on Wednesday

@@ -277,3 +277,18 @@ def test_in_a_document_with_an_author_we_names_the_author():
     from stance.extraction.open_mode import names_someone
     assert not names_someone("We")
     assert names_someone("We", author="Barack Obama")
+
+
+def test_a_second_speaker_in_one_sentence_gets_a_statement_of_their_own():
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences("Mr. Cueto told the trust that it could see the scorecard in a visual "
+                                  "presentation, but trust members said they wanted a copy in their hands to study.")
+    cueto = PointedStatement(sentence, "Josenrique Cueto", reported_content(sentence), "support")
+    assert "trust members" in cueto.claim  # one statement per sentence: the second speaker's words run on in it
+    first, second = second_speakers([cueto])
+    assert first.who == "Josenrique Cueto" and "trust members" not in first.claim
+    assert first.claim.startswith("It could see the scorecard")
+    assert (second.who, second.stance, second.sentence) == ("trust members", "support", sentence)
+    assert second.claim.startswith("They wanted a copy")
+    assert second_speakers([second]) == [second]  # the model named the second speaker: nothing to add

@@ -333,3 +333,32 @@ def test_a_group_that_takes_a_position_is_the_speaker_not_the_main_actor():
     assert speaker_for_group("Boris Johnson", plain) == "Boris Johnson"  # the critics are no subject here
     german = first("Kritiker warnten vor dem Gesetz.", "de")
     assert speaker_for_group("Olaf Scholz", german) == "Olaf Scholz"  # no group nouns for German: the rule is off
+
+
+def test_a_second_speaker_joined_by_but_or_while_is_read_with_what_they_said():
+    from stance.text.attribution import second_speaker
+
+    def first(text: str, lang: str = "en"):
+        return split_sentences("Headline\n" + text, lang)[1]
+
+    trust = first("Mr. Cueto told the trust that it could see the scorecard in a presentation, but trust members "
+                  "said they wanted a copy in their hands.")
+    found = second_speaker(trust, "Josenrique Cueto")
+    assert found is not None and found.who == "trust members"
+    assert found.content == "they wanted a copy in their hands."
+    assert trust.text[found.start:].startswith(", but trust members")
+    quoted = first("Cleckley pledged that the line “would meet the standard,” but critics said it never would.")
+    found = second_speaker(quoted, "Eulois Cleckley")  # the quotation's comma, blanked, still ends the clause
+    assert found is not None and found.who == "critics"
+    assert second_speaker(first("Reed said the deal is good, and Reed also said it will close soon."), "Michael Reed") is None
+    assert second_speaker(first("Ortiz said the plan works, but he said it costs too much."), "Dana Ortiz") is None
+    assert second_speaker(first("Martin wrote to Johnson while Leo Varadkar called it a threat."), "Martin") is None
+    assert second_speaker(first("Teresa Munoz and James Holloway said no to the plan."), "Teresa Munoz") is None
+
+
+def test_members_speaking_are_their_body_when_the_article_names_it_once():
+    text = ("Trust meets\nThe Citizens’ Independent Transportation Trust met on Monday. Trust members said they "
+            "wanted a copy.")
+    mapping, _ = canonicalise(["trust members", "Josenrique Cueto"], text)
+    assert mapping["trust members"] == "Citizens’ Independent Transportation Trust"
+    assert canonicalise(["union members"], text)[0]["union members"] == "union members"  # no union named

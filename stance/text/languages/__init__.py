@@ -239,6 +239,9 @@ class ActorRules(_Section):
     countries: frozenset[str] = Field(description="country names (the whole name)")
     role_words: frozenset[str] = Field(
         description="last words of a role that can stand right before a person's name ('spokeswoman Erin Bass')")
+    member_words: frozenset[str] = Field(
+        frozenset(), description="words for the members of a body ('members'): 'trust members' is the one body the "
+                                 "article names with that noun ('Citizens’ Independent Transportation Trust')")
     compounds: bool = Field(
         False, description="the language writes compounds as one word (German): a word ending in one of the "
                            "words above (five letters or more) counts as that word")
