@@ -26,6 +26,7 @@ from stance.text.attribution import (
     PRONOUN_REACH,
     QUOTATION_PARAGRAPHS,
     QUOTATION_REACH,
+    co_speakers,
     find_candidates,
     in_authors_voice,
     is_author,
@@ -258,6 +259,23 @@ def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement
     return out
 
 
+def joined_subjects(statements: list[PointedStatement]) -> list[PointedStatement]:
+    """Each of two subjects joined by "and" takes the sentence's position (``attribution.co_speakers``): the model
+    names one row's speaker, the other gets the same claim and stance."""
+    speakers: dict[int, list[set[str]]] = {}
+    for st in statements:
+        speakers.setdefault(st.sentence.n, []).append(content_words(st.who))
+    out: list[PointedStatement] = []
+    for st in statements:
+        out.append(st)
+        for other in co_speakers(st.sentence, st.who):
+            words = content_words(other)
+            if not any(words & known for known in speakers[st.sentence.n]):  # "Commissioners Teresa Munoz" is
+                speakers[st.sentence.n].append(words)  # "Teresa Munoz" already
+                out.append(replace(st, who=other))
+    return out
+
+
 def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> bool:
     """False for a speaker that is only function words ("When", "It", "They"): a small model's stray word, or a
     pronoun the speaker rules could not resolve. An acronym is a name ("US", "EU"). Checked after the speaker rules
@@ -392,7 +410,7 @@ class OpenPlan:
         statements.sort(key=lambda s: s.sentence.n)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
-        statements = second_speakers(statements)
+        statements = joined_subjects(second_speakers(statements))
         if is_pointer(self.mode.prompt.answer_shape):
             statements = join_continued_quotations(statements, self.continued)
         return statements

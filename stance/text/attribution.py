@@ -493,6 +493,39 @@ def second_speaker(sentence: Sentence, first: str) -> SecondSpeaker | None:
     return SecondSpeaker(who=who, content=content, start=match.start())
 
 
+@cache
+def _co_subjects(lang: str) -> re.Pattern[str] | None:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    if not spec.and_word:
+        return None
+    upper, lower = letters.capitals, letters.lowercase
+    name = rf"[{upper}][\w’'./-]*(?:\s+[{upper}][\w’'./-]*)*"
+    # "Commissioners Teresa Munoz and James Holloway voted no", "Holcomb and GOP legislative leaders touted the
+    # plan": two subjects of one cue word, the second a name or a name's group ("GOP legislative leaders")
+    return re.compile(rf"(?:^|,\s+)((?:[{lower}]+\s+)?{name})\s+(?:{spec.and_word})\s+({name}(?:\s+[{lower}]+){{0,2}})"
+                      rf"\s+(?:[{lower}]+\s+){{0,2}}?(?:{alternation(spec.cue_words)})\b")
+
+
+def co_speakers(sentence: Sentence, who: str) -> list[str]:
+    """The other subject when the sentence's cue word has two joined by "and" and ``who`` is one of them
+    ("Holcomb and GOP legislative leaders touted the plan": Eric Holcomb's statement is theirs too); else []."""
+    pattern = _co_subjects(sentence.lang)
+    if pattern is None:
+        return []
+    match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
+    if match is None:
+        return []
+    first, second = _speaker_name(match.group(1), sentence.lang), match.group(2)
+    if first is None or second.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
+        return []
+    words = _name_words(who, sentence.lang)
+    if words & _name_words(first, sentence.lang):
+        return [second]
+    if words & _name_words(second, sentence.lang):
+        return [first]
+    return []
+
+
 QUOTATION_REACH = 3  # sentences back, within the paragraph, to the one naming a quotation's speaker
 # Paragraphs back, each opening with a quotation, to the one that names its speaker: news goes on quoting
 # the person it named in a paragraph of its own ("... by a thread," Mr Strutton said. ¶ "Then, on Wednesday

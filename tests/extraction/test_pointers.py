@@ -292,3 +292,14 @@ def test_a_second_speaker_in_one_sentence_gets_a_statement_of_their_own():
     assert (second.who, second.stance, second.sentence) == ("trust members", "support", sentence)
     assert second.claim.startswith("They wanted a copy")
     assert second_speakers([second]) == [second]  # the model named the second speaker: nothing to add
+
+
+def test_joined_subjects_share_the_statement():
+    from stance.extraction.open_mode import joined_subjects
+
+    (sentence,) = split_sentences("Commissioners Teresa Munoz and James Holloway voted no.")
+    munoz = PointedStatement(sentence, "Teresa Munoz", "Commissioners voted no.", "oppose")
+    both = joined_subjects([munoz])
+    assert [(st.who, st.claim, st.stance) for st in both] == [
+        ("Teresa Munoz", "Commissioners voted no.", "oppose"), ("James Holloway", "Commissioners voted no.", "oppose")]
+    assert joined_subjects(both) == both  # each already has the statement

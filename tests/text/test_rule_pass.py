@@ -362,3 +362,18 @@ def test_members_speaking_are_their_body_when_the_article_names_it_once():
     mapping, _ = canonicalise(["trust members", "Josenrique Cueto"], text)
     assert mapping["trust members"] == "Citizens’ Independent Transportation Trust"
     assert canonicalise(["union members"], text)[0]["union members"] == "union members"  # no union named
+
+
+def test_two_subjects_joined_by_and_both_take_the_position():
+    from stance.text.attribution import co_speakers
+
+    def first(text: str, lang: str = "en"):
+        return split_sentences("Headline\n" + text, lang)[1]
+
+    holcomb = first("Holcomb and GOP legislative leaders touted the plan as making strides toward better pay.")
+    assert co_speakers(holcomb, "Eric Holcomb") == ["GOP legislative leaders"]
+    votes = first("Commissioners Teresa Munoz and James Holloway voted no.")
+    assert co_speakers(votes, "Teresa Munoz") == ["James Holloway"]
+    assert co_speakers(votes, "Dana Ortiz") == []  # the model's speaker is neither: nothing to add
+    assert co_speakers(first("Munoz said the vote and the plan were wrong."), "Teresa Munoz") == []
+    assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == []  # no and_word for German

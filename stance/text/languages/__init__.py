@@ -141,6 +141,9 @@ class AttributionRules(_Section):
     of_word: str = Field(
         "", description="the word between a person's name and their place ('of' in 'Dick Durbin of Illinois said'); "
                         "'' turns the rule off")
+    and_word: str = Field(
+        "", description="the word that joins two subjects ('and' in 'Commissioners Teresa Munoz and James Holloway "
+                        "voted no'): each takes the position; '' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
