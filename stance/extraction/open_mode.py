@@ -28,6 +28,7 @@ from stance.text.attribution import (
     QUOTATION_REACH,
     co_speakers,
     find_candidates,
+    group_speaker,
     in_authors_voice,
     is_author,
     is_clause,
@@ -160,7 +161,7 @@ def point_statements(
             claim, model_stance = reported_claim(sentence, st.stance)
         else:
             claim, model_stance = st.claim.strip(), st.stance
-        who = speaker_for(st.who.strip(), sentence)
+        who = speaker_for_group(speaker_for(st.who.strip(), sentence), sentence)
         key = (sentence.n, who.lower(), norm_claim(claim))
         if key in seen:
             continue
@@ -182,7 +183,7 @@ def statements_the_model_skipped(sentences: Sequence[Sentence], candidates: set[
     for sentence in sentences:
         if sentence.n not in candidates or sentence.n in answered:
             continue
-        who = stated_speaker(sentence)
+        who = stated_speaker(sentence) or group_speaker(sentence)
         if who is None:
             continue
         claim, stance = reported_claim(sentence, "support")
@@ -230,7 +231,6 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
             who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued,
                                         later=sentences[i + 1:i + 1 + QUOTATION_REACH])
             who = speaker_for_descriptor(who, st.sentence, sentences[:i])
-            who = speaker_for_group(who, st.sentence)
         out.append(st if who == st.who else replace(st, who=who))
     return out
 

@@ -420,21 +420,33 @@ def speaker_for_group(who: str, sentence: Sentence) -> str:
     The small model credits such a sentence to the article's main actor (Boris Johnson, the Prime Minister
     the critics criticise).
     """
+    found = _group_and_start(sentence)
+    if found is None:
+        return who
+    group, start = found
+    model_words = _name_words(who, sentence.lang)
+    if model_words & _name_words(_blank_quotations(sentence.text, sentence.lang)[:start], sentence.lang):
+        return who  # the model's speaker comes first: the group may be theirs, or a second speaker
+    return _named_unless_same(who, group, sentence.lang)
+
+
+def group_speaker(sentence: Sentence) -> str | None:
+    """The group a sentence's cue word has as its subject ("Russian officials have characterized ..."), or None."""
+    found = _group_and_start(sentence)
+    return found[0] if found is not None else None
+
+
+def _group_and_start(sentence: Sentence) -> tuple[str, int] | None:
     pattern = _group_subject(sentence.lang)
     if pattern is None:
-        return who
-    text = _blank_quotations(sentence.text, sentence.lang)
-    match = pattern.search(text)
+        return None
+    match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
     if match is None:
-        return who
+        return None
     words = match.group(1).split()
     while len(words) > 1 and words[0].lower() in _cues(sentence.lang).not_a_speaker:
         words = words[1:]  # "But critics": "critics"
-    group = " ".join(words)
-    model_words = _name_words(who, sentence.lang)
-    if model_words & _name_words(text[:match.start(1)], sentence.lang):
-        return who  # the model's speaker comes first: the group may be theirs, or a second speaker
-    return _named_unless_same(who, group, sentence.lang)
+    return " ".join(words), match.start(1)
 
 
 @dataclass(frozen=True)

@@ -303,3 +303,13 @@ def test_joined_subjects_share_the_statement():
     assert [(st.who, st.claim, st.stance) for st in both] == [
         ("Teresa Munoz", "Commissioners voted no.", "oppose"), ("James Holloway", "Commissioners voted no.", "oppose")]
     assert joined_subjects(both) == both  # each already has the statement
+
+
+def test_a_group_subject_speaks_before_the_unsupported_check():
+    from stance.extraction.answers import ModelStatement
+    from stance.extraction.open_mode import point_statements
+
+    sentences = split_sentences("Russia pulls out\nRussian officials have characterized the withdrawal as a move "
+                                "toward equality with Western powers.")
+    (pointed,) = point_statements(sentences, [ModelStatement(s=2, who="Putin", stance="support")], headline=True)
+    assert pointed.who == "Russian officials"  # Putin, named nowhere in it, would be dropped as narration
