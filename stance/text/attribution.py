@@ -166,6 +166,9 @@ _NOT_A_SPEAKER = _cues(DEFAULT).not_a_speaker
 def _speaker_name(run: str, lang: str = DEFAULT) -> str | None:
     not_a_speaker = _cues(lang).not_a_speaker
     words = run.split()
+    ends = [i for i, w in enumerate(words[:-1]) if w.endswith(".") and len(w) > 4 and w[:-1].isalpha()]
+    if ends:
+        words = words[ends[-1] + 1:]  # "Feingold. Let's say": a sentence the splitter left joined ends there
     descriptor = False
     # "We’ve asked": a pronoun with its contraction is no name either
     while words and (re.split(r"[’']", words[0].lower().strip(",."))[0] in not_a_speaker or words[0][:1].islower()):

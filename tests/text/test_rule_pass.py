@@ -377,3 +377,19 @@ def test_two_subjects_joined_by_and_both_take_the_position():
     assert co_speakers(votes, "Dana Ortiz") == []  # the model's speaker is neither: nothing to add
     assert co_speakers(first("Munoz said the vote and the plan were wrong."), "Teresa Munoz") == []
     assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == []  # no and_word for German
+
+
+def test_a_plural_subject_speaks_in_the_verbs_plain_form():
+    from stance.text.attribution import stated_speaker
+
+    def first(text: str):
+        return split_sentences("Headline\n" + text)[1]
+
+    assert stated_speaker(first("While Republicans are urging quick action, Democrats argue that the bill favours "
+                                "industry.")) == "Democrats"
+    assert stated_speaker(first("Ministers say it contains vital safeguards.")) == "Ministers"
+    assert stated_speaker(first("Others say it's too small.")) is None  # a group a speaker cites, not a name
+    from stance.text.sentences import Sentence
+
+    joined = "Senators McCain and Feingold. Let's say it plainly: schools must change."  # one "sentence" the
+    assert stated_speaker(Sentence(n=1, start=0, end=len(joined), text=joined)) is None  # splitter left joined
