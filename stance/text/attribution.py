@@ -412,7 +412,8 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     # also argue", "The rebels want": the group, its capitalised or possessive modifiers, an aside, at most two
     # small words ("have", "also"), then a cue word
     return re.compile(rf"(?:^|\s)(?:{determiners})?((?:[{upper}][\w’'.-]*\s+){{0,2}}(?i:{alternation(spec.group_nouns)}))"
-                      rf"(?:,[^,]{{1,80}},)?\s+(?:[{lower}]+\s+){{0,2}}?(?i:{alternation(spec.cue_words)})\b")
+                      rf"(?:,[^,]{{1,80}},)?\s+(?:[{lower}]+\s+){{0,2}}?"
+                      rf"(?i:{alternation(spec.cue_words)}|{alternation(spec.group_speech_verbs)})\b")
 
 
 def speaker_for_group(who: str, sentence: Sentence) -> str:

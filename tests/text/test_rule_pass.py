@@ -327,6 +327,8 @@ def test_a_group_that_takes_a_position_is_the_speaker_not_the_main_actor():
     assert speaker_for_group("Mason Rudolph", supporters) == "Rudolph's supporters"
     which = first("It overrides the deal, which critics also argue would wreck the UK's reputation.")
     assert speaker_for_group("Boris Johnson", which) == "critics"
+    complain = first("However, critics complain that the move would breach international law.")
+    assert speaker_for_group("European Commission", complain) == "critics"  # a plural verb no cue word lists
     holcomb = first("Holcomb and GOP legislative leaders touted the plan.")
     assert speaker_for_group("Eric Holcomb", holcomb) == "Eric Holcomb"  # named first: maybe theirs
     plain = first("Boris Johnson said the critics are wrong.")
