@@ -390,6 +390,7 @@ def test_a_plural_subject_speaks_in_the_verbs_plain_form():
     assert stated_speaker(first("While Republicans are urging quick action, Democrats argue that the bill favours "
                                 "industry.")) == "Democrats"
     assert stated_speaker(first("Ministers say it contains vital safeguards.")) == "Ministers"
+    assert stated_speaker(first("The Government insists it needs the powers.")) == "Government"  # not "insisted"
     assert stated_speaker(first("Others say it's too small.")) is None  # a group a speaker cites, not a name
     from stance.text.sentences import Sentence
 
