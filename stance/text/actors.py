@@ -87,6 +87,7 @@ def _full_names_in_text(text: str, surname: str, lang: str = DEFAULT) -> Counter
     return found
 
 
+@lru_cache(maxsize=1 << 12)  # asked for each "he"/"she" sentence's speaker against the whole article
 def named_as_person(name: str, text: str, lang: str = DEFAULT) -> bool:
     """A one-word name the text gives as a person's: with a first name ("Donald Trump") or after a title ("Mr
     Trump", "President Trump"); not "TikTok" ("the video-sharing app TikTok"). Longer names are people unless
