@@ -34,6 +34,7 @@ from stance.text.attribution import (
     is_clause,
     may_voice,
     names_a_speaker,
+    pair_speakers,
     quotation_continuations,
     render_lines,
     second_speaker,
@@ -276,6 +277,23 @@ def joined_subjects(statements: list[PointedStatement]) -> list[PointedStatement
     return out
 
 
+def both_of_a_pair(statements: list[PointedStatement], sentences: Sequence[Sentence]) -> list[PointedStatement]:
+    """A statement whose subject is "Both companies" or "The two sides" (``attribution.pair_speakers``) is the
+    statement of each of the two actors the sentence before names, whoever the model credited it to."""
+    index = {s.n: i for i, s in enumerate(sentences)}
+    out: list[PointedStatement] = []
+    done: set[int] = set()
+    for st in statements:
+        i = index.get(st.sentence.n)
+        pair = pair_speakers(st.sentence, sentences[i - 1] if i else None) if i is not None else []
+        if not pair:
+            out.append(st)
+        elif st.sentence.n not in done:
+            done.add(st.sentence.n)
+            out.extend(replace(st, who=who) for who in pair)
+    return out
+
+
 def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> bool:
     """False for a speaker that is only function words ("When", "It", "They"): a small model's stray word, or a
     pronoun the speaker rules could not resolve. An acronym is a name ("US", "EU"). Checked after the speaker rules
@@ -408,6 +426,7 @@ class OpenPlan:
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
                                       self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
+        statements = both_of_a_pair(statements, self.article.sentences)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
         statements = joined_subjects(second_speakers(statements))

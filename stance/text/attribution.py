@@ -148,6 +148,7 @@ def may_voice(who: str, sentence: Sentence, *, continued: bool, author: str | No
         or any(q in text for q in quotes(sentence.lang).marks)
         or bool(_name_words(who, sentence.lang) & _name_words(text, sentence.lang))
         or bool(_cues(sentence.lang).stand_in.search(text))
+        or bool((pair := _pair_subject(sentence.lang)) and pair.match(text))  # "Both companies declined ..."
     )
 
 
@@ -542,6 +543,34 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
     if words & _name_words(second, sentence.lang):
         return [first]
     return []
+
+
+@cache
+def _pair_subject(lang: str) -> re.Pattern[str] | None:
+    spec = rules(lang).attribution
+    if not (spec.pair_subjects and spec.and_word):
+        return None
+    lower = rules(lang).sentences.lowercase
+    # "Both companies declined to comment", "The two sides said": a plural noun, at most two small words, a cue word
+    return re.compile(rf"^(?i:{spec.pair_subjects})\s+[{lower}]+s\s+(?:[{lower}]+\s+){{0,2}}?"
+                      rf"(?:{alternation(spec.cue_words)})\b")
+
+
+def pair_speakers(sentence: Sentence, before: Sentence | None) -> list[str]:
+    """The two actors a sentence's "Both companies" or "The two sides" stands for: the last two names the sentence
+    before joins by "and" ("talks have resumed between McClatchy and Tribune. Both companies declined to
+    comment"); [] when the sentence has no such subject or the one before names no pair."""
+    pattern = _pair_subject(sentence.lang)
+    if pattern is None or before is None or not pattern.match(sentence.text):
+        return []
+    upper = rules(sentence.lang).sentences.capitals
+    name = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*)*"
+    pairs = re.findall(rf"({name})\s+(?:{rules(sentence.lang).attribution.and_word})\s+({name})",
+                       _blank_quotations(before.text, before.lang))
+    if not pairs:
+        return []
+    names = [_speaker_name(n, sentence.lang) for n in pairs[-1]]
+    return [n for n in names if n] if all(names) else []
 
 
 QUOTATION_REACH = 3  # sentences back, within the paragraph, to the one naming a quotation's speaker

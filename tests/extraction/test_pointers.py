@@ -313,3 +313,15 @@ def test_a_group_subject_speaks_before_the_unsupported_check():
                                 "toward equality with Western powers.")
     (pointed,) = point_statements(sentences, [ModelStatement(s=2, who="Putin", stance="support")], headline=True)
     assert pointed.who == "Russian officials"  # Putin, named nowhere in it, would be dropped as narration
+
+
+def test_both_of_a_pair_is_a_statement_of_each():
+    from stance.extraction.open_mode import both_of_a_pair
+
+    sentences = split_sentences("Merger\nDoctor asserts that talks have resumed between McClatchy and Tribune. Both "
+                                "companies declined to comment on the assertion.")
+    row = PointedStatement(sentences[2], "McClatchy", "Both companies declined to comment.", "neutral")
+    assert [(st.who, st.stance) for st in both_of_a_pair([row], sentences)] == [
+        ("McClatchy", "neutral"), ("Tribune", "neutral")]
+    other = PointedStatement(sentences[1], "Ken Doctor", "Talks have resumed.", "support")
+    assert both_of_a_pair([other], sentences) == [other]

@@ -396,3 +396,15 @@ def test_a_plural_subject_speaks_in_the_verbs_plain_form():
 
     joined = "Senators McCain and Feingold. Let's say it plainly: schools must change."  # one "sentence" the
     assert stated_speaker(Sentence(n=1, start=0, end=len(joined), text=joined)) is None  # splitter left joined
+
+
+def test_both_companies_are_the_two_the_sentence_before_named():
+    from stance.text.attribution import may_voice, pair_speakers
+
+    sentences = split_sentences("Merger\nDoctor asserts that talks have resumed between McClatchy and Tribune. Both "
+                                "companies declined to comment on the assertion. Both sides met on Monday.")
+    both = sentences[2]
+    assert pair_speakers(both, sentences[1]) == ["McClatchy", "Tribune"]
+    assert may_voice("McClatchy", both, continued=False)  # "Both companies" stands for the pair
+    assert pair_speakers(sentences[3], sentences[2]) == []  # no cue word; and the sentence before names no pair
+    assert pair_speakers(sentences[1], sentences[0]) == []  # no "both" subject

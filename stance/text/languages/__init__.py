@@ -144,6 +144,10 @@ class AttributionRules(_Section):
     and_word: str = Field(
         "", description="the word that joins two subjects ('and' in 'Commissioners Teresa Munoz and James Holloway "
                         "voted no'): each takes the position; '' turns the rule off")
+    pair_subjects: str = Field(
+        "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
+                        "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
+                        "turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
