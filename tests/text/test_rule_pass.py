@@ -352,6 +352,10 @@ def test_a_second_speaker_joined_by_but_or_while_is_read_with_what_they_said():
     quoted = first("Cleckley pledged that the line “would meet the standard,” but critics said it never would.")
     found = second_speaker(quoted, "Eulois Cleckley")  # the quotation's comma, blanked, still ends the clause
     assert found is not None and found.who == "critics"
+    found = second_speaker(first("Buckland has faced calls to quit, with critics saying the move breaks his oath."),
+                           "Robert Buckland")
+    assert found is not None and (found.who, found.content) == ("critics", "the move breaks his oath.")
+    assert second_speaker(first("It slipped, with the White House adding to the confusion."), "Trump") is None
     assert second_speaker(first("Reed said the deal is good, and Reed also said it will close soon."), "Michael Reed") is None
     assert second_speaker(first("Ortiz said the plan works, but he said it costs too much."), "Dana Ortiz") is None
     assert second_speaker(first("Martin wrote to Johnson while Leo Varadkar called it a threat."), "Martin") is None

@@ -183,6 +183,9 @@ class ReportedRules(_Section):
     second_frame_conjunctions: str = Field(
         description="conjunctions that begin a second frame ('... but said ...'): the content ends there")
     also_words: str = Field(description="'also' between such a conjunction and its verb")
+    with_frames: str = Field(
+        "", description="a second speaker's frame with a participle ('with|saying|arguing|warning': ', with critics "
+                        "saying the move is incompatible ...'): the word first, then the participles; '' turns it off")
     no_comment: str = Field(
         description="a regular expression for declining to comment on whether ...: what follows is left open")
 
