@@ -285,7 +285,7 @@ def both_of_a_pair(statements: list[PointedStatement], sentences: Sequence[Sente
     done: set[int] = set()
     for st in statements:
         i = index.get(st.sentence.n)
-        pair = pair_speakers(st.sentence, sentences[i - 1] if i else None) if i is not None else []
+        pair = pair_speakers(st.sentence, sentences[i - 1] if i else None)  # the first sentence has none before
         if not pair:
             out.append(st)
         elif st.sentence.n not in done:
