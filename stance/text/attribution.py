@@ -319,8 +319,9 @@ def no_person(who: str, text: str, lang: str = DEFAULT) -> bool:
     """A speaker that cannot be "he" or "she": an acronym ("EU", "NSC"), what ``actors.guess_type`` reads as an
     organisation, a government, a country or a group, or one word ``text`` never gives as a person's ("TikTok")."""
     bare = who.strip()
-    return (bare.isupper() and " " not in bare) or guess_type(bare, lang) != "person" or (
-        bool(text) and not named_as_person(bare, text, lang))
+    one_word = " " not in bare
+    return (bare.isupper() and one_word) or guess_type(bare, lang) != "person" or (
+        bool(text) and one_word and not named_as_person(bare, text, lang))  # longer: guess_type has answered
 
 
 def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str = "") -> str:
