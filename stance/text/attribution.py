@@ -255,6 +255,23 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
     return runs, spans
 
 
+@cache
+def _pronoun_frame(lang: str) -> re.Pattern[str] | None:
+    spec = rules(lang).attribution
+    if not spec.personal_pronouns:
+        return None
+    return re.compile(rf"\b(?:{spec.personal_pronouns})\s+(?:{alternation(spec.speech_verbs)})\b", re.IGNORECASE)
+
+
+def _pronoun_content_blanked(text: str, lang: str) -> str:
+    """``text`` with what follows a pronoun's speech verb blanked: "But he said the listing could only take place
+    when the UK explained its rules" reports what "he" said, and "the UK explained" in it names no speaker of the
+    sentence."""
+    frame = _pronoun_frame(lang)
+    found = frame.search(text) if frame is not None else None
+    return text if found is None else text[:found.end()] + " " * (len(text) - found.end())
+
+
 @lru_cache(maxsize=1 << 12)  # asked of one sentence by speaker_for, the pronoun and quotation rules, for each row
 def stated_speaker(sentence: Sentence) -> str | None:
     """The one capitalised name the sentence attributes speech to, read outside its quotations; else None.
@@ -263,7 +280,7 @@ def stated_speaker(sentence: Sentence) -> str | None:
     only: the "said" of a name-then-verb reading is not read again as "said the Tallis".
     """
     cues = _cues(sentence.lang)
-    text = _blank_quotations(_runon_blanked(sentence.text), sentence.lang)
+    text = _pronoun_content_blanked(_blank_quotations(_runon_blanked(sentence.text), sentence.lang), sentence.lang)
     runs, spans = _before_runs(text, sentence.lang)
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]

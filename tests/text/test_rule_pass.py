@@ -120,6 +120,9 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
         ("The President of the European Commission hit out and said the accord cannot be changed.", None),
         ("“It is wrong,” says former British foreign secretary Malcolm Rifkind.", None),
         ("The EU said it would do everything in its power.", "EU"),
+        # what "he said" reports names no speaker of the sentence: "he" speaks, found in the sentences before
+        ("But he said the listing could only take place when the UK explained its biosecurity rules.", None),
+        ("Mr Barnier said the listing could only take place when the UK explained its rules.", None),
     ],
 )
 def test_who_a_sentence_says_is_speaking(text: str, speaker: str | None) -> None:
