@@ -341,6 +341,10 @@ def no_person(who: str, text: str, lang: str = DEFAULT) -> bool:
         bool(text) and one_word and not named_as_person(bare, text, lang))  # longer: guess_type has answered
 
 
+# "Theresa May's former legal chief Geoffrey Cox said ...": a name that says whose someone is, not who speaks
+_POSSESSOR = re.compile(r"(?:\b[A-Z][\w.-]*\s+){0,3}\b[A-Z][\w.-]*[’']s\b")
+
+
 def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str = "") -> str:
     """The person the article last named as speaking, within ``PRONOUN_REACH`` sentences, for a sentence whose
     only speaker is "he" or "she"; else the model's ``who``.
@@ -362,8 +366,8 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
         return who
     near = earlier[-PRONOUN_REACH:]
     words = _name_words(who, lang)
-    if not not_a_person and any(words & _name_words(s.text, lang) for s in [*near, sentence]):
-        return who  # the model's speaker was named nearby: "he" may be them
+    if not not_a_person and any(words & _name_words(_POSSESSOR.sub(" ", s.text), lang) for s in [*near, sentence]):
+        return who  # the model's speaker was named nearby: "he" may be them (not as whose someone is: "May's")
     for before in reversed(near):
         named = stated_speaker(before)
         if named is not None and not (not_a_person and no_person(named, text, lang)):

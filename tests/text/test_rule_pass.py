@@ -159,6 +159,10 @@ def test_she_said_is_the_person_last_named_as_speaking_unless_the_model_names_so
     assert speaker_for_pronoun("The talks", she, sentences[:3]) == "The talks"  # named nearby: the model's choice stays
     assert not pronoun_speaks(sentences[4])  # "said he was ...": what was said, not who said it
     assert speaker_for_pronoun("Antony Blinken", she, []) == "Antony Blinken"  # nobody named before: the model's
+    # a name that only says whose someone is ("Theresa May's former legal chief") is not named as "he"
+    cox = split_sentences("Rebels\nTheresa May's former legal chief Geoffrey Cox said it would be wrong. "
+                          "He said he could not support a bill which risked the reputation of Britain.")
+    assert speaker_for_pronoun("Theresa May", cox[2], cox[:2]) == "Geoffrey Cox"
     german = split_sentences("Titel\nMinisterin Anna Weber sagte, das Gesetz komme. „Wir handeln jetzt“, sagte sie.", "de")
     assert speaker_for_pronoun("Olaf Scholz", german[2], german[:2]) == "Anna Weber"
 
