@@ -109,6 +109,8 @@ _CLAUSE_BOUNDARY = re.compile(
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )
 _COMMA = re.compile(r",\s+")
+# A claim that opens with a subordinate clause: cut after it, only the condition or the time would be left.
+_SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since)\s", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 
 
@@ -218,6 +220,11 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
+    if cut is not None and _SUBORDINATE.match(text) and "," not in text[:cut]:
+        # the cut would leave a lone condition ("If the bill were to be adopted."): the main clause says what is
+        # claimed ("it would constitute an extremely serious violation of international law"), so keep it instead
+        main = text[cut:].lstrip(" ,;:—–")
+        return cap_length(main[:1].upper() + main[1:], max_words) if _words(main) >= MIN_WORDS else text[:cut]
     return text[:cut] if cut is not None else text
 
 

@@ -104,6 +104,17 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
             == "The episode showed how things could go off the rails")
 
 
+def test_cap_length_keeps_the_main_clause_not_a_lone_condition() -> None:
+    long_if = ("If the bill were to be adopted, it would constitute an extremely serious violation of the agreement "
+               "and of international law")
+    assert cap_length(long_if, 15) == "It would constitute an extremely serious violation of the agreement and of international law"
+    short_if = "If Marmorato maintains her lead, she will become the only Republican councilmember"
+    assert cap_length(short_if, 15) == short_if  # within the limit: whole
+    question = ("Whether Iran chooses itself to take actions, or maybe better put, not to take actions that further "
+                "escalate the tensions")
+    assert cap_length(question, 15) == "Whether Iran chooses itself to take actions"  # "whether ... or ...": one question
+
+
 def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
     content = ("At the same time, the Harbor Gazette reported on Friday that the port authority, which runs "
                "the ferries, is auditing its pilots, even as the union objects.")
