@@ -143,18 +143,39 @@ def reports_denial(sentence: Sentence) -> bool:
     return report_of(sentence).denied
 
 
+def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> bool:
+    """Two or more quotations, one of them a lower-case phrase the narration carries ("urged the government to
+    withdraw the bill “by the end of the month”, adding that the agreement “contains a number of mechanisms”"):
+    joined, they would read as one sentence that no one said."""
+    if len(spans) < 2:
+        return False
+    edge = _frames(sentence.lang).edge_punctuation
+    local = [(a - sentence.start, b - sentence.start) for a, b in spans]
+    for i, (a, b) in enumerate(local):
+        first = text[a:b].strip(edge).lstrip()[:1]
+        # a split quotation goes on in lower case after its frame: "“After two more years of this,” Doctor asks,
+        # “what kind of products …”" (its comma just before or after the first part's closing mark)
+        split = i > 0 and "," in text[local[i - 1][1]:local[i - 1][1] + 2]
+        if first.islower() and not split:
+            return True
+    return False
+
+
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
     spans = spoken_spans(sentence)
     outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
     quoted_words = sum(len(text[a - sentence.start:b - sentence.start].split()) for a, b in spans)
-    if spans and (
+    fragments = _fragments(text, spans, sentence)
+    if spans and not fragments and (
         sum(b - a for a, b in spans) >= QUOTED_SHARE * len(text)
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):
         quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(edge) for a, b in spans)
         return Report(_sentence_case(quoted, sentence.lang), denied=False)
+    if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
+        text = re.sub(rf"[{char_class(quotes(sentence.lang).marks)}]", "", text)
     content = frames.leading_no_comment.sub("", frames.leading_source.sub("", text.strip()))
     frame = ""
     leading = frames.leading.match(content)

@@ -42,6 +42,13 @@ def content(sentence: str) -> str:
         # fragments of one quotation are joined
         ("“We will not wait,” Ortiz said, “because the city needs the lanes now.”",
          "We will not wait because the city needs the lanes now."),
+        # ... and a split quotation goes on in lower case after its frame
+        ("“After two more years of this,” Doctor asks, “what kind of products are going to be left for readers?”",
+         "After two more years of this what kind of products are going to be left for readers?"),
+        # quoted phrases the narration carries are not joined into a sentence no one said
+        ("Lewis told MPs that the bill had “many, many problems,” saying that it “included a large bailout with no "
+         "protections for workers.”",
+         "The bill had many, many problems, saying that it included a large bailout with no protections for workers."),
         # the end of a quotation opened in an earlier sentence
         ("Simply put, the proliferation risk is steadily becoming more acute,” DiMaggio said.",
          "Simply put, the proliferation risk is steadily becoming more acute."),
