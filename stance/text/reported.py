@@ -45,7 +45,7 @@ def _frames(lang: str) -> _Frames:
     denial = f"(?:{alternation(spec.denial_verbs)})"
     word = rf"[^\s{outside}]+"
     # "Die Steuern steigen nicht, sagte Scholz": the words before a leading frame's verb do not end in a comma
-    lead_word = rf"[^\s{outside}]*[^\s,{outside}]" if spec.inverted_after_comma else word
+    lead_word = word
     # "Am Montag sagte Scholz, die Lage sei ernst": in such a language the speaker may follow the verb
     lower = rules(lang).sentences.lowercase
     after_verb = (rf"(?:\s+(?:[{lower}]+\s+){{0,2}}?[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}})?"

@@ -205,6 +205,9 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("es", "Sánchez afirmó este lunes que la ley es necesaria para el país.", "La ley es necesaria para el país.", False),
         ("es", "El ministerio negó que haya recortes en la sanidad pública.", "Haya recortes en la sanidad pública.", True),
         ("es", "La reforma llegará antes del verano, según fuentes del Gobierno.", "La reforma llegará antes del verano.", False),
+        # a phrase with its comma before the speaker: the frame is still the sentence's first ("Alabando X, Y dijo que")
+        ("es", "Alabando el valor de Snowden, The Guardian dijo que espera un indulto del presidente.",
+         "Espera un indulto del presidente.", False),
     ],
 )
 def test_what_a_sentence_reports(lang: str, text: str, content: str, denied: bool) -> None:
