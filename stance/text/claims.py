@@ -96,7 +96,7 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _TIME = re.compile(
     rf"(?:^|,?\s+)(?:(?:on|by|until)\s+{_DAY}(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|(?:on|in|by|until|since)\s+{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?"
-    rf"|(?i:earlier|later)\s+(?:this|last|next)\s+(?:week|month|year)"
+    rf"|(?i:earlier|later|early|late)\s+(?:this|last|next)\s+(?:week|month|year)"
     rf"|(?:last|this|next)\s+(?:week|month|year|spring|summer|fall|autumn|winter|{_DAY}|{_MONTH})"
     rf"|(?i:earlier|later)\s+(?:today|on)"
     rf"|(?:yesterday|today|tonight))\b(?=[\s,.;:!?]|$)"
@@ -140,6 +140,25 @@ def strip_frame(text: str) -> str:
     if match is None or _words(text[match.end():]) < MIN_WORDS:
         return text
     return text[match.end():]
+
+
+# "He urged the government to withdraw the bill": what was asked of whom is the claim, "the government should
+# withdraw the bill", as a reader would state it (and as gold claims do). Not "urged him to": a pronoun names no one.
+_REQUEST = re.compile(
+    r"^[^,;:“”\"]{1,80}?\s(?:also\s+|again\s+|repeatedly\s+)?(?:urged|urges|called\s+on|calls\s+on|pressed|presses|"
+    r"implored|implores|asked|asks|encouraged|encourages|told)\s+"
+    r"(?P<who>(?!(?:him|her|them|it|us|me|you|not|for|about|that)\b)[^,;:“”\"]{2,60}?)\s+(?P<neg>not\s+)?to\s+"
+    r"(?P<what>[a-z][^;:]*)$"
+)
+
+
+def as_request(text: str) -> str:
+    """"X urged Y to do Z" as "Y should do Z" (and "... urged Y not to" as "Y should not"); else ``text``."""
+    match = _REQUEST.match(text)
+    if match is None or _words(match.group("what")) < 2:
+        return text
+    who = match.group("who")
+    return f"{who[:1].upper()}{who[1:]} should {match.group('neg') or ''}{match.group('what')}"
 
 
 def strip_leading(text: str) -> str:
@@ -233,6 +252,7 @@ def short_claim(content: str) -> str:
     text = content.strip(_EDGE)
     text = strip_inner(text)
     text = strip_frame(text)
+    text = as_request(text)
     text = strip_time(text)
     text = strip_leading(text)
     text = strip_trailing(text)

@@ -104,6 +104,17 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
             == "The episode showed how things could go off the rails")
 
 
+def test_a_request_is_stated_as_what_should_be_done() -> None:
+    assert short_claim("He urged the government to withdraw the bill by the end of the month.") == (
+        "The government should withdraw the bill by the end of the month.")
+    assert short_claim("Residents urged the board not to approve the rezoning.") == "The board should not approve the rezoning."
+    assert short_claim("The CDC asked governors late last month to be prepared for a vaccine.") == (
+        "Governors should be prepared for a vaccine.")
+    for unchanged in ("Trump advisers have urged him to fire feds faster.", "She asked not to be named.",
+                      "He asked about the timing."):
+        assert short_claim(unchanged) == unchanged
+
+
 def test_cap_length_keeps_the_main_clause_not_a_lone_condition() -> None:
     long_if = ("If the bill were to be adopted, it would constitute an extremely serious violation of the agreement "
                "and of international law")
