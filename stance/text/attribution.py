@@ -539,6 +539,39 @@ def second_speaker(sentence: Sentence, first: str) -> SecondSpeaker | None:
     return SecondSpeaker(who=who, content=content, start=match.start())
 
 
+@dataclass(frozen=True)
+class Added:
+    """A second statement a speaker adds to their first in one sentence: what it says and where its frame starts."""
+
+    content: str
+    start: int  # offset in the sentence's text of the added frame (", adding that ...")
+
+
+@cache
+def _added(lang: str) -> re.Pattern[str] | None:
+    frames = rules(lang).reported.added_frames
+    return re.compile(frames, re.IGNORECASE) if frames else None
+
+
+MIN_ADDED_WORDS = 4  # an added statement this long at least: ", adding that it was" adds nothing to stand alone
+
+
+def added_statement(sentence: Sentence) -> Added | None:
+    """The second statement of the sentence's speaker ("... said the deadline was a 'just in case' scenario, adding
+    that it was 'possible, but not probable' ...", "... could be ready in October and vowed it would be safe"),
+    read outside quotations; None when there is none. Its speaker is the first statement's: a second speaker of
+    their own is ``second_speaker``'s."""
+    pattern = _added(sentence.lang)
+    if pattern is None:
+        return None
+    match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
+    if match is None or len(sentence.text[:match.start()].split()) < MIN_ADDED_WORDS:
+        return None
+    content = sentence.text[match.end():].strip()
+    start = match.start() + len(match.group(0)) - len(match.group(0).lstrip())  # not into a blanked quotation before
+    return Added(content=content, start=start) if len(content.split()) >= MIN_ADDED_WORDS else None
+
+
 @cache
 def _co_subjects(lang: str) -> re.Pattern[str] | None:
     spec, letters = rules(lang).attribution, rules(lang).sentences

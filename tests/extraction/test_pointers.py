@@ -286,6 +286,30 @@ def test_in_a_document_with_an_author_we_names_the_author():
     assert names_someone("We", author="Barack Obama")
 
 
+def test_what_a_speaker_adds_in_the_same_sentence_is_a_statement_of_its_own():
+    from stance.extraction.open_mode import added_statements
+
+    def one(text: str) -> PointedStatement:
+        (sentence,) = split_sentences(text)
+        return PointedStatement(sentence, "Jerome Adams", reported_content(sentence), "support")
+
+    adams = one("Surgeon General Jerome Adams said last week that the Nov 1 deadline was a “just in case” scenario, "
+                "adding that it was “possible, but not probable” that a vaccine would be ready early.")
+    first, second = added_statements([adams])
+    assert first.claim == "The Nov 1 deadline was a “just in case” scenario."
+    assert second.claim == "It was “possible, but not probable” that a vaccine would be ready early."
+    assert (second.who, second.sentence) == (adams.who, adams.sentence)
+    # a quotation before "and said" stays with the first claim
+    munoz = one("Munoz called the decision “a step backward” and said neighboring counties were watching.")
+    assert [st.claim for st in added_statements([munoz])] == [
+        "Munoz called the decision “a step backward.”", "Neighboring counties were watching."]
+    # nothing said before "and said" (no frame, no quotation): the added statement alone
+    hit_out = one("The President of the European Commission hit out and said the accord cannot be changed.")
+    assert [st.claim for st in added_statements([hit_out])] == ["The accord cannot be changed."]
+    plain = one("Adams said the deadline was a precaution.")
+    assert added_statements([plain]) == [plain]
+
+
 def test_a_second_speaker_in_one_sentence_gets_a_statement_of_their_own():
     from stance.extraction.open_mode import second_speakers
 

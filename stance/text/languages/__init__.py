@@ -186,6 +186,10 @@ class ReportedRules(_Section):
     with_frames: str = Field(
         "", description="a second speaker's frame with a participle ('with|saying|arguing|warning': ', with critics "
                         "saying the move is incompatible ...'): the word first, then the participles; '' turns it off")
+    added_frames: str = Field(
+        "", description="how a speaker adds a second statement to their first ('adding that', 'and vowed'), as a "
+                        "regular expression from the word after the first statement's end to the second's start "
+                        "(English ', adding (that)?'): what follows is a statement of its own; '' turns it off")
     no_comment: str = Field(
         description="a regular expression for declining to comment on whether ...: what follows is left open")
 
