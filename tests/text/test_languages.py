@@ -302,3 +302,24 @@ def test_english_names_keep_their_corpus_keys(monkeypatch: pytest.MonkeyPatch) -
         assert {n: person_key(n) for n in people} == every_language
     finally:
         person_key.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "added"),
+    [
+        ("en", "The minister said the reform was needed, adding that it would pass before the summer.",
+         "it would pass before the summer."),
+        ("fr", "Le ministre a déclaré que la réforme était nécessaire, ajoutant qu’elle serait votée avant l’été.",
+         "elle serait votée avant l’été."),
+        ("es", "El ministro dijo que la reforma era necesaria y advirtió que no habrá más retrasos en el Congreso.",
+         "no habrá más retrasos en el Congreso."),
+        ("de", "Scholz sagte, die Reform sei nötig, und fügte hinzu, sie werde vor dem Sommer beschlossen.",
+         "sie werde vor dem Sommer beschlossen."),
+    ],
+)
+def test_a_second_statement_the_speaker_adds(lang: str, text: str, added: str) -> None:
+    from stance.text.attribution import added_statement
+
+    found = added_statement(first(text, lang))
+    assert found is not None and found.content == added
+    assert added_statement(first("The minister said the reform was needed before the summer.", "en")) is None
