@@ -722,8 +722,10 @@ def _all_quotation(opener: Sentence, text: str) -> bool:
 
 
 def _name_words(name: str, lang: str = DEFAULT) -> set[str]:
+    """The words that identify a name: longer than two letters, or a two-letter acronym ("UK", "EU", "US")."""
     not_a_speaker = _cues(lang).not_a_speaker
-    return {w for w in re.findall(r"[\w’'-]+", name.lower()) if len(w) > 2 and w not in not_a_speaker}
+    return {w.lower() for w in re.findall(r"[\w’'-]+", name)
+            if (len(w) > 2 or (len(w) == 2 and w.isupper() and w.isalpha())) and w.lower() not in not_a_speaker}
 
 
 def speaker_for(who: str, sentence: Sentence) -> str:

@@ -78,6 +78,9 @@ def test_the_author_may_voice_what_no_one_else_is_credited_with() -> None:
     reed = sentence("Senator Ann Reed said the program has failed rural towns.")
     assert not may_voice("Ruth Okafor", reed, continued=False, author="Ruth Okafor")
     assert may_voice("Ann Reed", reed, continued=False, author="Ruth Okafor")
+    # a two-letter acronym is a name the sentence gives
+    uk = sentence("The UK accused Russia's military intelligence of carrying out the attack.")
+    assert may_voice("UK", uk, continued=False) and not may_voice("EU", uk, continued=False)
 
 
 @pytest.mark.parametrize(("text", "cites"), [
