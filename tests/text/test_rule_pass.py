@@ -120,6 +120,9 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
         ("The President of the European Commission hit out and said the accord cannot be changed.", None),
         ("“It is wrong,” says former British foreign secretary Malcolm Rifkind.", None),
         ("The EU said it would do everything in its power.", "EU"),
+        # denying or rejecting is speaking
+        ("The Kremlin has always denied involvement.", "Kremlin"),
+        ("Moscow rejected the claims as baseless.", "Moscow"),
         # a name's capital from any Latin-script language
         ("Mr Šefčovič said that if the bill were adopted, it would be a violation.", "Mr Šefčovič"),
         ("“It is over,” said Łukasz Nowak.", "Łukasz Nowak"),
