@@ -123,6 +123,8 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
         # denying or rejecting is speaking
         ("The Kremlin has always denied involvement.", "Kremlin"),
         ("Moscow rejected the claims as baseless.", "Moscow"),
+        ("Minister Tomas Varga accused Serania of spying on the naval base.", "Tomas Varga"),
+        ("Trump was accused of lying.", None),  # the accused does not speak
         # a name's capital from any Latin-script language
         ("Mr Šefčovič said that if the bill were adopted, it would be a violation.", "Mr Šefčovič"),
         ("“It is over,” said Łukasz Nowak.", "Łukasz Nowak"),
