@@ -370,6 +370,10 @@ def test_a_second_speaker_joined_by_but_or_while_is_read_with_what_they_said():
     found = second_speaker(first("Buckland has faced calls to quit, with critics saying the move breaks his oath."),
                            "Robert Buckland")
     assert found is not None and (found.who, found.content) == ("critics", "the move breaks his oath.")
+    council = first("Velázquez opted to back the rezoning when unions backed the plan — and fellow councilmembers warned "
+                    "they had the votes to override her objection.")
+    found = second_speaker(council, "Marjorie Velázquez")
+    assert found is not None and found.who == "fellow councilmembers"
     assert second_speaker(first("It slipped, with the White House adding to the confusion."), "Trump") is None
     assert second_speaker(first("Reed said the deal is good, and Reed also said it will close soon."), "Michael Reed") is None
     assert second_speaker(first("Ortiz said the plan works, but he said it costs too much."), "Dana Ortiz") is None
