@@ -297,8 +297,11 @@ def _pronoun_speech(lang: str) -> re.Pattern[str] | None:
     if not spec.personal_pronouns:
         return None
     pronoun, speech = f"(?:{spec.personal_pronouns})", f"(?:{alternation(spec.speech_verbs)})"
+    # "“...”, dijo." in a language that drops the pronoun: the verb ends the sentence
+    dropped = rf"|(?:[,;]\s*|\s{{2,}}){speech}\s*[.!?]?\s*$" if spec.null_subject else ""
     # "she said", and "..., said she" / "„...“, sagte er" after a comma or a quotation; not "said he was"
-    return re.compile(rf"\b{pronoun}\s+{speech}\b|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b", re.IGNORECASE)
+    return re.compile(rf"\b{pronoun}\s+{speech}\b|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b{dropped}",
+                      re.IGNORECASE)
 
 
 def pronoun_speaks(sentence: Sentence) -> bool:

@@ -323,3 +323,14 @@ def test_a_second_statement_the_speaker_adds(lang: str, text: str, added: str) -
     found = added_statement(first(text, lang))
     assert found is not None and found.content == added
     assert added_statement(first("The minister said the reform was needed before the summer.", "en")) is None
+
+
+def test_a_spanish_speech_verb_without_a_subject_is_he_or_she_speaking() -> None:
+    from stance.text.attribution import pronoun_speaks, speaker_for_pronoun
+
+    sentences = split_sentences("Titular\nLa ministra Ana Ruiz dijo que la ley llegará pronto. "
+                                "“El debate es importante y necesario”, dijo.", "es")
+    assert pronoun_speaks(sentences[2])
+    assert speaker_for_pronoun("Pedro Sánchez", sentences[2], sentences[:2]) == "Ana Ruiz"
+    assert not pronoun_speaks(first("Obama dijo que el debate es importante.", "es"))
+    assert not pronoun_speaks(first("“The debate matters,” said.", "en"))  # English names its speaker

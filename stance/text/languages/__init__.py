@@ -103,6 +103,9 @@ class AttributionRules(_Section):
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
                         "article last named as speaking; '' turns the rule off")
+    null_subject: bool = Field(
+        False, description="the language drops a subject pronoun ('“...”, dijo.'): a speech verb that ends the "
+                           "sentence with no one after it is 'he' or 'she' speaking")
     group_speakers: str = Field(
         "", description="unnamed groups credited with speech ('some|others|critics'): with one of group_speech_verbs "
                         "after it ('Some say my plan is too big.') a document's author, or a speaker quoted saying "
