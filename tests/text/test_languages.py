@@ -159,6 +159,10 @@ def test_german_candidates_and_quotation_continuations() -> None:
         ("de", "Die Lage sei ernst, so Finanzminister Christian Lindner.", "Finanzminister Christian Lindner"),
         ("de", "Die Regierung sagte, die Lage sei ernst.", None),  # a noun after an article, not a name
         ("de", "Am Montag sagte der Kanzler, die Lage sei ernst.", None),
+        ("de", "Merkel nannte die Entscheidung richtig.", "Merkel"),
+        # a sentence's first adverb is no name: "Unterdessen ... und mahnte an" has no one as its subject
+        ("de", "Unterdessen hat sich der Minister angeschlossen und mahnte an, dass die Lage ernst sei.", None),
+        ("fr", "Le ministre Jean Dupont a martelé que la réforme passerait.", "Jean Dupont"),
         ("fr", "« C'est une erreur historique », a estimé Marine Le Pen.", "Marine Le Pen"),
         ("fr", "M. Dupont, maire de Lyon, a déclaré que le texte était injuste.", "M. Dupont"),
         ("fr", "Marc Baum (Déi Lénk) explique lui aussi être resté sur sa faim.", "Marc Baum"),
