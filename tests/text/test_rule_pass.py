@@ -125,6 +125,7 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
         ("Moscow rejected the claims as baseless.", "Moscow"),
         ("Minister Tomas Varga accused Serania of spying on the naval base.", "Tomas Varga"),
         ("Trump was accused of lying.", None),  # the accused does not speak
+        ("Vasek declined to comment on the expulsions as he left the ministry.", "Vasek"),
         # a name's capital from any Latin-script language
         ("Mr Šefčovič said that if the bill were adopted, it would be a violation.", "Mr Šefčovič"),
         ("“It is over,” said Łukasz Nowak.", "Łukasz Nowak"),
