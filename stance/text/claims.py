@@ -109,8 +109,10 @@ _CLAUSE_BOUNDARY = re.compile(
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )
 _COMMA = re.compile(r",\s+")
-# A claim that opens with a subordinate clause: cut after it, only the condition or the time would be left.
-_SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since)\s", re.IGNORECASE)
+# A claim that opens with a subordinate clause or a phrase: cut after it, only the condition, the time or the place
+# would be left ("Between 2014 and 2021.").
+_SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since|"
+                          r"between|during|after|before|despite|amid|in|on|from|under|over|with|for)\s", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 
 

@@ -119,6 +119,9 @@ def test_cap_length_keeps_the_main_clause_not_a_lone_condition() -> None:
     long_if = ("If the bill were to be adopted, it would constitute an extremely serious violation of the agreement "
                "and of international law")
     assert cap_length(long_if, 15) == "It would constitute an extremely serious violation of the agreement and of international law"
+    phrase = ("In the case of the Northern Ireland Protocol, the government is proposing to give ministers powers "
+              "to disapply parts of the treaty")
+    assert cap_length(phrase, 15) == "The government is proposing to give ministers powers to disapply parts of the treaty"
     short_if = "If Marmorato maintains her lead, she will become the only Republican councilmember"
     assert cap_length(short_if, 15) == short_if  # within the limit: whole
     question = ("Whether Iran chooses itself to take actions, or maybe better put, not to take actions that further "
