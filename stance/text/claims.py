@@ -112,7 +112,7 @@ _COMMA = re.compile(r",\s+")
 # A claim that opens with a subordinate clause or a phrase: cut after it, only the condition, the time or the place
 # would be left ("Between 2014 and 2021.").
 _SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since|"
-                          r"between|during|after|before|despite|amid|in|on|from|under|over|with|for)\s", re.IGNORECASE)
+                          r"between|during|after|before|despite|amid|in|on|at|from|under|over|with|for)\s", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 
 

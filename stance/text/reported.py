@@ -64,13 +64,17 @@ def _frames(lang: str) -> _Frames:
             # not "The plan is a mistake, said Councillor Ortiz": a verb after the content's comma is a trailing frame
             rf"^(?:(?:{lead_word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
-            rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+)"
+            rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
+            rf"|{frame}(?:\s+{word}){{0,4}}?:\s+)"  # "told MPs: 'Our approach will ...'"
         ),
         second=re.compile(
             rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"
         ),
         # "According to X, ..." names a source; "X declined to comment on whether ..." leaves what follows open.
-        leading_source=re.compile(rf"^(?:{source}) [^,;]{{1,80}},\s+", re.IGNORECASE),
+        # ... and its relative clause: "According to a person familiar with the talks, who spoke on condition of
+        # anonymity because the negotiations are confidential, the authority has offered ..."
+        leading_source=re.compile(rf"^(?:{source}) [^,;]{{1,80}},(?:\s+(?:who|which)\s[^;{outside}]{{1,160}}?,)?\s+",
+                                  re.IGNORECASE),
         leading_no_comment=re.compile(rf"^[^{outside}]{{0,120}}?\b{spec.no_comment}\s+", re.IGNORECASE),
         denial=re.compile(rf"\b{denial}\b"),
         edge_punctuation=" ,;:." + marks.marks + marks.padding + "‘’'—–-",

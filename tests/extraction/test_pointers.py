@@ -64,6 +64,12 @@ def content(sentence: str) -> str:
          "Next steps will be divulged in an all-company meeting on Friday."),
         ("According to a city official who asked not to be named, the vote is unlikely before the summer.",
          "The vote is unlikely before the summer."),
+        # a frame that ends in a colon: what follows it ("told MPs: 'Our approach ...'", single quotation marks)
+        ("Speaking at third reading, Business Secretary Alok Sharma told MPs: 'Our approach will give businesses "
+         "clarity.", "Our approach will give businesses clarity."),
+        # a source's relative clause goes with it
+        ("According to a person familiar with the talks, who spoke on condition of anonymity because the talks are "
+         "confidential, the authority has offered raises of 3 percent.", "The authority has offered raises of 3 percent."),
         # what is denied, or left without comment, is the claim (the stance says which)
         ("Ortiz denied that the lanes would hurt local shops.", "The lanes would hurt local shops."),
         ("Blinken denied that there was any imminent agreement with Iran, but said talks were continuing.",
