@@ -104,6 +104,11 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
             == "The episode showed how things could go off the rails")
 
 
+def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
+    assert short_claim("Michel Barnier, the EU's top negotiator, said Mr Johnson had sparked the row to distract.") == (
+        "Mr Johnson had sparked the row to distract.")
+
+
 def test_a_request_is_stated_as_what_should_be_done() -> None:
     assert short_claim("He urged the government to withdraw the bill by the end of the month.") == (
         "The government should withdraw the bill by the end of the month.")
