@@ -49,6 +49,9 @@ def _cues(lang: str) -> _Cues:
     # "DiMaggio said", "Sergei Ryabkov, the deputy minister, said", "said Mayor Ortiz". Not "according to":
     # it names reporting sources as often as speakers ("..., according to the Bronx Times").
     name_run = rf"[{upper}][\w’'.-]*(?:\s+(?:[{upper}][\w’'.-]*|{alternation(spec.name_particles)}))*"
+    # "a dit à Reuters le secrétaire général …", "dijo a la Afp el ministro …": whom it was said to is skipped
+    to_words = "(?:" + "|".join(re.escape(w) for w in spec.prepositions) + ")" if spec.prepositions else "(?!)"
+    addressee = rf"(?:{to_words}\s+(?:[{lower}]+\s+)?[{upper}][\w’'.-]*\s+)?"
     return _Cues(
         cues=re.compile(r"\b(?:" + alternation(spec.cue_words) + r")\b", re.IGNORECASE),
         quoted_words=re.compile(rf"[{openers}]\s*\S+(?:\s+\S+){{2,}}"),
@@ -67,8 +70,9 @@ def _cues(lang: str) -> _Cues:
         # "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the
         # Biden administration was ...", where the name begins what was said.
         speaker_after=re.compile(
-            rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+((?:[{lower}.]+\s+){{0,4}}?{name_run})"
-        ),  # up to four words before the name: "says veteran industry analyst Ken Doctor"
+            rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+{addressee}"
+            rf"((?:(?!{to_words}\s)[{lower}.]+\s+){{0,4}}?{name_run})"
+        ),  # up to four words before the name: "says veteran industry analyst Ken Doctor"; not the one spoken to
         coordinated=re.compile(
             # not a subject of two ("Commissioners Teresa Munoz and James Holloway voted no … and said")
             rf"^[^{upper}]{{0,3}}({name_run})(?:,[^{outside}]{{1,200}}?,)?\s+(?!(?:{rules(lang).reported.second_frame_conjunctions})\s)"

@@ -163,6 +163,9 @@ def test_german_candidates_and_quotation_continuations() -> None:
         # a sentence's first adverb is no name: "Unterdessen ... und mahnte an" has no one as its subject
         ("de", "Unterdessen hat sich der Minister angeschlossen und mahnte an, dass die Lage ernst sei.", None),
         ("fr", "Le ministre Jean Dupont a martelé que la réforme passerait.", "Jean Dupont"),
+        # whom it was said to is not who said it
+        ("es", "«No vamos a dar marcha atrás», dijo a la Afp el ministro José Pérez.", "José Pérez"),
+        ("fr", "« Aucun navire n'est opéré », a dit à Reuters le maire Jean Dupont.", "Jean Dupont"),
         ("fr", "« C'est une erreur historique », a estimé Marine Le Pen.", "Marine Le Pen"),
         ("fr", "M. Dupont, maire de Lyon, a déclaré que le texte était injuste.", "M. Dupont"),
         ("fr", "Marc Baum (Déi Lénk) explique lui aussi être resté sur sa faim.", "Marc Baum"),
