@@ -120,18 +120,26 @@ def test_a_request_is_stated_as_what_should_be_done() -> None:
         assert short_claim(unchanged) == unchanged
 
 
-def test_cap_length_keeps_the_main_clause_not_a_lone_condition() -> None:
-    long_if = ("If the bill were to be adopted, it would constitute an extremely serious violation of the agreement "
-               "and of international law")
-    assert cap_length(long_if, 15) == "It would constitute an extremely serious violation of the agreement and of international law"
-    phrase = ("In the case of the Northern Ireland Protocol, the government is proposing to give ministers powers "
-              "to disapply parts of the treaty")
-    assert cap_length(phrase, 15) == "The government is proposing to give ministers powers to disapply parts of the treaty"
-    short_if = "If Marmorato maintains her lead, she will become the only Republican councilmember"
-    assert cap_length(short_if, 15) == short_if  # within the limit: whole
-    question = ("Whether Iran chooses itself to take actions, or maybe better put, not to take actions that further "
-                "escalate the tensions")
-    assert cap_length(question, 15) == "Whether Iran chooses itself to take actions"  # "whether ... or ...": one question
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # a lone condition or opening phrase is no claim: the main clause is kept instead
+        ("If the bill were to be adopted, it would constitute an extremely serious violation of the agreement and of "
+         "international law",
+         "It would constitute an extremely serious violation of the agreement and of international law"),
+        ("In the case of the Northern Ireland Protocol, the government is proposing to give ministers powers to "
+         "disapply parts of the treaty",
+         "The government is proposing to give ministers powers to disapply parts of the treaty"),
+        # within the limit: whole
+        ("If Marmorato maintains her lead, she will become the only Republican councilmember",
+         "If Marmorato maintains her lead, she will become the only Republican councilmember"),
+        # "whether ... or ...": one question, cut as before
+        ("Whether Iran chooses itself to take actions, or maybe better put, not to take actions that further escalate "
+         "the tensions", "Whether Iran chooses itself to take actions"),
+    ],
+)
+def test_cap_length_keeps_the_main_clause_not_a_lone_condition(text: str, claim: str) -> None:
+    assert cap_length(text, 15) == claim
 
 
 def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
