@@ -50,7 +50,7 @@ from stance.text.attribution import (
 from stance.text.claims import content_words, short_claim
 from stance.text.languages import DEFAULT
 from stance.text.polarity import settle_stance
-from stance.text.reported import report_of, spoken_spans
+from stance.text.reported import doubted_clause, report_of, spoken_spans
 from stance.text.sentences import Sentence
 
 CLAIM_MERGE_SCORE = 88.0
@@ -267,24 +267,30 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
     annotators code the two as two claims (19 of 36 such sentences in the English gold have two or more claims of
     one actor)."""
     out: list[PointedStatement] = []
-    have = {(st.sentence.n, st.who.lower(), norm_claim(st.claim)) for st in statements}
-    for st in statements:
-        added = added_statement(st.sentence)
+    found = [(st, added_statement(st.sentence)) for st in statements]
+    # claims the model's other rows already give (a row of the split sentence itself may hold the added part's words)
+    have = {(st.sentence.n, st.who.lower(), norm_claim(st.claim)) for st, added in found if added is None}
+    for st, added in found:
         if added is None:
             out.append(st)
             continue
         head = replace(st.sentence, text=st.sentence.text[:added.start], end=st.sentence.start + added.start)
-        report = report_of(head).content
-        claim = short_claim(added.content)
-        if norm_claim(report) == norm_claim(head.text) and not spoken_spans(head):
+        report = report_of(head)
+        doubted = doubted_clause(added.content, st.sentence.lang)  # "adding that it was unlikely that ..."
+        claim = short_claim(doubted or added.content)
+        stance = settle_stance(claim, "oppose" if doubted else "support", st.sentence)
+        if norm_claim(report.content) == norm_claim(head.text) and not spoken_spans(head):
             # no frame and no quotation before it ("The President of the European Commission hit out and said
             # ..."): only the added statement says something
-            out.append(replace(st, claim=claim, stance=settle_stance(claim, "support", st.sentence)))
+            out.append(replace(st, claim=claim, stance=stance))
             continue
-        out.append(replace(st, claim=short_claim(report)))
+        # the first part's stance is its own: a doubt or denial in the added part is not the first claim's
+        first_stance = "oppose" if report.denied else ("support" if report_of(st.sentence).denied else st.stance)
+        first = short_claim(report.content)
+        out.append(replace(st, claim=first, stance=settle_stance(first, first_stance, head)))
         if (st.sentence.n, st.who.lower(), norm_claim(claim)) not in have:
             have.add((st.sentence.n, st.who.lower(), norm_claim(claim)))
-            out.append(replace(st, claim=claim, stance=settle_stance(claim, "support", st.sentence)))
+            out.append(replace(st, claim=claim, stance=stance))
     return out
 
 

@@ -46,7 +46,8 @@ _INNER_FRAME = re.compile(
     rf"^[^“”\"]{{0,160}}?(?<!\bbe\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)"
     rf"\b{_REPORTING_VERB}\b(?:\s+[^\s,;“”\"]+){{0,8}}?\s+that\s+"
     r"|^[^“”\"]{0,200}?,\s+(?:saying|adding|arguing|noting|warning|insisting|claiming|stressing|explaining)"
-    r"(?:\s+that)?\s+"  # case-sensitive: "the United States that ..." has no verb "states"
+    r"(?:\s+that)?\s+(?!to\s)"  # case-sensitive: "the United States that ..." has no verb "states"; ", adding to
+    # a mounting series of problems" adds no statement
     # a name, its apposition, a bare speech verb: "Michel Barnier, the EU's top negotiator, said Mr Johnson had ..."
     r"|^[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}(?:,[^,;“”\"]{1,80},)?\s+(?:said|says|added|argued|warned|insisted)\s+",
 )

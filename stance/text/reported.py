@@ -28,6 +28,8 @@ class _Frames:
     leading_source: re.Pattern[str]
     leading_no_comment: re.Pattern[str]
     denial: re.Pattern[str]
+    doubt: re.Pattern[str] | None
+    doubt_in_frame: re.Pattern[str] | None
     edge_punctuation: str
 
 
@@ -77,6 +79,8 @@ def _frames(lang: str) -> _Frames:
                                   re.IGNORECASE),
         leading_no_comment=re.compile(rf"^[^{outside}]{{0,120}}?\b{spec.no_comment}\s+", re.IGNORECASE),
         denial=re.compile(rf"\b{denial}\b"),
+        doubt=re.compile(rf"(?:^|\bthat\s+|,\s+)(?:{spec.doubt_frames})\s+") if spec.doubt_frames else None,
+        doubt_in_frame=re.compile(rf"\b(?:{spec.doubt_frames})\b") if spec.doubt_frames else None,
         edge_punctuation=" ,;:." + marks.marks + marks.padding + "‘’'—–-",
     )
 
@@ -165,6 +169,17 @@ def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> b
     return False
 
 
+def doubted_clause(text: str, lang: str) -> str | None:
+    """The clause ``text`` doubts ("it was 'possible, but not probable' that a vaccine would be ready" → "a vaccine
+    would be ready"), read with its quotation marks removed; None when it doubts nothing (``doubt_frames``)."""
+    frames = _frames(lang)
+    if frames.doubt is None:
+        return None
+    plain = re.sub(rf"[{char_class(quotes(lang).marks)}]", "", text.strip())
+    found = frames.doubt.search(plain)
+    return plain[found.end():] if found and len(plain) - found.end() >= MIN_CONTENT_CHARS else None
+
+
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
@@ -191,4 +206,10 @@ def report_of(sentence: Sentence) -> Report:
     trailing = frames.trailing.search(content)
     if trailing and trailing.start() >= MIN_CONTENT_CHARS:
         content = content[: trailing.start()]
+    if frames.doubt is not None:  # "said it was unlikely that X", "wrote that she had no confidence that X": X, opposed
+        if frames.doubt_in_frame is not None and frames.doubt_in_frame.search(frame):
+            return Report(_sentence_case(content, sentence.lang), denied=True)
+        doubted = frames.doubt.search(content)
+        if doubted and len(content) - doubted.end() >= MIN_CONTENT_CHARS:
+            return Report(_sentence_case(content[doubted.end():], sentence.lang), denied=True)
     return Report(_sentence_case(content, sentence.lang), denied=bool(frames.denial.search(frame)))

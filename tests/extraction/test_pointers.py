@@ -98,6 +98,24 @@ def test_a_denied_content_is_marked_so_its_stance_is_oppose():
     (quoted,) = split_sentences("“We never denied that,” Ortiz said of the lanes and the shops.")
     assert reports_denial(denial)
     assert not reports_denial(statement) and not reports_denial(quoted)
+    # doubting the clause that follows is opposing it: the clause is the claim
+    for doubt in ("Smith said it was unlikely that the talks would resume before the summer.",
+                  "In an essay, the expert Laurie Garrett wrote that she had no confidence that a safe vaccine "
+                  "would be ready by Halloween."):
+        (sentence,) = split_sentences(doubt)
+        assert reports_denial(sentence), doubt
+    assert content("Smith said it was unlikely that the talks would resume before the summer.") == (
+        "The talks would resume before the summer.")
+
+
+def test_a_doubt_in_an_added_statement_is_its_own():
+    from stance.extraction.open_mode import added_statements
+
+    (sentence,) = split_sentences("Adams said the Nov 1 deadline was a “just in case” scenario, adding that it was "
+                                  "“possible, but not probable” that a vaccine would be ready early.")
+    first, second = added_statements([PointedStatement(sentence, "Jerome Adams", reported_content(sentence), "oppose")])
+    assert (first.claim, first.stance) == ("The Nov 1 deadline was a “just in case” scenario.", "support")
+    assert (second.claim, second.stance) == ("A vaccine would be ready early.", "oppose")
 
 
 def test_pointer_rows_validate_like_statement_rows():
@@ -303,7 +321,7 @@ def test_what_a_speaker_adds_in_the_same_sentence_is_a_statement_of_its_own():
                 "adding that it was “possible, but not probable” that a vaccine would be ready early.")
     first, second = added_statements([adams])
     assert first.claim == "The Nov 1 deadline was a “just in case” scenario."
-    assert second.claim == "It was “possible, but not probable” that a vaccine would be ready early."
+    assert second.claim == "A vaccine would be ready early."  # doubted: the stance says so
     assert (second.who, second.sentence) == (adams.who, adams.sentence)
     # a quotation before "and said" stays with the first claim
     munoz = one("Munoz called the decision “a step backward” and said neighboring counties were watching.")

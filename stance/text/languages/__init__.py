@@ -189,6 +189,11 @@ class ReportedRules(_Section):
     with_frames: str = Field(
         "", description="a second speaker's frame with a participle ('with|saying|arguing|warning': ', with critics "
                         "saying the move is incompatible ...'): the word first, then the participles; '' turns it off")
+    doubt_frames: str = Field(
+        "", description="how a speaker doubts the clause that follows ('had no confidence that', 'it was unlikely "
+                        "that'), as a regular expression that ends before the clause: at the start of what was said, "
+                        "after a 'that' or in the frame itself ('said it was unlikely that'), the clause is the "
+                        "claim and the stance on it is oppose; '' turns it off")
     added_frames: str = Field(
         "", description="how a speaker adds a second statement to their first ('adding that', 'and vowed'), as a "
                         "regular expression from the word after the first statement's end to the second's start "
