@@ -147,7 +147,7 @@ class CodebookIndex:
 def negates_any(text: str, words: frozenset[str], lang: str = DEFAULT) -> bool:
     """Whether a negation in ``text`` governs one of ``words`` (stems): "Iran is **not** willing" negates
     "willi", "The master plan is not a suggestion" does not negate "plan"."""
-    return any(content_words(scope) & words for scope in negation_scopes(text, lang))
+    return any(content_words(scope) & words for scope in negation_scopes(text, lang, denials=True))
 
 
 def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = False, lang: str = DEFAULT) -> str:

@@ -83,12 +83,22 @@ def clauses(text: str) -> list[str]:
     return [part.strip() for part in _CLAUSE_MARK.split(text) if part and part.strip()]
 
 
-def negation_scopes(text: str, lang: str = DEFAULT) -> list[str]:
+@cache
+def _denial_verbs(lang: str) -> re.Pattern[str] | None:
+    """The language's denial verbs ("denied", "rejects"; ``reported.denial_verbs``), not the nouns of the rejection
+    cues ("a dispute over fishing rights" denies nothing)."""
+    verbs = rules(lang).reported.denial_verbs
+    return re.compile(rf"\b(?:{alternation(verbs)})\b", re.IGNORECASE) if verbs else None
+
+
+def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) -> list[str]:
     """What each negation in ``text`` denies: the words after it in its clause ("is **not a suggestion**"), or
-    for a language that negates at the end of a clause (German), the whole clause."""
+    for a language that negates at the end of a clause (German), the whole clause. With ``denials``, a word
+    that rejects what follows it counts too ("has always **denied involvement**" denies as "was not involved")."""
     whole_clause = rules(lang).polarity.negation_scope == "clause"
     scopes = []
-    for match in _cues(lang).negation.finditer(text):
+    cues = [_cues(lang).negation, *([_denial_verbs(lang)] if denials else [])]
+    for match in (m for cue in cues if cue is not None for m in cue.finditer(text)):
         after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0].split()
         if whole_clause:
             scopes.append(" ".join(_CLAUSE_MARK.split(text[:match.start()])[-1].split() + after))

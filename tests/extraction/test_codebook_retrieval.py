@@ -56,6 +56,11 @@ def test_the_stance_is_reversed_when_exactly_one_side_is_negated() -> None:
     denied = index.code("A U.S.-Iran nuclear agreement is close.", "oppose")
     assert denied is not None and denied.stance == "oppose"
     assert stance_on("neutral", "It is not close.", "It is close.") == "neutral"
+    # a denial verb denies what follows it: "denied involvement" is "was not involved"; a noun denies nothing
+    assert stance_on("support", "The Kremlin has always denied involvement.", "The Kremlin was not involved.") == "support"
+    assert stance_on("support", "The Kremlin has always denied involvement.", "The Kremlin was involved.") == "oppose"
+    assert stance_on("support", "A dispute over fishing rights in the strait.", "Trawlers are fishing in the strait.") == (
+        "support")
 
 
 def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:
