@@ -115,9 +115,16 @@ def speaker_rejects(sentence: Sentence) -> bool:
 _NONCOMMITTAL = _cues(DEFAULT).noncommittal
 
 
+# ", which he declined to name": declining a detail in a relative clause is not declining the sentence's point
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whom)\s[^,;.]*")
+
+
 def noncommittal(sentence: Sentence) -> bool:
-    """True when the sentence reports someone declining to take a side (no comment, no updates)."""
-    return bool(_cues(sentence.lang).noncommittal.search(sentence.text))
+    """True when the sentence reports someone declining to take a side (no comment, no updates), outside a
+    relative clause ("investigators were examining two other fitness apps, which he declined to name" says
+    something)."""
+    text = _RELATIVE_CLAUSE.sub("", sentence.text) if sentence.lang == DEFAULT else sentence.text
+    return bool(_cues(sentence.lang).noncommittal.search(text))
 
 
 def own_words(claim: str, sentence: Sentence) -> bool:

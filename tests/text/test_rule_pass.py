@@ -432,3 +432,14 @@ def test_both_companies_are_the_two_the_sentence_before_named():
     assert may_voice("McClatchy", both, continued=False)  # "Both companies" stands for the pair
     assert pair_speakers(sentences[3], sentences[2]) == []  # no cue word; and the sentence before names no pair
     assert pair_speakers(sentences[1], sentences[0]) == []  # no "both" subject
+
+
+def test_declining_a_detail_in_a_relative_clause_is_not_declining_the_point():
+    from stance.text.polarity import noncommittal
+
+    def first(text: str):
+        return split_sentences(text)[0]
+
+    assert not noncommittal(first("He added that investigators were examining two other apps, which he declined to name."))
+    assert not noncommittal(first("A spokesman, who declined to be named, said the plan works."))
+    assert noncommittal(first("A spokeswoman for the company declined to comment."))
