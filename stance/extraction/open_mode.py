@@ -50,7 +50,7 @@ from stance.text.attribution import (
 from stance.text.claims import content_words, short_claim
 from stance.text.languages import DEFAULT
 from stance.text.polarity import settle_stance
-from stance.text.reported import doubted_clause, report_of, spoken_spans
+from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
 from stance.text.sentences import Sentence
 
 CLAIM_MERGE_SCORE = 88.0
@@ -237,6 +237,12 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
     return out
 
 
+def _cut_before(sentence: Sentence, start: int) -> Sentence:
+    """``sentence`` up to ``start`` (an offset in its text): the first statement of a sentence that goes on with a
+    second speaker's or a second statement's clause."""
+    return replace(sentence, text=sentence.text[:start], end=sentence.start + start)
+
+
 def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement]:
     """A sentence that joins a second speaker to its first ("..., but trust members said they wanted a copy";
     ``attribution.second_speaker``) gives the second their own statement of what follows their verb, and the
@@ -250,8 +256,7 @@ def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement
             out.append(st)
             continue
         if second.who in st.claim:  # the first speaker's claim ran on into the second's words: the part before
-            head = replace(st.sentence, text=st.sentence.text[:second.start], end=st.sentence.start + second.start)
-            st = replace(st, claim=short_claim(report_of(head).content))
+            st = replace(st, claim=short_claim(report_of(_cut_before(st.sentence, second.start)).content))
         out.append(st)
         if (st.sentence.n, second.who.lower()) not in have:
             have.add((st.sentence.n, second.who.lower()))
@@ -274,7 +279,7 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
         if added is None:
             out.append(st)
             continue
-        head = replace(st.sentence, text=st.sentence.text[:added.start], end=st.sentence.start + added.start)
+        head = _cut_before(st.sentence, added.start)
         report = report_of(head)
         doubted = doubted_clause(added.content, st.sentence.lang)  # "adding that it was unlikely that ..."
         claim = short_claim(doubted or added.content)
@@ -285,7 +290,7 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
             out.append(replace(st, claim=claim, stance=stance))
             continue
         # the first part's stance is its own: a doubt or denial in the added part is not the first claim's
-        first_stance = "oppose" if report.denied else ("support" if report_of(st.sentence).denied else st.stance)
+        first_stance = "oppose" if report.denied else ("support" if reports_denial(st.sentence) else st.stance)
         first = short_claim(report.content)
         out.append(replace(st, claim=first, stance=settle_stance(first, first_stance, head)))
         if (st.sentence.n, st.who.lower(), norm_claim(claim)) not in have:

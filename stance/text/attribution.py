@@ -259,12 +259,18 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
     return runs, spans
 
 
-@cache
-def _pronoun_frame(lang: str) -> re.Pattern[str] | None:
+def _pronoun_then_speech(lang: str) -> str | None:
+    """"she said": a personal pronoun, then a speech verb (the pattern's text), or None without pronouns."""
     spec = rules(lang).attribution
     if not spec.personal_pronouns:
         return None
-    return re.compile(rf"\b(?:{spec.personal_pronouns})\s+(?:{alternation(spec.speech_verbs)})\b", re.IGNORECASE)
+    return rf"\b(?:{spec.personal_pronouns})\s+(?:{alternation(spec.speech_verbs)})\b"
+
+
+@cache
+def _pronoun_frame(lang: str) -> re.Pattern[str] | None:
+    pattern = _pronoun_then_speech(lang)
+    return re.compile(pattern, re.IGNORECASE) if pattern is not None else None
 
 
 def _pronoun_content_blanked(text: str, lang: str) -> str:
@@ -297,15 +303,14 @@ def stated_speaker(sentence: Sentence) -> str | None:
 
 @cache
 def _pronoun_speech(lang: str) -> re.Pattern[str] | None:
-    spec = rules(lang).attribution
-    if not spec.personal_pronouns:
+    spec, pronoun_first = rules(lang).attribution, _pronoun_then_speech(lang)
+    if pronoun_first is None:
         return None
     pronoun, speech = f"(?:{spec.personal_pronouns})", f"(?:{alternation(spec.speech_verbs)})"
     # "“...”, dijo." in a language that drops the pronoun: the verb ends the sentence
     dropped = rf"|(?:[,;]\s*|\s{{2,}}){speech}\s*[.!?]?\s*$" if spec.null_subject else ""
     # "she said", and "..., said she" / "„...“, sagte er" after a comma or a quotation; not "said he was"
-    return re.compile(rf"\b{pronoun}\s+{speech}\b|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b{dropped}",
-                      re.IGNORECASE)
+    return re.compile(rf"{pronoun_first}|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b{dropped}", re.IGNORECASE)
 
 
 def pronoun_speaks(sentence: Sentence) -> bool:

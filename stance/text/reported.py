@@ -169,15 +169,21 @@ def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> b
     return False
 
 
+def _without_marks(text: str, lang: str) -> str:
+    """``text`` with its quotation marks removed (the words inside them stay)."""
+    return re.sub(rf"[{char_class(quotes(lang).marks)}]", "", text)
+
+
+def _after_doubt(text: str, frames: _Frames) -> str | None:
+    """What ``text`` doubts after one of ``doubt_frames`` ("it was unlikely that X": X), if enough is left."""
+    found = frames.doubt.search(text) if frames.doubt is not None else None
+    return text[found.end():] if found and len(text) - found.end() >= MIN_CONTENT_CHARS else None
+
+
 def doubted_clause(text: str, lang: str) -> str | None:
     """The clause ``text`` doubts ("it was 'possible, but not probable' that a vaccine would be ready" → "a vaccine
     would be ready"), read with its quotation marks removed; None when it doubts nothing (``doubt_frames``)."""
-    frames = _frames(lang)
-    if frames.doubt is None:
-        return None
-    plain = re.sub(rf"[{char_class(quotes(lang).marks)}]", "", text.strip())
-    found = frames.doubt.search(plain)
-    return plain[found.end():] if found and len(plain) - found.end() >= MIN_CONTENT_CHARS else None
+    return _after_doubt(_without_marks(text.strip(), lang), _frames(lang))
 
 
 def report_of(sentence: Sentence) -> Report:
@@ -194,7 +200,7 @@ def report_of(sentence: Sentence) -> Report:
         quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(edge) for a, b in spans)
         return Report(_sentence_case(quoted, sentence.lang), denied=False)
     if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
-        text = re.sub(rf"[{char_class(quotes(sentence.lang).marks)}]", "", text)
+        text = _without_marks(text, sentence.lang)
     content = frames.leading_no_comment.sub("", frames.leading_source.sub("", text.strip()))
     frame = ""
     leading = frames.leading.match(content)
@@ -206,10 +212,10 @@ def report_of(sentence: Sentence) -> Report:
     trailing = frames.trailing.search(content)
     if trailing and trailing.start() >= MIN_CONTENT_CHARS:
         content = content[: trailing.start()]
-    if frames.doubt is not None:  # "said it was unlikely that X", "wrote that she had no confidence that X": X, opposed
-        if frames.doubt_in_frame is not None and frames.doubt_in_frame.search(frame):
-            return Report(_sentence_case(content, sentence.lang), denied=True)
-        doubted = frames.doubt.search(content)
-        if doubted and len(content) - doubted.end() >= MIN_CONTENT_CHARS:
-            return Report(_sentence_case(content[doubted.end():], sentence.lang), denied=True)
+    # "said it was unlikely that X", "wrote that she had no confidence that X": X, opposed
+    if frames.doubt_in_frame is not None and frames.doubt_in_frame.search(frame):
+        return Report(_sentence_case(content, sentence.lang), denied=True)
+    doubted = _after_doubt(content, frames)
+    if doubted is not None:
+        return Report(_sentence_case(doubted, sentence.lang), denied=True)
     return Report(_sentence_case(content, sentence.lang), denied=bool(frames.denial.search(frame)))
