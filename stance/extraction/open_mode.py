@@ -26,8 +26,10 @@ from stance.text.attribution import (
     PRONOUN_REACH,
     QUOTATION_PARAGRAPHS,
     QUOTATION_REACH,
+    REPORT_REACH,
     added_statement,
     co_speakers,
+    continues_a_report,
     find_candidates,
     group_speaker,
     in_authors_voice,
@@ -316,6 +318,31 @@ def joined_subjects(statements: list[PointedStatement]) -> list[PointedStatement
     return out
 
 
+def reports_continued(statements: list[PointedStatement], reported: set[int]) -> list[PointedStatement]:
+    """A sentence in the mood of reported speech that names no speaker (``attribution.continues_a_report``, German
+    Konjunktiv I) is the statement of whoever spoke in the nearest earlier statement's sentence, at most
+    ``REPORT_REACH`` sentences back, each of them if several did; the small model credits it to a name inside it
+    ("Vielmehr habe sich Merkel ... für Wulff entschieden" after "CDU-Kreise verneinten diese Darstellung.").
+
+    Statements in sentence order."""
+    out: list[PointedStatement] = []
+    have: set[tuple[int, str, str]] = set()
+    for st in statements:
+        n = st.sentence.n
+        before = [o for o in out if o.sentence.n < n] if n in reported else []
+        if before and n - before[-1].sentence.n <= REPORT_REACH:
+            speakers = dict.fromkeys(o.who for o in before if o.sentence.n == before[-1].sentence.n)
+            moved = [replace(st, who=who) for who in speakers]
+        else:
+            moved = [st]
+        for m in moved:
+            key = (n, m.who.lower(), norm_claim(m.claim))
+            if key not in have:
+                have.add(key)
+                out.append(m)
+    return out
+
+
 def both_of_a_pair(statements: list[PointedStatement], sentences: Sequence[Sentence]) -> list[PointedStatement]:
     """A statement whose subject is "Both companies" or "The two sides" (``attribution.pair_speakers``) is the
     statement of each of the two actors the sentence before names, whoever the model credited it to."""
@@ -462,13 +489,14 @@ class OpenPlan:
             pointed += statements_the_model_skipped(self.article.sentences, self.candidates,
                                                     {st.sentence.n for st in pointed})
         # once for the whole article: each statement is checked on its own, and a long document stays linear
-        statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims, self.continued,
-                                      self.article.author)
+        reported = {s.n for s in self.article.sentences if s.n in self.candidates and continues_a_report(s)}
+        statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims,
+                                      self.continued | reported, self.article.author)
         statements.sort(key=lambda s: s.sentence.n)
         statements = both_of_a_pair(statements, self.article.sentences)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
-        statements = joined_subjects(second_speakers(statements))
+        statements = reports_continued(joined_subjects(second_speakers(statements)), reported)
         if is_pointer(self.mode.prompt.answer_shape):  # claims in the sentence's words: a second one can be cut off
             statements = join_continued_quotations(added_statements(statements), self.continued)
         return statements

@@ -323,6 +323,25 @@ def pronoun_speaks(sentence: Sentence) -> bool:
 
 
 PRONOUN_REACH = 5  # sentences back to the speaker "she said" stands for (see speaker_for_pronoun)
+REPORT_REACH = 3  # sentences back to the statement a sentence in the mood of reported speech goes on with
+
+
+@cache
+def _reported_mood(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.reported_mood
+    return re.compile(rf"\b(?:{alternation(words)})\b", re.IGNORECASE) if words else None
+
+
+def continues_a_report(sentence: Sentence) -> bool:
+    """The sentence's main clause (up to its first comma) is in the mood of reported speech and it names no
+    speaker: German "Es seien in Stuttgart auch schon andere Tunnel gebaut worden, ohne dass etwas passiert sei."
+    after "Das Bahnprojekt ... und der beauftragte Ingenieur Werner Sobek wiesen die Vorwürfe ... zurück." goes on
+    with their words. In a clause after a frame ("kritisierte, die Kanzlerin habe ...") the mood is the frame's."""
+    pattern = _reported_mood(sentence.lang)
+    if pattern is None:
+        return False
+    main = re.split(r"[,;:–—]", _blank_quotations(sentence.text, sentence.lang), maxsplit=1)[0]
+    return bool(pattern.search(main)) and not names_a_speaker(sentence) and stated_speaker(sentence) is None
 
 
 @cache

@@ -132,3 +132,30 @@ def test_resume_redoes_an_article_whose_language_changed(fake_openai: FakeOpenAI
     assert run("--language", "es") > first
     result = json.loads((tmp_path / "run" / "results" / "a.txt.json").read_text(encoding="utf-8"))
     assert result["article"]["language"] == "es"
+
+
+REPORTED = (
+    "Streit um die Kandidatur\n"
+    "Laut der Zeitung hat sich Hans Koch gegen Anna Weber ausgesprochen.\n"
+    "CDU-Kreise verneinten diese Darstellung.\n"
+    "Vielmehr habe sich Koch schon früh für Weber entschieden.\n"
+)
+
+
+def test_german_reported_speech_goes_on_with_the_last_speaker(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """Konjunktiv I with no speaker named ("Vielmehr habe sich Koch ...") is the last speaker's; the small model
+    credits it to the name inside it."""
+    def koch_everywhere(body: dict[str, Any]) -> Any:
+        numbers = re.findall(r"^\[(\d+)\] ", last_user(body), flags=re.M)
+        return reply_json({"statements": [[int(n), "Hans Koch", "support"] for n in numbers]})
+
+    fake_openai.responder = koch_everywhere
+    article = tmp_path / "artikel.txt"
+    article.write_text(REPORTED, encoding="utf-8")
+    env = {"STANCE_CACHE_DIR": str(tmp_path / "cache"), "OPENAI_API_KEY": "test"}
+    done = CliRunner().invoke(app, ["extract", str(article), "--base-url", fake_openai.base_url, "--model", "fake-model",
+                                    "--prompt", "extract-pointers", "--no-cache"], env=env)
+    assert done.exit_code == 0, done.output
+    result = ArticleResult.model_validate(json.loads(done.stdout))
+    later = [(s.actor, s.stance) for c in result.claims if c.text.startswith("Vielmehr") for s in c.stances]
+    assert later == [("CDU-Kreise", "support")]  # not Koch's, though the model says so and he is named in it

@@ -443,3 +443,18 @@ def test_declining_a_detail_in_a_relative_clause_is_not_declining_the_point():
     assert not noncommittal(first("He added that investigators were examining two other apps, which he declined to name."))
     assert not noncommittal(first("A spokesman, who declined to be named, said the plan works."))
     assert noncommittal(first("A spokeswoman for the company declined to comment."))
+
+
+def test_a_main_clause_in_the_mood_of_reported_speech_goes_on_with_a_report():
+    from stance.text.attribution import continues_a_report
+
+    def first(text: str, lang: str = "de"):
+        return split_sentences("Überschrift\n" + text, lang)[1]
+
+    assert continues_a_report(first("Es seien in Stuttgart schon andere Tunnel gebaut worden, ohne dass etwas passiert sei."))
+    assert continues_a_report(first("Vielmehr habe sich Merkel bereits für Wulff entschieden."))
+    assert not continues_a_report(first("Gabriel kritisierte, die Kanzlerin habe sich für Wulff entschieden."))  # a frame's
+    assert not continues_a_report(first("Der Dienst ist zu dem Ergebnis gekommen, dass der Einsatz erlaubt sei."))
+    assert not continues_a_report(first("„Ich habe das nie gesagt“, sagte Koch."))  # inside the quotation, and a speaker
+    assert not continues_a_report(first("Am Freitag demonstrierten 30.000 Menschen gegen das Projekt."))
+    assert not continues_a_report(first("He said it would be fine, and it is.", "en"))  # no such mood in English data

@@ -106,6 +106,11 @@ class AttributionRules(_Section):
     null_subject: bool = Field(
         False, description="the language drops a subject pronoun ('“...”, dijo.'): a speech verb that ends the "
                            "sentence with no one after it is 'he' or 'she' speaking")
+    reported_mood: str = Field(
+        "", description="verb forms of the mood a language reports speech in (German Konjunktiv I: 'sei|seien|"
+                        "habe|werde'): a sentence whose main clause has one and that names no speaker goes on with "
+                        "what the last speaker said ('Es seien in Stuttgart auch schon andere Tunnel gebaut "
+                        "worden.'); '' turns the rule off")
     group_speakers: str = Field(
         "", description="unnamed groups credited with speech ('some|others|critics'): with one of group_speech_verbs "
                         "after it ('Some say my plan is too big.') a document's author, or a speaker quoted saying "
