@@ -49,23 +49,16 @@ from stance.text.claims import (
     name_reported_subject,
     name_subject,
     no_comment_topic,
-    rejected_object,
     said_besides,
     short_claim,
     stems,
 )
 from stance.text.languages import alternation, rules
 from stance.text.names import person_key
-from stance.text.polarity import bare_denial, negated, noncommittal
+from stance.text.polarity import bare_denial, negated, noncommittal, refers_to_what_was_said, rejected_object
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
-REFERRING_WORDS = 3  # a rejected object of at most this many words, "the ..." included, can refer back
-SAID_NOUNS = frozenset(  # ... when it ends in a word for something said ("dismissed the allegation", not "the crime")
-    "allegation allegations accusation accusations charge charges claim claims report reports suggestion "
-    "suggestions assertion assertions characterization characterisation comments remarks statement statements "
-    "criticism criticisms idea notion account".split()
-)
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 LEDE_SENTENCES = 2  # a sentence that only takes a side is about what the first sentences propose or decide
 # (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md)
@@ -76,14 +69,6 @@ NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) 
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-
-def _refers_back(object_: str) -> bool:
-    """A rejected object that is a word for something said ("the allegation", "these claims"): what was just said."""
-    words = object_.lower().split()
-    return len(words) <= REFERRING_WORDS and words[0] in ("the", "this", "that", "these", "those") and (
-        words[-1] in SAID_NOUNS
-    )
 
 
 _NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
@@ -211,10 +196,10 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 if said is not None:  # "..., saying the lawsuit was a parallel process": that is their claim
                     out.append(replace(st, claim=short_claim(said), stance="support"))
                 continue
-        rejected = rejected_object(st.sentence.text)
+        rejected = rejected_object(st.sentence.text, st.sentence.lang)
         if rejected is not None and st.stance != "neutral":
             target = _proposal_named(rejected, others, words_of, proposal_stems, st.sentence.lang)
-            if target is None and _refers_back(rejected):  # "dismissed the allegation": the one just stated
+            if target is None and refers_to_what_was_said(rejected, st.sentence.lang):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))

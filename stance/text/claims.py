@@ -419,22 +419,3 @@ def said_besides(sentence: str) -> str | None:
     return match.group("said").strip(_EDGE) if match else None
 
 
-# What a speaker rejects by name: "rejected the request", "criticized the plan", "would oppose any suspension",
-# "lobbied against the bill", "1,800 signatures against the rezoning", "remains deeply sceptical of the claim".
-_REJECTED_OBJECT = re.compile(
-    r"(?:\b(?:reject(?:ed|s|ing)?|den(?:ied|ies|y)|dismiss(?:ed|es)?|disput(?:ed|es)|oppos(?:e|ed|es|ing)|"
-    r"criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|slam(?:med|s)|blast(?:ed|s)|refus(?:ed|es)|"
-    r"(?:sceptical|skeptical|doubtful|mistrustful)\s+(?:of|about)|cast(?:s|ing)?\s+doubt\s+on)|\bagainst)\s+"
-    r"(?P<object>(?:the|a|an|any|this|these|those|his|her|their|its)\s+[^,;.“”\"]{2,120})",
-    re.IGNORECASE,
-)
-
-_OBJECT_ENDS = re.compile(r"\s+(?:and|or|but|which|that|who|because|after|while)\s+", re.IGNORECASE)
-
-
-def rejected_object(sentence: str) -> str | None:
-    """The thing a sentence says someone rejected ("the request"), if it names one; never what "denied that" reports."""
-    match = _REJECTED_OBJECT.search(sentence)
-    if not match:
-        return None
-    return _OBJECT_ENDS.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill

@@ -52,6 +52,57 @@ def _cues(lang: str) -> _Cues:
     )
 
 
+@dataclass(frozen=True)
+class _Rejecting:
+    """How a language names the thing someone rejects (``languages/xx.toml`` [polarity]), compiled once."""
+
+    object: re.Pattern[str]
+    ends: re.Pattern[str]
+    said: re.Pattern[str] | None
+
+
+@cache
+def _rejecting(lang: str) -> _Rejecting | None:
+    spec = rules(lang).polarity
+    if not (spec.rejecting_words.strip() and spec.object_determiners.strip()):
+        return None
+    said = (rf"(?:{alternation(spec.referring_determiners)})\s*(?:\S+\s+){{0,{REFERRING_WORDS - 2}}}"
+            rf"(?:{alternation(spec.said_nouns)})") if spec.said_nouns.strip() else None
+    return _Rejecting(
+        object=re.compile(rf"\b(?:{alternation(spec.rejecting_words)})\s+(?P<object>(?:{alternation(spec.object_determiners)})"
+                          rf"(?:\s+|(?<=[’']))[^,;.“”„\"«»]{{2,120}})", re.IGNORECASE),
+        ends=re.compile(rf"\s+(?:{alternation(spec.object_ends)})(?=\s|$)", re.IGNORECASE),
+        said=re.compile(said, re.IGNORECASE) if said else None,
+    )
+
+
+def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
+    """The thing a sentence says someone rejected ("rejected the request", "would oppose any suspension of its
+    order", "signatures against the rezoning", "wiesen die Vorwürfe von Otto als fachlich nicht fundiert zurück"),
+    if it names one; never what "denied that" reports (``reported.report_of`` reads that)."""
+    found = _rejecting(lang)
+    match = found.object.search(sentence) if found is not None else None
+    if found is None or match is None:
+        return None
+    return found.ends.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill
+
+
+REFERRING_WORDS = 3  # a rejected thing of at most this many words, "the ..." included, can refer back ...
+
+
+def refers_to_what_was_said(object_: str, lang: str = DEFAULT) -> bool:
+    """A rejected thing that is a word for something said ("dismissed the allegation", "these claims", "diese
+    Darstellung", "die Vorwürfe von Otto"), read up to its first preposition: what was just said; "the crime" is
+    not."""
+    found = _rejecting(lang)
+    if found is None or found.said is None:
+        return False
+    words = object_.split()
+    prepositions = rules(lang).attribution.prepositions
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in prepositions), len(words))
+    return bool(found.said.fullmatch(" ".join(words[:cut])))
+
+
 # English (languages/en.toml); another language's: _cues(lang)
 _REJECTION = _cues(DEFAULT).rejection
 _NEGATION = _cues(DEFAULT).negation

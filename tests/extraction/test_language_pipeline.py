@@ -144,7 +144,7 @@ REPORTED = (
 
 def test_german_reported_speech_goes_on_with_the_last_speaker(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     """Konjunktiv I with no speaker named ("Vielmehr habe sich Koch ...") is the last speaker's; the small model
-    credits it to the name inside it."""
+    credits it to the name inside it. "verneinten diese Darstellung" opposes the account just given."""
     def koch_everywhere(body: dict[str, Any]) -> Any:
         numbers = re.findall(r"^\[(\d+)\] ", last_user(body), flags=re.M)
         return reply_json({"statements": [[int(n), "Hans Koch", "support"] for n in numbers]})
@@ -157,5 +157,8 @@ def test_german_reported_speech_goes_on_with_the_last_speaker(fake_openai: FakeO
                                     "--prompt", "extract-pointers", "--no-cache"], env=env)
     assert done.exit_code == 0, done.output
     result = ArticleResult.model_validate(json.loads(done.stdout))
+    rows = {(s.actor, c.text, s.stance) for c in result.claims for s in c.stances}
+    koch = next(c.text for c in result.claims if any(s.actor == "Hans Koch" for s in c.stances))
+    assert ("CDU-Kreise", koch, "oppose") in rows  # denying "diese Darstellung": Koch's claim, opposed
     later = [(s.actor, s.stance) for c in result.claims if c.text.startswith("Vielmehr") for s in c.stances]
     assert later == [("CDU-Kreise", "support")]  # not Koch's, though the model says so and he is named in it

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from support.texts import sentence
 
-from stance.text.polarity import clauses, negation_scopes, noncommittal, settle_stance
+from stance.text.polarity import (
+    clauses,
+    negation_scopes,
+    noncommittal,
+    refers_to_what_was_said,
+    rejected_object,
+    settle_stance,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +90,32 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
 ])
 def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
     assert noncommittal(sentence(text)) is neutral
+
+
+def test_rejected_object() -> None:
+    assert rejected_object("Port officials flatly rejected the request, citing safety.") == "the request"
+    assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
+    assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
+    assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
+    assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
+    assert rejected_object("Analysts cast doubt on the forecast and the timing.") == "the forecast"
+    # a coordinated second object is cut off: "the Tyrolean authorities and also against the Republic"
+    assert rejected_object("damages against the Tyrolean authorities and also against the Republic") == (
+        "the Tyrolean authorities")
+    # German puts a separable particle after the object; French elides the article
+    assert rejected_object("Die Firma wies die Vorwürfe der Gewerkschaft als haltlos zurück.", "de") == (
+        "die Vorwürfe der Gewerkschaft")
+    assert rejected_object("Le ministre a rejeté l'accusation d'ingérence.", "fr") == "l'accusation d'ingérence"
+    assert rejected_object("El gobierno rechazó las acusaciones y pidió calma.", "es") == "las acusaciones"
+
+
+def test_what_was_said_is_referred_back_to() -> None:
+    assert refers_to_what_was_said("the allegation")
+    assert refers_to_what_was_said("these claims")
+    assert not refers_to_what_was_said("the crime")
+    assert not refers_to_what_was_said("the request")  # a proposal, not something said: sharing names its claim
+    assert not refers_to_what_was_said("the long and detailed claims")  # too long to refer back
+    assert refers_to_what_was_said("diese Darstellung", "de")
+    assert refers_to_what_was_said("die Vorwürfe von Otto", "de")  # up to its first preposition
+    assert refers_to_what_was_said("les accusations de fraude", "fr")
+    assert refers_to_what_was_said("las acusaciones de la oposición", "es")

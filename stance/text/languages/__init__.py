@@ -219,6 +219,20 @@ class PolarityRules(_Section):
     bare_denials: str = Field(
         "", description="sentences that only deny what was just said ('Nothing could be further from the truth.', "
         "'That is not true.'): matched against a whole claim")
+    rejecting_words: str = Field(
+        "", description="verbs and phrases that reject a thing named after them ('rejected|dismissed|against': "
+                        "'rejected the request', 'signatures against the rezoning'); '' turns the rule off")
+    object_determiners: str = Field(
+        "", description="words that open the rejected thing's noun phrase ('the|a|any|this'); an entry ending in an "
+                        "apostrophe takes its noun without a space (French l')")
+    object_ends: str = Field(
+        "", description="words that end the rejected thing's noun phrase ('and|which|because'; German 'zurück' "
+                        "after 'wies die Vorwürfe ... zurück')")
+    said_nouns: str = Field(
+        "", description="nouns for something said ('allegation|report|claims'): a rejected 'the allegation' is what "
+                        "was just said")
+    referring_determiners: str = Field(
+        "", description="words that open such a noun when it refers back ('the|this|these')")
     concessives: str = Field(
         "", description="words that open a concessive clause ('though|although|even as'): a sentence with one "
         "sets a view against the claim's clause ('Though officials insist no corners are being cut, the timetable "
