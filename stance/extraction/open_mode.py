@@ -302,8 +302,9 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
 
 
 def joined_subjects(statements: list[PointedStatement]) -> list[PointedStatement]:
-    """Each of two subjects joined by "and" takes the sentence's position (``attribution.co_speakers``): the model
-    names one row's speaker, the other gets the same claim and stance."""
+    """Each subject joined by "and" takes the sentence's position (``attribution.co_speakers``: two, or a list
+    such as "the United States, Britain, Australia and Canada ... say"): the model names one row's speaker, the
+    others get the same claim and stance."""
     speakers: dict[int, list[set[str]]] = {}
     for st in statements:
         speakers.setdefault(st.sentence.n, []).append(content_words(st.who))

@@ -604,36 +604,52 @@ def added_statement(sentence: Sentence) -> Added | None:
 
 
 @cache
+def _group_noun_end(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.group_nouns
+    return re.compile(rf"\b(?:{alternation(words)})$", re.IGNORECASE) if words else None
+
+
+@cache
 def _co_subjects(lang: str) -> re.Pattern[str] | None:
     spec, letters = rules(lang).attribution, rules(lang).sentences
     if not spec.and_word:
         return None
     upper, lower = letters.capitals, letters.lowercase
     name = rf"[{upper}][\w’'./-]*(?:\s+[{upper}][\w’'./-]*)*"
+    joined = (rf"(?:,\s+(?:{alternation(spec.also_joined)})\s+(?P<also>[^,]{{1,80}}),)?" if spec.also_joined else "")
     # "Commissioners Teresa Munoz and James Holloway voted no", "Holcomb and GOP legislative leaders touted the
-    # plan": two subjects of one cue word, the second a name or a name's group ("GOP legislative leaders")
-    return re.compile(rf"(?:^|,\s+)((?:[{lower}]+\s+)?{name})\s+(?:{spec.and_word})\s+({name}(?:\s+[{lower}]+){{0,2}})"
+    # plan": subjects of one cue word, the last a name or a name's group ("GOP legislative leaders"); a list before
+    # them ("which the United States, Britain, Australia and Canada, as well as international human rights groups,
+    # say will erode freedoms")
+    small = rf"(?!(?:{spec.and_word})\s)[{lower}]+\s+"  # "which", "the"; not "..., and the Bill, Scotland and Wales say"
+    return re.compile(rf"(?:^|,\s+)(?:{small})?(?P<list>(?:{small})?{name}(?:,\s+{name})*),?"
+                      rf"\s+(?:{spec.and_word})\s+(?P<last>{name}(?:\s+[{lower}]+){{0,2}}){joined}"
                       rf"\s+(?:[{lower}]+\s+){{0,2}}?(?:{alternation(spec.cue_words)})\b")
 
 
 def co_speakers(sentence: Sentence, who: str) -> list[str]:
-    """The other subject when the sentence's cue word has two joined by "and" and ``who`` is one of them
-    ("Holcomb and GOP legislative leaders touted the plan": Eric Holcomb's statement is theirs too); else []."""
+    """The other subjects when the sentence's cue word has several joined by "and" and ``who`` is one of them
+    ("Holcomb and GOP legislative leaders touted the plan": Eric Holcomb's statement is theirs too; "the United
+    States, Britain, Australia and Canada, as well as international human rights groups, say"); else []."""
     pattern = _co_subjects(sentence.lang)
     if pattern is None:
         return []
     match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
     if match is None:
         return []
-    first, second = _speaker_name(match.group(1), sentence.lang), match.group(2)
-    if first is None or second.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
+    *firsts, last = [*re.split(r",\s+", match.group("list")), match.group("last")]
+    named = [_speaker_name(first, sentence.lang) for first in firsts]
+    if None in named or last.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
         return []
+    subjects = [n for n in named if n is not None] + [last]
+    also = match.group("also")
+    group = _group_noun_end(sentence.lang)
+    if also is not None and (also[:1].isupper() or (group is not None and group.search(also.strip()))):
+        subjects.append(also.strip())  # "as well as international human rights groups"
     words = _name_words(who, sentence.lang)
-    if words & _name_words(first, sentence.lang):
-        return [second]
-    if words & _name_words(second, sentence.lang):
-        return [first]
-    return []
+    if not any(words & _name_words(subject, sentence.lang) for subject in subjects):
+        return []
+    return [subject for subject in subjects if not words & _name_words(subject, sentence.lang)]
 
 
 @cache

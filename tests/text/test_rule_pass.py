@@ -403,6 +403,13 @@ def test_two_subjects_joined_by_and_both_take_the_position():
     assert co_speakers(votes, "Dana Ortiz") == []  # the model's speaker is neither: nothing to add
     assert co_speakers(first("Munoz said the vote and the plan were wrong."), "Teresa Munoz") == []
     assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == []  # no and_word for German
+    listed = first("It passed a security law, which the United States, Britain, Australia and Canada, as well as "
+                   "international human rights groups, say will erode freedoms.")
+    assert co_speakers(listed, "United States") == ["Britain", "Australia", "Canada", "international human rights groups"]
+    assert co_speakers(listed, "Canada") == ["United States", "Britain", "Australia", "international human rights groups"]
+    # "the Bill" is what the aside ", Scotland and Wales say," is about, not one of its speakers
+    aside = first("MPs voiced anger, and the Bill, Scotland and Wales say, will weaken the Union.")
+    assert co_speakers(aside, "Scotland") == ["Wales"]
 
 
 def test_a_plural_subject_speaks_in_the_verbs_plain_form():

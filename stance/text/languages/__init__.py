@@ -152,6 +152,10 @@ class AttributionRules(_Section):
     and_word: str = Field(
         "", description="the word that joins two subjects ('and' in 'Commissioners Teresa Munoz and James Holloway "
                         "voted no'): each takes the position; '' turns the rule off")
+    also_joined: str = Field(
+        "", description="words that join one more subject after a list, between commas ('as well as|along with': "
+                        "'the United States, Britain and Canada, as well as rights groups, say'): a group or a "
+                        "name there takes the position too; '' turns it off")
     pair_subjects: str = Field(
         "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
                         "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
