@@ -642,7 +642,7 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
     if None in named or last.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
         return []
     subjects = [n for n in named if n is not None] + [last]
-    also = match.group("also")
+    also = match.groupdict().get("also")  # None where the language has no also_joined
     group = _group_noun_end(sentence.lang)
     if also is not None and (also[:1].isupper() or (group is not None and group.search(also.strip()))):
         subjects.append(also.strip())  # "as well as international human rights groups"
