@@ -709,7 +709,8 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     if named_after is not None:
         return _named_unless_same(who, named_after, sentence.lang)
     after, reach, paragraphs = sentence, QUOTATION_REACH, 0
-    for before in reversed(earlier):
+    for i in range(len(earlier) - 1, -1, -1):
+        before = earlier[i]
         if "\n" in text[before.end:after.start]:
             if not _all_quotation(after, text) or paragraphs >= QUOTATION_PARAGRAPHS:
                 return who  # a paragraph that is not all quotation ("“We need homes,” a flyer read.") is not crossed
@@ -717,7 +718,9 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
         if reach == 0:
             return who
         reach -= 1
-        named = stated_speaker(before)
+        # a name, or a description ("A government spokesperson said: “...": the quotation goes on in the next
+        # paragraphs)
+        named = stated_speaker(before) or (speaker_for_descriptor("", before, earlier[:i]) or None)
         if named is not None:
             return _named_unless_same(who, named, sentence.lang)
         after = before

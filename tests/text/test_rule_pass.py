@@ -228,6 +228,19 @@ def test_straight_quotation_marks_go_on_after_their_speaker_too():
                                  continued=False) == "Dana Whitlock"
 
 
+def test_a_quotation_that_goes_on_after_a_described_speaker_is_theirs():
+    from stance.text.attribution import quotation_continuations, speaker_for_quotation
+
+    text = ('Airlines challenge quarantine\n'
+            'The Home Office has said it believes the measures will help.\n\n'
+            'A government spokesperson said: "As we get the virus under control, we must manage the risk.\n\n'
+            '"These measures are informed by science and will keep us all safe.\n')
+    sentences = split_sentences(text)
+    assert sentences[3].n in quotation_continuations(sentences, headline=True)
+    assert speaker_for_quotation("British Airways", sentences[3], sentences[:3], text,
+                                 continued=True) == "government spokesperson"
+
+
 def test_a_described_speaker_is_the_body_the_article_named_before_or_the_description() -> None:
     from stance.text.attribution import speaker_for_descriptor
     text = ("Jammie Dodgers production under threat\n"
