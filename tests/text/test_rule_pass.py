@@ -34,6 +34,12 @@ def test_candidates_skip_headline_and_narration_and_follow_quotes():
     assert numbers["“The city needs this"] in candidates  # second sentence of a quotation
     assert numbers["Council member Raj P"] in candidates  # position taken by acting (rejected)
 
+    # positions taken by deciding, suspecting or challenging are candidates too
+    decided = split_sentences("Headline\nIndia has banned use of the app.\nHis supporters suspect poison was placed in "
+                              "his tea.\nTikTok has gone to court to challenge a ban.\nPublic health experts are urging "
+                              "caution.\nThe weather was mild.")
+    assert find_candidates(decided, headline=True) == {2, 3, 4, 5}
+
 
 def test_quoted_spans_and_grounding_fallbacks():
     sentence = split_sentences("“We will not wait another year,” Ortiz said.")[0]
