@@ -157,6 +157,19 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     return stems(content_words(last)) <= proposal_stems(lede)
 
 
+def _a_decision(object_: str, lang: str) -> str | None:
+    """The thing a side is taken on when it is a decision, a proposal or a measure by its noun ("a ban imposed by US
+    President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
+    for the noun; None for anything else ("the latest attack", "Smith") and for a bare "the plan"."""
+    decisions = _decision_nouns(lang)
+    words = object_.split()
+    prepositions = rules(lang).attribution.prepositions
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in prepositions), len(words))
+    if decisions is None or not any(decisions.fullmatch(w.strip(",.;:’'")) for w in words[1:cut]):
+        return None
+    return object_ if len(content_words(object_)) >= 2 else None  # "the plan" alone says nothing a claim can hold
+
+
 def share_claims(text: str, statements: Sequence[PointedStatement], *, author: str | None = None) -> list[PointedStatement]:
     """The statements, in sentence order, with first-person subjects named and shared propositions worded alike.
 
@@ -205,9 +218,13 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
         lede = _lede(others)
-        taken = side_and_object(st.sentence, st.who, st.claim) if lede is not None else None
+        taken = side_and_object(st.sentence, st.who, st.claim)
         if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
             out.append(replace(st, claim=lede.claim, stance=taken[0]))  # "said he would vote for it"
+            continue
+        decision = _a_decision(taken[1], st.sentence.lang) if taken is not None and taken[1] else None
+        if taken is not None and decision is not None:  # "has gone to court to challenge a ban imposed by ...":
+            out.append(replace(st, claim=short_claim(decision), stance=taken[0]))  # the side is on the ban
             continue
         words = words_of(st.claim)
         best_match = max(

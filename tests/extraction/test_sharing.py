@@ -177,6 +177,21 @@ def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_wh
     assert shared["Alexei Navalny"].stance == "support"
 
 
+def test_a_side_taken_on_a_decision_no_one_stated_is_a_side_on_that_decision() -> None:
+    text = ("TikTok sues\n"
+            "Chinese video-sharing app TikTok has gone to court to challenge a ban imposed by US President Donald Trump.\n"
+            "HSBC and Standard Chartered banks gave their backing to the new law on Hong Kong.\n"
+            "Starmer condemned the latest attack on the city.\n"
+            "Reed backed the plan.\n")
+    who = {2: "TikTok", 3: "HSBC", 4: "Keir Starmer", 5: "Michael Reed"}
+    shared = {st.who: st for st in share_claims(text, _statements(text, who))}
+    assert (shared["TikTok"].claim, shared["TikTok"].stance) == ("A ban imposed by US President Donald Trump.", "oppose")
+    assert (shared["HSBC"].claim, shared["HSBC"].stance) == ("The new law on Hong Kong.", "support")
+    # an attack is no decision, and "the plan" alone is not a claim: both keep their own sentences
+    assert shared["Keir Starmer"].claim.startswith("Starmer condemned")
+    assert shared["Michael Reed"].claim == "Reed backed the plan."
+
+
 def test_a_german_sentence_that_only_takes_a_side_shares_the_decision_the_article_opens_with() -> None:
     text = ("Tornados nach Afghanistan\n"
             "Die Abgeordneten der Koalition haben sich auf die Entsendung deutscher Tornados geeinigt.\n"
