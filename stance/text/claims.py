@@ -112,10 +112,14 @@ _CLAUSE_BOUNDARY = re.compile(
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )
 _COMMA = re.compile(r",\s+")
-# A claim that opens with a subordinate clause or a phrase: cut after it, only the condition, the time or the place
-# would be left ("Between 2014 and 2021.").
+# A claim that opens with a subordinate clause, a phrase or a participle's phrase: cut after it, only the condition,
+# the time or the place would be left ("Between 2014 and 2021.", "Breaking with their usual policy of political
+# neutrality.").
 _SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since|"
                           r"between|during|after|before|despite|amid|in|on|at|from|under|over|with|for)\s", re.IGNORECASE)
+# ... and a participle's phrase set off by a comma ("Breaking with their usual policy, HSBC ... gave"; not a list of
+# gerunds "Freezing progress ...; reducing tensions ...", nor "Nothing could be further ...")
+_PARTICIPLE = re.compile(r"(?!(?:no|some|any|every)thing\s)[a-z]+ing\s", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 
 
@@ -244,7 +248,8 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
-    if cut is not None and _SUBORDINATE.match(text) and "," not in text[:cut]:
+    opening = _SUBORDINATE.match(text) or (_PARTICIPLE.match(text) and cut is not None and text[cut] == ",")
+    if cut is not None and opening and "," not in text[:cut]:
         # the cut would leave a lone condition ("If the bill were to be adopted."): the main clause says what is
         # claimed ("it would constitute an extremely serious violation of international law"), so keep it instead
         main = text[cut:].lstrip(" ,;:—–")

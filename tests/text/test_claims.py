@@ -101,6 +101,14 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     assert cap_length(adjectives, 15) == adjectives  # never "... that a safe"
     assert (cap_length("The episode showed how things could go off the rails, how a full blown conflict could erupt", 15)
             == "The episode showed how things could go off the rails")
+    # an opening participle's phrase alone says nothing: the main clause is kept; a list of gerunds is not one
+    assert cap_length("Breaking with their usual policy of political neutrality, HSBC and Standard Chartered banks "
+                      "gave their backing to the new law", 15) == (
+        "HSBC and Standard Chartered banks gave their backing to the new law")
+    gerunds = "Freezing progress on the nuclear program; reducing tensions in the region; and securing the release of prisoners"
+    assert cap_length(gerunds, 15) == "Freezing progress on the nuclear program; reducing tensions in the region"
+    assert cap_length("Nothing could be further from the truth, and everyone in this building knows it very well indeed", 15) == (
+        "Nothing could be further from the truth")
 
 
 def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
