@@ -16,6 +16,9 @@ from stance.text.sentences import split_sentences
      "Erin Bass", "support"),
     ("Marta Kowal, director of the advocacy group Data Rights Now, welcomed the fine.", "Marta Kowal", "support"),
     ("Commissioners Teresa Munoz and James Holloway voted no.", "Teresa Munoz", "oppose"),
+    ("I am alarmed by the questionnaire sent to the Department of Energy.", "I", "oppose"),  # a reaction
+    ("TikTok has gone to court to challenge a ban imposed by US President Donald Trump.", "TikTok", "oppose"),
+    ("HSBC and Standard Chartered banks gave their backing to the new law.", "HSBC", "support"),
     ("The company was pleased with the ruling.", "Calloway Logistics", "support"),  # a stand-in is the subject
     # someone else's verb
     ("Fortress will leave with a payout that investor Leon Cooperman blasted as \"morally wrong.\"", "Fortress", None),
