@@ -361,6 +361,11 @@ def both_of_a_pair(statements: list[PointedStatement], sentences: Sequence[Sente
     return out
 
 
+# What a small model writes as the speaker when it finds none (in English, whatever the article's language).
+NO_ONE = frozenset("unknown|unnamed|anonymous|none|n/a|nobody|no one|narrator|the narrator|author|the author|article|"
+                   "the article|journalist|the journalist|reporter|the reporter".split("|"))
+
+
 def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> bool:
     """False for a speaker that is only function words ("When", "It", "They"): a small model's stray word, or a
     pronoun the speaker rules could not resolve. An acronym is a name ("US", "EU"). Checked after the speaker rules
@@ -371,6 +376,8 @@ def names_someone(who: str, author: str | None = None, lang: str = DEFAULT) -> b
         return True
     if is_clause(who, lang):
         return False  # words copied from the sentence that the speaker rules could not replace by a name
+    if who.strip(" .").lower() in NO_ONE:
+        return False  # the model saying it does not know who speaks
     return bool(content_words(who)) or any(len(w) > 1 and w.isupper() for w in who.split())
 
 

@@ -298,6 +298,7 @@ def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path)
     ("When", False), ("It", False), ("they", False),  # a stray word, a pronoun no rule resolved
     ("US", True), ("EU", True), ("Mr Trump", True), ("the union", True), ("critics", True),
     ("Some fear that a failure to agree on border arrangements", False),  # a clause copied from the sentence
+    ("unknown", False), ("Unknown.", False), ("the author", False),  # the model saying it found no speaker
 ])
 def test_a_speaker_must_name_someone(who: str, named: bool) -> None:
     from stance.extraction.open_mode import names_someone
