@@ -46,6 +46,7 @@ from stance.text.attribution import (
     speaker_for_group,
     speaker_for_pronoun,
     speaker_for_quotation,
+    speaker_for_subject,
     stated_speaker,
     states_a_norm,
 )
@@ -165,7 +166,7 @@ def point_statements(
             claim, model_stance = reported_claim(sentence, st.stance)
         else:
             claim, model_stance = st.claim.strip(), st.stance
-        who = speaker_for_group(speaker_for(st.who.strip(), sentence), sentence)
+        who = speaker_for_subject(speaker_for_group(speaker_for(st.who.strip(), sentence), sentence), sentence)
         key = (sentence.n, who.lower(), norm_claim(claim))
         if key in seen:
             continue

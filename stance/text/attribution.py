@@ -778,6 +778,42 @@ def _name_words(name: str, lang: str = DEFAULT) -> set[str]:
             if (len(w) > 2 or (len(w) == 2 and w.isupper() and w.isalpha())) and w.lower() not in not_a_speaker}
 
 
+@cache
+def _subject_first(lang: str) -> re.Pattern[str] | None:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    if not (spec.subject_verbs and spec.descriptor_articles):
+        return None
+    upper, lower = letters.capitals, letters.lowercase
+    leading = alternation("|".join(sorted(spec.not_a_speaker)))
+    # "Die schwarz-gelbe Koalition hat sich darauf verständigt", "Doch auch die FDP war ... nicht glücklich": sentence
+    # adverbs, an article, at most two lower-case words, the subject, its finite verb
+    return re.compile(rf"^(?:(?i:{leading})\s+){{0,3}}?(?i:{alternation(spec.descriptor_articles)})\s+"
+                      rf"((?:[{lower}][\w-]*\s+){{0,2}}[{upper}][\w./-]*)\s+(?:{alternation(spec.subject_verbs)})\b")
+
+
+def speaker_for_subject(who: str, sentence: Sentence) -> str:
+    """In a language that puts the finite verb second, a party or body that is the sentence's subject ("Die
+    schwarz-gelbe Koalition hat sich darauf verständigt, ... Christian Wulff ... vorzuschlagen"; data
+    ``subject_verbs``) rather than the model's ``who`` when the sentence states no speaker and the model's is not
+    that subject: the small model credits such a sentence to the person it names as the object. A subject that is
+    no body (an acronym, or a noun of ``stand_in_nouns``) leaves ``who`` alone ("Die Ergebnisse ... haben")."""
+    pattern = _subject_first(sentence.lang)
+    match = pattern.match(_blank_quotations(sentence.text, sentence.lang)) if pattern is not None else None
+    if match is None or stated_speaker(sentence) is not None:
+        return who
+    subject = match.group(1)
+    head = subject.split()[-1]
+    if not ((head.isupper() and len(head) > 1) or _cues(sentence.lang).stand_in.search(f"{_article(sentence.lang)} {head}")):
+        return who
+    return who if _name_words(who, sentence.lang) & _name_words(subject, sentence.lang) else subject
+
+
+@cache
+def _article(lang: str) -> str:
+    """The language's first stand-in determiner ("der"), to test a noun against ``stand_in_nouns``."""
+    return rules(lang).attribution.stand_in_determiners.split("|")[0].strip()
+
+
 def speaker_for(who: str, sentence: Sentence) -> str:
     """The model's speaker, unless the sentence names a different one next to a speech verb.
 

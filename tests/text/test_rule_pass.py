@@ -484,3 +484,23 @@ def test_a_main_clause_in_the_mood_of_reported_speech_goes_on_with_a_report():
     assert not continues_a_report(first("„Ich habe das nie gesagt“, sagte Koch."))  # inside the quotation, and a speaker
     assert not continues_a_report(first("Am Freitag demonstrierten 30.000 Menschen gegen das Projekt."))
     assert not continues_a_report(first("He said it would be fine, and it is.", "en"))  # no such mood in English data
+
+
+def test_a_body_that_is_the_subject_before_a_second_place_verb_takes_the_position():
+    from stance.text.attribution import speaker_for_subject
+
+    def first(text: str, lang: str = "de"):
+        return split_sentences("Überschrift\n" + text, lang)[1]
+
+    coalition = first("Die schwarz-gelbe Koalition hat sich darauf verständigt, den Ministerpräsidenten Christian "
+                      "Wulff vorzuschlagen.")
+    assert speaker_for_subject("Christian Wulff", coalition) == "schwarz-gelbe Koalition"
+    fdp = first("Doch auch die FDP war mit einer Kandidatur Ursula von der Leyens nicht glücklich.")
+    assert speaker_for_subject("Ursula von der Leyen", fdp) == "FDP"
+    assert speaker_for_subject("FDP", fdp) == "FDP"  # the model's speaker is the subject
+    results = first("Die Ergebnisse haben gezeigt, dass der Einsatz möglich ist.")
+    assert speaker_for_subject("Bundesregierung", results) == "Bundesregierung"  # results are no body
+    said = first("Die Regierung hat erklärt, Scholz sagte, der Plan komme.")
+    assert speaker_for_subject("Olaf Scholz", said) == "Olaf Scholz"  # a stated speaker is speaker_for's
+    english = first("The coalition has agreed to nominate Christian Wulff.", "en")
+    assert speaker_for_subject("Christian Wulff", english) == "Christian Wulff"  # no subject_verbs in English

@@ -160,6 +160,11 @@ class AttributionRules(_Section):
         "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
                         "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
                         "turns the rule off")
+    subject_verbs: str = Field(
+        "", description="finite verbs that follow a sentence's subject in a language that puts the verb second "
+                        "(German 'hat|haben|ist|war'): 'Doch auch die FDP war mit einer Kandidatur ... nicht "
+                        "glücklich' takes its position as the FDP, a party or body named by an article before such a "
+                        "verb, not as the person the sentence goes on to name; '' turns the rule off")
     stand_in_determiners: str = Field(description="articles before a descriptor ('the' in 'the official')")
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
