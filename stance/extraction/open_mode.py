@@ -47,6 +47,7 @@ from stance.text.attribution import (
     speaker_for_pronoun,
     speaker_for_quotation,
     speaker_for_subject,
+    speaker_for_title,
     stated_speaker,
     states_a_norm,
 )
@@ -236,6 +237,7 @@ def follow_speakers(statements: list[PointedStatement], sentences: list[Sentence
             who = speaker_for_quotation(who, st.sentence, earlier, text, continued=st.sentence.n in continued,
                                         later=sentences[i + 1:i + 1 + QUOTATION_REACH])
             who = speaker_for_descriptor(who, st.sentence, sentences[:i])
+            who = speaker_for_title(who, st.sentence, text)
         out.append(st if who == st.who else replace(st, who=who))
     return out
 

@@ -814,6 +814,35 @@ def _article(lang: str) -> str:
     return rules(lang).attribution.stand_in_determiners.split("|")[0].strip()
 
 
+TITLE_LENGTH = 4  # words after the article a title may have ("ministre des Finances", "Home Secretary")
+
+
+def speaker_for_title(who: str, sentence: Sentence, text: str) -> str:
+    """For a sentence that opens with a title ("Le ministre des Finances a mis en cause la CGT ...") and a model
+    speaker that is nowhere in the article (the small model translated it: "Minister of Finance"), the person the
+    article named with that title before ("Le ministre des Finances, Michel Sapin, a accusé ..."); else ``who``. The
+    title holds one of the language's ``stand_in_nouns`` ("ministre")."""
+    spec, letters = rules(sentence.lang).attribution, rules(sentence.lang).sentences
+    if not spec.descriptor_articles or who.lower() in text.lower() or stated_speaker(sentence) is not None:
+        return who
+    opened = re.match(rf"(?i:{alternation(spec.descriptor_articles)})\s*((?:\S+\s+){{1,{TITLE_LENGTH}}})", sentence.text)
+    if opened is None:
+        return who
+    upper = letters.capitals
+    name = rf"([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)"
+    words = opened.group(1).split()
+    before = text[:sentence.start]
+    nouns = re.compile(rf"(?i:{alternation(spec.stand_in_nouns)})")
+    for size in range(len(words), 0, -1):
+        title = " ".join(words[:size]).strip(",")
+        if not any(nouns.fullmatch(w) for w in title.split()):
+            continue  # a title names an office or a body ("ministre des Finances"), not a place ("Northern Ireland")
+        found = re.findall(rf"\b{re.escape(title)}(?:,\s+|\s+){name}", before)
+        if found:
+            return found[-1]
+    return who
+
+
 def speaker_for(who: str, sentence: Sentence) -> str:
     """The model's speaker, unless the sentence names a different one next to a speech verb.
 

@@ -504,3 +504,19 @@ def test_a_body_that_is_the_subject_before_a_second_place_verb_takes_the_positio
     assert speaker_for_subject("Olaf Scholz", said) == "Olaf Scholz"  # a stated speaker is speaker_for's
     english = first("The coalition has agreed to nominate Christian Wulff.", "en")
     assert speaker_for_subject("Christian Wulff", english) == "Christian Wulff"  # no subject_verbs in English
+
+
+def test_a_title_the_model_translated_is_the_person_the_article_gave_that_title():
+    from stance.text.attribution import speaker_for_title
+
+    text = ("Sapin accuse la CGT\n"
+            "Le ministre des Finances, Michel Sapin, a accusé lundi la CGT de prendre les Français en otages.\n"
+            "Le ministre des Finances a mis en cause la CGT, un syndicat qui s'est durci.\n"
+            "Northern Ireland Secretary Brandon Lewis said yes.\n"
+            "Northern Ireland rules were published on Monday, a spokesman said.\n")
+    sentences = split_sentences(text, "fr")
+    assert speaker_for_title("Minister of Finance", sentences[2], text) == "Michel Sapin"
+    assert speaker_for_title("Michel Sapin", sentences[2], text) == "Michel Sapin"  # the model's is in the article
+    english = split_sentences(text)
+    # "Northern Ireland" is a place, no title: the model's speaker stays
+    assert speaker_for_title("Stormont official", english[4], text) == "Stormont official"
