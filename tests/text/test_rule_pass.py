@@ -520,3 +520,13 @@ def test_a_title_the_model_translated_is_the_person_the_article_gave_that_title(
     english = split_sentences(text)
     # "Northern Ireland" is a place, no title: the model's speaker stays
     assert speaker_for_title("Stormont official", english[4], text) == "Stormont official"
+
+
+def test_spanish_accusing_and_maintaining_name_their_speaker():
+    from stance.text.attribution import stated_speaker
+
+    def first(text: str):
+        return split_sentences("Titular\n" + text, "es")[1]
+
+    assert stated_speaker(first("Rajoy acusó al equipo de Mas de proclamar los encantos de la independencia.")) == "Rajoy"
+    assert stated_speaker(first("Los sindicatos rechazaron la propuesta, dijeron sus portavoces.")) is None
