@@ -298,7 +298,22 @@ def stated_speaker(sentence: Sentence) -> str | None:
     if not runs:
         runs = [m.group(1) for m in cues.coordinated.finditer(text)]
     names = {name for name in (_speaker_name(run, sentence.lang) for run in runs) if name}
+    if not names:
+        topic = _topic_speaker(sentence.lang)
+        found = topic.match(text) if topic is not None else None
+        return found.group(1) if found is not None else None  # "Quant à Fernand Kartheiser (ADR), il a regretté"
     return names.pop() if len(names) == 1 else None
+
+
+@cache
+def _topic_speaker(lang: str) -> re.Pattern[str] | None:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    if not (spec.topic_markers and spec.personal_pronouns):
+        return None
+    upper = letters.capitals
+    return re.compile(rf"^(?i:{alternation(spec.topic_markers)})\s+([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)"
+                      rf"(?:\s*\([^)]*\))?,\s+(?i:{spec.personal_pronouns})\s+(?:[\w’'-]+\s+){{0,3}}?"
+                      rf"(?:{alternation(spec.speech_verbs)})\b")
 
 
 @cache

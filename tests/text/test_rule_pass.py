@@ -530,3 +530,17 @@ def test_spanish_accusing_and_maintaining_name_their_speaker():
 
     assert stated_speaker(first("Rajoy acusó al equipo de Mas de proclamar los encantos de la independencia.")) == "Rajoy"
     assert stated_speaker(first("Los sindicatos rechazaron la propuesta, dijeron sus portavoces.")) is None
+
+
+def test_french_speakers_after_an_adverb_inverted_or_set_up_as_the_topic():
+    from stance.text.attribution import stated_speaker
+
+    def first(text: str):
+        return split_sentences("Titre\n" + text, "fr")[1]
+
+    assert stated_speaker(first("Claude Wiseler a notamment regretté l’absence de certains sujets.")) == "Claude Wiseler"
+    assert stated_speaker(first("«C’est naïf», a par exemple résumé à Paperjam.lu Claude Wiseler, chef de la fraction.")) == (
+        "Claude Wiseler")
+    assert stated_speaker(first("Quant à Fernand Kartheiser (ADR), il a regretté un discours «très faible».")) == (
+        "Fernand Kartheiser")
+    assert stated_speaker(first("Quant à la réforme, elle entre en vigueur en mai.")) is None  # no person, no speech

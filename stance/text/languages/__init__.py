@@ -160,6 +160,9 @@ class AttributionRules(_Section):
         "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
                         "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
                         "turns the rule off")
+    topic_markers: str = Field(
+        "", description="words that set a person up as the topic of what follows ('quant à|as for'): 'Quant à "
+                        "Fernand Kartheiser (ADR), il a regretté ...' is Kartheiser speaking; '' turns it off")
     subject_verbs: str = Field(
         "", description="finite verbs that follow a sentence's subject in a language that puts the verb second "
                         "(German 'hat|haben|ist|war'): 'Doch auch die FDP war mit einer Kandidatur ... nicht "
