@@ -116,10 +116,15 @@ _COMMA = re.compile(r",\s+")
 # the time or the place would be left ("Between 2014 and 2021.", "Breaking with their usual policy of political
 # neutrality.").
 _SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since|"
-                          r"between|during|after|before|despite|amid|in|on|at|from|under|over|with|for)\s", re.IGNORECASE)
+                          r"between|during|after|before|despite|amid|in|on|at|from|under|over|with|for|"
+                          # the same openers in German, French and Spanish (a claim does not know its language)
+                          r"wenn|falls|obwohl|während|weil|nachdem|bevor|seit|trotz|"
+                          r"si|quand|lorsque|pendant|après|avant|depuis|malgré|dans|selon|"
+                          r"cuando|aunque|mientras|porque|durante|tras|después|antes|desde|según|pese|"
+                          r"en|con|para)\s", re.IGNORECASE)
 # ... and a participle's phrase set off by a comma ("Breaking with their usual policy, HSBC ... gave"; not a list of
 # gerunds "Freezing progress ...; reducing tensions ...", nor "Nothing could be further ...")
-_PARTICIPLE = re.compile(r"(?!(?:no|some|any|every)thing\s)[a-z]+ing\s", re.IGNORECASE)
+_PARTICIPLE = re.compile(r"(?!(?:no|some|any|every)thing\s)[a-z]+(?:ing|ando|iendo)\s", re.IGNORECASE)  # Spanish too
 _WORD = re.compile(r"\S+")
 
 

@@ -109,6 +109,11 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     assert cap_length(gerunds, 15) == "Freezing progress on the nuclear program; reducing tensions in the region"
     assert cap_length("Nothing could be further from the truth, and everyone in this building knows it very well indeed", 15) == (
         "Nothing could be further from the truth")
+    # the same in German, French and Spanish: "Durante su última conferencia de prensa de 2013." is no claim
+    assert cap_length("Durante su última conferencia de prensa de 2013, Obama eludió la cuestión de una posible "
+                      "amnistía para Snowden", 15) == "Obama eludió la cuestión de una posible amnistía para Snowden"
+    assert cap_length("Considerando el enorme valor de la información que ha revelado, Snowden merece más que una "
+                      "vida de exilio", 15) == "Snowden merece más que una vida de exilio"
 
 
 def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
