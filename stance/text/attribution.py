@@ -66,7 +66,9 @@ def _cues(lang: str) -> _Cues:
         ),
         # "The authority's chair, Henrik Solberg, said": the name is the apposition before the verb's comma
         # ... and "Geoffrey Cox (pictured) said", "Sen. Ann Lee (D-N.Y.) said", "Marc Baum (Déi Lénk) explique"
-        speaker_before=re.compile(rf"({name_run})(?:\s*\([^()]{{1,40}}\))?(,[^{outside}]{{1,200}}?,)?,?\s+{speech}\b"),
+        # ... "Kenneth Roth también insistió", "Reed also said"
+        speaker_before=re.compile(rf"({name_run})(?:\s*\([^()]{{1,40}}\))?(,[^{outside}]{{1,200}}?,)?,?\s+"
+                                  rf"(?:(?:{rules(lang).reported.also_words})\s+)?{speech}\b"),
         # "..., said Mayor Ortiz" and "“...,” said Ortiz" (the quotation is blanked to spaces), not "but said the
         # Biden administration was ...", where the name begins what was said.
         speaker_after=re.compile(
@@ -720,7 +722,7 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     openers = {o for o, _ in quotes(sentence.lang).pairs}  # at a sentence's start even '"' opens
     if not (continued or sentence.text.lstrip()[:1] in openers):
         return who
-    named_after = _named_where_it_closes(sentence, later, text, continued=continued)
+    named_after = _named_where_it_closes(sentence, later, text, continued=continued, earlier=earlier)
     if named_after is not None:
         return _named_unless_same(who, named_after, sentence.lang)
     after, reach, paragraphs = sentence, QUOTATION_REACH, 0
@@ -742,19 +744,34 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     return who
 
 
-def _named_where_it_closes(sentence: Sentence, later: Sequence[Sentence], text: str, *, continued: bool) -> str | None:
+def _named_where_it_closes(sentence: Sentence, later: Sequence[Sentence], text: str, *, continued: bool,
+                           earlier: Sequence[Sentence] = ()) -> str | None:
     """For a sentence inside a quotation that is still open at its end ("“What is the basis of ...? Why pre-empt
     the court process? ...,” said Mr Renato Reyes"), the speaker named where the quotation closes, later in the
-    same paragraph and at most ``QUOTATION_REACH`` sentences on; else None."""
+    same paragraph and at most ``QUOTATION_REACH`` sentences on; where it closes with "he said" (or Spanish
+    "..., tuiteó."), the person last named as speaking before it (``earlier``: the sentences before
+    ``sentence``); else None."""
     if _closes(sentence, continued=continued):
         return None
     before = sentence
-    for after in later[:QUOTATION_REACH]:
+    for i, after in enumerate(later[:QUOTATION_REACH]):
         if "\n" in text[before.end:after.start]:
             return None
         if _closes(after, continued=True):
+            if pronoun_speaks(after):
+                return _last_named_speaker([*earlier, sentence, *later[:i]], text)
             return stated_speaker(after)
         before = after
+    return None
+
+
+def _last_named_speaker(earlier: Sequence[Sentence], text: str) -> str | None:
+    """The person the last of ``earlier`` that names a speaker names, within ``PRONOUN_REACH`` sentences: "he" or
+    "she" is no city or body (``no_person``: "London said ..." is skipped)."""
+    for before in reversed(earlier[-PRONOUN_REACH:]):
+        named = stated_speaker(before)
+        if named is not None and not no_person(named, text, before.lang):
+            return named
     return None
 
 

@@ -544,3 +544,24 @@ def test_french_speakers_after_an_adverb_inverted_or_set_up_as_the_topic():
     assert stated_speaker(first("Quant à Fernand Kartheiser (ADR), il a regretté un discours «très faible».")) == (
         "Fernand Kartheiser")
     assert stated_speaker(first("Quant à la réforme, elle entre en vigueur en mai.")) is None  # no person, no speech
+
+
+def test_also_between_a_name_and_its_speech_verb():
+    from stance.text.attribution import stated_speaker
+
+    assert stated_speaker(split_sentences("Headline\nReed also said the deal was good.")[1]) == "Reed"
+    assert stated_speaker(split_sentences("Titular\nKenneth Roth también insistió en el perdón.", "es")[1]) == "Kenneth Roth"
+
+
+def test_a_quotation_that_closes_with_he_said_is_the_person_last_named():
+    from stance.text.attribution import quotation_continuations, speaker_for_quotation
+
+    text = ("Piden clemencia para Snowden\n"
+            "El director de Human Rights Watch, Kenneth Roth, insistió en la necesidad de perdón para Snowden.\n\n"
+            "“Snowden expuso una grave mala conducta. Otros fueron ignorados. Él debe ser indultado”, tuiteó.\n")
+    sentences = split_sentences(text, "es")
+    continued = quotation_continuations(sentences, headline=True)
+    assert speaker_for_quotation("The Guardian", sentences[2], sentences[:2], text, continued=sentences[2].n in continued,
+                                 later=sentences[3:]) == "Kenneth Roth"
+    assert speaker_for_quotation("Edward Snowden", sentences[3], sentences[:3], text,
+                                 continued=sentences[3].n in continued, later=sentences[4:]) == "Kenneth Roth"
