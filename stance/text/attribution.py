@@ -652,8 +652,12 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
     if pattern is None:
         return []
     match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
-    if match is None:
-        return []
+    if match is None:  # "Als Gegenkandidat haben SPD und Grüne/Bündnis 90 ...": each of the subjects after the verb
+        after = inverted_subjects(sentence)
+        words = _name_words(who, sentence.lang)
+        if not any(words & _name_words(s, sentence.lang) for s in after):
+            return []
+        return [s for s in after if not words & _name_words(s, sentence.lang)]
     *firsts, last = [*re.split(r",\s+", match.group("list")), match.group("last")]
     named = [_speaker_name(first, sentence.lang) for first in firsts]
     if None in named or last.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
@@ -823,6 +827,48 @@ def _subject_first(lang: str) -> re.Pattern[str] | None:
                       rf"((?:[{lower}][\w-]*\s+){{0,2}}[{upper}][\w./-]*)\s+(?:{alternation(spec.subject_verbs)})\b")
 
 
+@cache
+def _subject_after_verb(lang: str) -> re.Pattern[str] | None:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    if not (spec.subject_verbs and spec.descriptor_articles and spec.and_word):
+        return None
+    upper, lower = letters.capitals, letters.lowercase
+    name = (rf"(?:(?i:{alternation(spec.descriptor_articles)})\s+(?:[{lower}][\w-]*\s+){{0,3}}?)?[{upper}][\w./-]*"
+            rf"(?:\s+(?:[{upper}][\w./-]*|\d+))*")
+    small = alternation("|".join(sorted(spec.not_a_speaker - set(spec.descriptor_articles.split("|")))))
+    # "Als Gegenkandidat haben SPD und Grüne/Bündnis 90 gemeinsam ... aufgestellt": an opening phrase, the finite
+    # verb, at most three small words ("sich", "auch", "nun"), then the subjects
+    return re.compile(rf"^[^,;:“”„\"]{{1,80}}?\s(?:{alternation(spec.subject_verbs)})\s+"
+                      rf"(?:(?i:sich|{small}|{rules(lang).reported.also_words})\s+){{0,3}}"
+                      rf"(?P<first>{name})(?:\s+(?:{spec.and_word})\s+(?P<second>{name}))?(?=[\s,])")
+
+
+def _a_body(subject: str, lang: str) -> bool:
+    """A subject that can take a position: it holds an acronym ("SPD", "CDU-Kreise", "SPD-Fraktionschef Peter
+    Struck") or a noun for a body or an office (``stand_in_nouns``: "Baden-Württembergs Ministerpräsident Stefan
+    Mappus"); not "die Wahl Wulffs" or "Abrissarbeiten"."""
+    words = subject.split()
+    if any(len(part) > 1 and part.isupper() for w in words for part in re.split(r"[-/]", w)):
+        return True
+    return any(_cues(lang).stand_in.fullmatch(f"{_article(lang)} {w}") for w in words)
+
+
+def inverted_subjects(sentence: Sentence) -> list[str]:
+    """The subjects after the finite verb in a language that puts it second, when the sentence opens with another
+    phrase ("Als Gegenkandidat haben SPD und Grüne/Bündnis 90 gemeinsam ... aufgestellt": SPD, Grüne/Bündnis 90);
+    [] when there are none or none of them can take a position (``_a_body``)."""
+    pattern = _subject_after_verb(sentence.lang)
+    match = pattern.match(_blank_quotations(sentence.text, sentence.lang)) if pattern is not None else None
+    if match is None:
+        return []
+    articles = re.compile(rf"^(?i:{alternation(rules(sentence.lang).attribution.descriptor_articles)})\s+")
+    # without the article and its adjectives: "der scheidende hessische Ministerpräsident Roland Koch"
+    lower = rules(sentence.lang).sentences.lowercase
+    subjects = [re.sub(rf"^(?:[{lower}]\S*\s+)+", "", articles.sub("", g)) for g in (match.group("first"),
+                                                                                 match.group("second")) if g]
+    return subjects if any(_a_body(s, sentence.lang) for s in subjects) else []
+
+
 def speaker_for_subject(who: str, sentence: Sentence) -> str:
     """In a language that puts the finite verb second, a party or body that is the sentence's subject ("Die
     schwarz-gelbe Koalition hat sich darauf verständigt, ... Christian Wulff ... vorzuschlagen"; data
@@ -831,8 +877,12 @@ def speaker_for_subject(who: str, sentence: Sentence) -> str:
     no body (an acronym, or a noun of ``stand_in_nouns``) leaves ``who`` alone ("Die Ergebnisse ... haben")."""
     pattern = _subject_first(sentence.lang)
     match = pattern.match(_blank_quotations(sentence.text, sentence.lang)) if pattern is not None else None
-    if match is None or stated_speaker(sentence) is not None:
+    if stated_speaker(sentence) is not None:
         return who
+    if match is None:  # "Als Gegenkandidat haben SPD und Grüne/Bündnis 90 ...": the first, unless the model's is one
+        after = inverted_subjects(sentence)
+        words = _name_words(who, sentence.lang)
+        return who if not after or any(words & _name_words(s, sentence.lang) for s in after) else after[0]
     subject = match.group(1)
     head = subject.split()[-1]
     if not ((head.isupper() and len(head) > 1) or _cues(sentence.lang).stand_in.search(f"{_article(sentence.lang)} {head}")):

@@ -421,7 +421,7 @@ def test_two_subjects_joined_by_and_both_take_the_position():
     assert co_speakers(votes, "Teresa Munoz") == ["James Holloway"]
     assert co_speakers(votes, "Dana Ortiz") == []  # the model's speaker is neither: nothing to add
     assert co_speakers(first("Munoz said the vote and the plan were wrong."), "Teresa Munoz") == []
-    assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == []  # no and_word for German
+    assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == ["Grüne"]  # German: "und"
     listed = first("It passed a security law, which the United States, Britain, Australia and Canada, as well as "
                    "international human rights groups, say will erode freedoms.")
     assert co_speakers(listed, "United States") == ["Britain", "Australia", "Canada", "international human rights groups"]
@@ -565,3 +565,21 @@ def test_a_quotation_that_closes_with_he_said_is_the_person_last_named():
                                  later=sentences[3:]) == "Kenneth Roth"
     assert speaker_for_quotation("Edward Snowden", sentences[3], sentences[:3], text,
                                  continued=sentences[3].n in continued, later=sentences[4:]) == "Kenneth Roth"
+
+
+def test_german_subjects_after_the_verb_each_take_the_position():
+    from stance.text.attribution import co_speakers, inverted_subjects, speaker_for_subject
+
+    def first(text: str):
+        return split_sentences("Überschrift\n" + text, "de")[1]
+
+    nominated = first("Als Gegenkandidat haben SPD und Grüne/Bündnis 90 gemeinsam Joachim Gauck aufgestellt.")
+    assert inverted_subjects(nominated) == ["SPD", "Grüne/Bündnis 90"]
+    assert speaker_for_subject("Guido Westerwelle", nominated) == "SPD"  # named nowhere in it: the first subject
+    assert co_speakers(nominated, "SPD") == ["Grüne/Bündnis 90"]
+    struck = first("Entgegen früheren Äußerungen hat sich der SPD-Fraktionschef Peter Struck nun dafür ausgesprochen.")
+    assert inverted_subjects(struck) == ["SPD-Fraktionschef Peter Struck"]
+    assert speaker_for_subject("Peter Struck", struck) == "Peter Struck"
+    # no body after the verb: works, an election
+    assert inverted_subjects(first("Am Mittwoch haben trotz Protesten Abrissarbeiten begonnen.")) == []
+    assert inverted_subjects(first("Anhand der Verteilung ist die Wahl Wulffs wahrscheinlich.")) == []
