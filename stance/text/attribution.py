@@ -285,6 +285,15 @@ def _pronoun_content_blanked(text: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=1 << 12)  # asked of one sentence by speaker_for, the pronoun and quotation rules, for each row
+@cache
+def _titled_after(lang: str) -> re.Pattern[str]:
+    spec, upper = rules(lang).attribution, rules(lang).sentences.capitals
+    # "..., a dit à Reuters le secrétaire général CGT du port de Marseille, Pascal Galéoté.", "..., said the company's
+    # chief executive, Martin Reyes-Hale.": the person named after the title that follows the verb
+    return re.compile(rf"(?:^|[,;]\s*|\s{{2,}})(?:{alternation(spec.inverted_speech_verbs)})\s+[^,.;:!?]{{2,80}},\s+"
+                      rf"([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)\s*[.!?]?\s*$")
+
+
 def stated_speaker(sentence: Sentence) -> str | None:
     """The one capitalised name the sentence attributes speech to, read outside its quotations; else None.
 
@@ -296,7 +305,8 @@ def stated_speaker(sentence: Sentence) -> str | None:
     runs, spans = _before_runs(text, sentence.lang)
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
-    runs += [m.group(1) for m in cues.speaker_after.finditer(text)]
+    titled = _titled_after(sentence.lang).search(text)
+    runs += [titled.group(1)] if titled else [m.group(1) for m in cues.speaker_after.finditer(text)]
     if not runs:
         runs = [m.group(1) for m in cues.coordinated.finditer(text)]
     names = {name for name in (_speaker_name(run, sentence.lang) for run in runs) if name}

@@ -583,3 +583,14 @@ def test_german_subjects_after_the_verb_each_take_the_position():
     # no body after the verb: works, an election
     assert inverted_subjects(first("Am Mittwoch haben trotz Protesten Abrissarbeiten begonnen.")) == []
     assert inverted_subjects(first("Anhand der Verteilung ist die Wahl Wulffs wahrscheinlich.")) == []
+
+
+def test_the_person_named_after_a_title_that_follows_the_verb_is_the_speaker():
+    from stance.text.attribution import stated_speaker
+
+    french = split_sentences("Titre\n\"Aucun navire n'est opéré\", a dit à Reuters le secrétaire général CGT du port "
+                             "de Marseille, Pascal Galéoté.", "fr")[1]
+    assert stated_speaker(french) == "Pascal Galéoté"
+    english = split_sentences("Headline\n\"We will fight,\" said the company's chief executive, Martin Reyes-Hale.")[1]
+    assert stated_speaker(english) == "Martin Reyes-Hale"
+    assert stated_speaker(split_sentences("Headline\n\"We will fight,\" said Ortiz, the mayor.")[1]) == "Ortiz"
