@@ -499,6 +499,28 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
                       rf"(?i:{alternation(spec.cue_words)}|{alternation(spec.group_speech_verbs)})\b")
 
 
+@cache
+def _asked_by(lang: str) -> re.Pattern[str] | None:
+    spec, upper = rules(lang).attribution, rules(lang).sentences.capitals
+    if not (spec.asked_by and spec.descriptor_articles):
+        return None
+    name = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*)*"
+    # "Consultada por la Afp, la Casa Blanca hizo referencia ...": who asked, then the subject who answered
+    return re.compile(rf"^(?i:{alternation(spec.asked_by)})\s+(?P<asker>[^,]{{1,60}}),\s+"
+                      rf"(?:(?i:{alternation(spec.descriptor_articles)})\s+)?(?P<subject>{name})\s")
+
+
+def speaker_for_asked(who: str, sentence: Sentence) -> str:
+    """For a sentence that opens with whoever asked ("Consultada por la Afp, la Casa Blanca hizo referencia a
+    ..."; data ``asked_by``), the subject that answered rather than the asker the small model names."""
+    pattern = _asked_by(sentence.lang)
+    match = pattern.match(sentence.text) if pattern is not None else None
+    if match is None:
+        return who
+    words = _name_words(who, sentence.lang)
+    return match.group("subject") if words and words <= _name_words(match.group("asker"), sentence.lang) else who
+
+
 def speaker_for_group(who: str, sentence: Sentence) -> str:
     """The group a sentence's cue word has as its subject ("But critics, including a number of Tory MPs, warned it
     risks damaging the UK" → "critics"), unless the model's ``who`` is that group or is named before it ("Holcomb

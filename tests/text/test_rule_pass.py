@@ -594,3 +594,14 @@ def test_the_person_named_after_a_title_that_follows_the_verb_is_the_speaker():
     english = split_sentences("Headline\n\"We will fight,\" said the company's chief executive, Martin Reyes-Hale.")[1]
     assert stated_speaker(english) == "Martin Reyes-Hale"
     assert stated_speaker(split_sentences("Headline\n\"We will fight,\" said Ortiz, the mayor.")[1]) == "Ortiz"
+
+
+def test_whoever_asked_is_not_the_speaker():
+    from stance.text.attribution import speaker_for_asked
+
+    asked = split_sentences("Titular\nConsultada por la Afp, la Casa Blanca hizo referencia a declaraciones de Obama.",
+                            "es")[1]
+    assert speaker_for_asked("Afp", asked) == "Casa Blanca"
+    assert speaker_for_asked("Obama", asked) == "Obama"  # not the asker: the model's stays
+    english = split_sentences("Headline\nAsked by reporters, Johnson said the plan was fine.")[1]
+    assert speaker_for_asked("reporters", english) == "Johnson"

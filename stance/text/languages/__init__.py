@@ -160,6 +160,10 @@ class AttributionRules(_Section):
         "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
                         "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
                         "turns the rule off")
+    asked_by: str = Field(
+        "", description="phrases that open a sentence with whoever asked ('asked by|contacted by'; Spanish "
+                        "'consultada por'): 'Consultada por la Afp, la Casa Blanca hizo referencia ...' is the White "
+                        "House's, not AFP's; '' turns it off")
     topic_markers: str = Field(
         "", description="words that set a person up as the topic of what follows ('quant à|as for'): 'Quant à "
                         "Fernand Kartheiser (ADR), il a regretté ...' is Kartheiser speaking; '' turns it off")
