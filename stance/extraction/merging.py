@@ -56,6 +56,22 @@ def norm_claim(claim: str) -> str:
     return re.sub(r"[^\w\s]", "", claim.lower()).strip()
 
 
+LISTED_GAP = 25  # characters between two quotations that make them one list ("« a », « b » et surtout « c »")
+
+
+def _joined_quotations(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotations that follow each other with only a few words between them (``LISTED_GAP``: "« aucune raison de
+    s'inquiéter », « aucune raison de manifester » et surtout « aucune raison de bloquer ... »") as one span from
+    the first to the last: a list of quoted phrases says one thing."""
+    joined: list[tuple[int, int]] = []
+    for a, b in spans:
+        if joined and a - joined[-1][1] <= LISTED_GAP and not re.search(r"[.!?]", text[joined[-1][1]:a]):
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    return joined
+
+
 def evidence_for(text: str, sentence: Sentence, claim: str) -> Evidence:
     """The quotation that carries the claim, else the whole sentence.
 
@@ -63,7 +79,7 @@ def evidence_for(text: str, sentence: Sentence, claim: str) -> Evidence:
     rest of the sentence is only the attribution ("..., he said."), but not when
     the sentence makes its point outside the quotation and quotes something else.
     """
-    spans = quoted_spans(sentence)
+    spans = _joined_quotations(text, quoted_spans(sentence))
     if not spans:
         return span_evidence(text, sentence.start, sentence.end)
     relevance, start, end = max((fuzz.partial_ratio(claim.lower(), text[a:b].lower()), a, b) for a, b in spans)

@@ -88,3 +88,14 @@ def test_evidence_is_the_sentence_when_its_quotation_is_about_something_else() -
     assert evidence_for(attributed, sentence(attributed), "The lanes will cut commutes.").quote == (
         "It will push traffic onto side streets"
     )
+
+
+def test_a_list_of_quoted_phrases_is_one_evidence() -> None:
+    text = ("Titre\nDonc : « aucune raison de s'inquiéter », « aucune raison de manifester » et surtout « aucune raison "
+            "de bloquer ».")
+    s = split_sentences(text, "fr")[1]
+    quote = evidence_for(text, s, "Aucune raison de s'inquiéter.").quote
+    assert quote == "aucune raison de s'inquiéter », « aucune raison de manifester » et surtout « aucune raison de bloquer"
+    assert text[text.index(quote):text.index(quote) + len(quote)] == quote  # still a span of the text
+    apart = "“We will not wait,” Ortiz said on Monday after a long council meeting ended, “and we will win.”"
+    assert evidence_for(apart, sentence(apart), "We will not wait.").quote == "We will not wait"  # too far apart
