@@ -23,6 +23,7 @@ from stance.extraction.prompts import Prompt, PromptError, author_note, claims_n
 from stance.extraction.sharing import share_claims
 from stance.results import Actor, Claim, PromptInfo
 from stance.text.attribution import (
+    PLURAL_REACH,
     PRONOUN_REACH,
     QUOTATION_PARAGRAPHS,
     QUOTATION_REACH,
@@ -38,6 +39,7 @@ from stance.text.attribution import (
     may_voice,
     names_a_speaker,
     pair_speakers,
+    plural_co_speakers,
     quotation_continuations,
     render_lines,
     second_speaker,
@@ -306,17 +308,22 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
     return out
 
 
-def joined_subjects(statements: list[PointedStatement]) -> list[PointedStatement]:
+def joined_subjects(statements: list[PointedStatement],
+                    sentences: Sequence[Sentence] = ()) -> list[PointedStatement]:
     """Each subject joined by "and" takes the sentence's position (``attribution.co_speakers``: two, or a list
     such as "the United States, Britain, Australia and Canada ... say"): the model names one row's speaker, the
     others get the same claim and stance."""
     speakers: dict[int, list[set[str]]] = {}
     for st in statements:
         speakers.setdefault(st.sentence.n, []).append(content_words(st.who))
+    index = {s.n: i for i, s in enumerate(sentences)}
     out: list[PointedStatement] = []
     for st in statements:
         out.append(st)
-        for other in co_speakers(st.sentence, st.who):
+        i = index.get(st.sentence.n)
+        earlier = sentences[max(0, i - PLURAL_REACH):i] if i is not None else []
+        # "In it, they argue ...", two sentences after "BA, Easyjet and Ryanair have made inroads ...": theirs too
+        for other in co_speakers(st.sentence, st.who) or plural_co_speakers(st.sentence, earlier, st.who):
             words = content_words(other)
             if not any(words & known for known in speakers[st.sentence.n]):  # "Commissioners Teresa Munoz" is
                 speakers[st.sentence.n].append(words)  # "Teresa Munoz" already
@@ -509,7 +516,7 @@ class OpenPlan:
         statements = both_of_a_pair(statements, self.article.sentences)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)]
-        statements = reports_continued(joined_subjects(second_speakers(statements)), reported)
+        statements = reports_continued(joined_subjects(second_speakers(statements), self.article.sentences), reported)
         if is_pointer(self.mode.prompt.answer_shape):  # claims in the sentence's words: a second one can be cut off
             statements = join_continued_quotations(added_statements(statements), self.continued)
         return statements

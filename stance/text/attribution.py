@@ -671,9 +671,12 @@ def _co_subjects(lang: str) -> re.Pattern[str] | None:
     # them ("which the United States, Britain, Australia and Canada, as well as international human rights groups,
     # say will erode freedoms")
     small = rf"(?!(?:{spec.and_word})\s)[{lower}]+\s+"  # "which", "the"; not "..., and the Bill, Scotland and Wales say"
+    # ... or after an auxiliary, a few words later: "BA, Easyjet and Ryanair have made inroads towards a legal challenge"
+    later = rf"|(?:{spec.auxiliaries})\s+(?:[{lower}]+\s+){{0,5}}?" if spec.auxiliaries else ""
+    not_aux = rf"(?!(?:{spec.auxiliaries})\b)" if spec.auxiliaries else ""  # "Ryanair have": the name ends before it
     return re.compile(rf"(?:^|,\s+)(?:{small})?(?P<list>(?:{small})?{name}(?:,\s+{name})*),?"
-                      rf"\s+(?:{spec.and_word})\s+(?P<last>{name}(?:\s+[{lower}]+){{0,2}}){joined}"
-                      rf"\s+(?:[{lower}]+\s+){{0,2}}?(?:{alternation(spec.cue_words)})\b")
+                      rf"\s+(?:{spec.and_word})\s+(?P<last>{name}(?:\s+{not_aux}[{lower}]+){{0,2}}){joined}"
+                      rf"\s+(?:(?:[{lower}]+\s+){{0,2}}?{later})(?:{alternation(spec.cue_words)})\b")
 
 
 def co_speakers(sentence: Sentence, who: str) -> list[str]:
@@ -692,6 +695,8 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
         return [s for s in after if not words & _name_words(s, sentence.lang)]
     *firsts, last = [*re.split(r",\s+", match.group("list")), match.group("last")]
     named = [_speaker_name(first, sentence.lang) for first in firsts]
+    while len(named) > 1 and named[0] is None:
+        named.pop(0)  # "Separately, BA, Easyjet and Ryanair have ...": an opening adverb is no subject
     if None in named or last.split()[0].lower() in _cues(sentence.lang).not_a_speaker:
         return []
     subjects = [n for n in named if n is not None] + [last]
@@ -703,6 +708,35 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
     if not any(words & _name_words(subject, sentence.lang) for subject in subjects):
         return []
     return [subject for subject in subjects if not words & _name_words(subject, sentence.lang)]
+
+
+PLURAL_REACH = 3  # sentences back to the subjects "they" stands for
+
+
+@cache
+def _plural_speech(lang: str) -> re.Pattern[str] | None:
+    spec, lower = rules(lang).attribution, rules(lang).sentences.lowercase
+    if not spec.plural_pronouns:
+        return None
+    # "In it, they argue the rules ...", "They also said"
+    return re.compile(rf"(?:^|[,;]\s*|\s)(?i:{spec.plural_pronouns})\s+(?:[{lower}]+\s+)?"
+                      rf"(?:{alternation(spec.cue_words)})\b")
+
+
+def plural_co_speakers(sentence: Sentence, earlier: Sequence[Sentence], who: str) -> list[str]:
+    """For a sentence where "they" speak and no speaker is named ("In it, they argue the rules ..."), the other
+    subjects of the nearest of the ``PLURAL_REACH`` sentences before it whose subjects, joined by and_word, include
+    ``who`` ("BA, Easyjet and Ryanair have made inroads towards a legal challenge"); else []."""
+    pattern = _plural_speech(sentence.lang)
+    if pattern is None or not pattern.search(_blank_quotations(sentence.text, sentence.lang)):
+        return []
+    if stated_speaker(sentence) is not None:
+        return []
+    for before in reversed(earlier[-PLURAL_REACH:]):
+        others = co_speakers(before, who)
+        if others:
+            return others
+    return []
 
 
 @cache

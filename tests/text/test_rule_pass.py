@@ -605,3 +605,20 @@ def test_whoever_asked_is_not_the_speaker():
     assert speaker_for_asked("Obama", asked) == "Obama"  # not the asker: the model's stays
     english = split_sentences("Headline\nAsked by reporters, Johnson said the plan was fine.")[1]
     assert speaker_for_asked("reporters", english) == "Johnson"
+
+
+def test_subjects_before_an_auxiliary_and_they_after_them_take_the_position():
+    from stance.text.attribution import co_speakers, plural_co_speakers
+
+    text = ("Airlines sue\n"
+            "Separately, BA, Easyjet and Ryanair have made inroads towards a legal challenge to the quarantine.\n"
+            "The three have written a letter to the government.\n"
+            "In it, they argue the rules will be more stringent than those for the sick.\n"
+            "They were late, the report said.\n")
+    sentences = split_sentences(text)
+    assert co_speakers(sentences[1], "BA") == ["Easyjet", "Ryanair"]  # "Separately" is no subject
+    assert plural_co_speakers(sentences[3], sentences[:3], "BA") == ["Easyjet", "Ryanair"]
+    assert plural_co_speakers(sentences[3], sentences[:3], "Unite") == []  # the model's is none of them
+    assert plural_co_speakers(sentences[4], sentences[:4], "BA") == []  # "they" do not speak there
+    # an auxiliary ends the subjects: "Holloway have" is no name
+    assert co_speakers(split_sentences("H\nMunoz and Holloway have repeatedly said no.")[1], "Munoz") == ["Holloway"]

@@ -156,6 +156,14 @@ class AttributionRules(_Section):
         "", description="words that join one more subject after a list, between commas ('as well as|along with': "
                         "'the United States, Britain and Canada, as well as rights groups, say'): a group or a "
                         "name there takes the position too; '' turns it off")
+    auxiliaries: str = Field(
+        "", description="auxiliary verbs after which a subject's cue word may come a few words later ('have|has|"
+                        "had': 'BA, Easyjet and Ryanair have made inroads towards a legal challenge'); '' keeps the "
+                        "cue word within two words of the subjects")
+    plural_pronouns: str = Field(
+        "", description="third-person plural subject pronouns ('they'): 'In it, they argue ...' is each of the "
+                        "subjects a sentence shortly before joined by and_word, when the model names one of them; "
+                        "'' turns the rule off")
     pair_subjects: str = Field(
         "", description="words that make a plural noun two actors the sentence before named ('both|the two' in "
                         "'Both companies declined to comment' after 'talks between McClatchy and Tribune'); '' "
