@@ -55,7 +55,14 @@ from stance.text.claims import (
 )
 from stance.text.languages import alternation, rules
 from stance.text.names import person_key
-from stance.text.polarity import bare_denial, negated, noncommittal, refers_to_what_was_said, rejected_object
+from stance.text.polarity import (
+    bare_denial,
+    before_preposition,
+    negated,
+    noncommittal,
+    refers_to_what_was_said,
+    rejected_object,
+)
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
@@ -162,10 +169,7 @@ def _a_decision(object_: str, lang: str) -> str | None:
     President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
     for the noun; None for anything else ("the latest attack", "Smith") and for a bare "the plan"."""
     decisions = _decision_nouns(lang)
-    words = object_.split()
-    prepositions = rules(lang).attribution.prepositions
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in prepositions), len(words))
-    if decisions is None or not any(decisions.fullmatch(w.strip(",.;:’'")) for w in words[1:cut]):
+    if decisions is None or not any(decisions.fullmatch(w.strip(",.;:’'")) for w in before_preposition(object_, lang)[1:]):
         return None
     return object_ if len(content_words(object_)) >= 2 else None  # "the plan" alone says nothing a claim can hold
 

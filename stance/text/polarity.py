@@ -97,10 +97,15 @@ def refers_to_what_was_said(object_: str, lang: str = DEFAULT) -> bool:
     found = _rejecting(lang)
     if found is None or found.said is None:
         return False
-    words = object_.split()
+    return bool(found.said.fullmatch(" ".join(before_preposition(object_, lang))))
+
+
+def before_preposition(phrase: str, lang: str = DEFAULT) -> list[str]:
+    """A noun phrase's words up to its first preposition after the first word: "die Vorwürfe von Otto" → die,
+    Vorwürfe; "a ban imposed by US President Donald Trump" → a, ban, imposed."""
+    words = phrase.split()
     prepositions = rules(lang).attribution.prepositions
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in prepositions), len(words))
-    return bool(found.said.fullmatch(" ".join(words[:cut])))
+    return words[:next((i for i, w in enumerate(words) if i and w.lower() in prepositions), len(words))]
 
 
 # English (languages/en.toml); another language's: _cues(lang)
