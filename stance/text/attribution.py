@@ -424,6 +424,9 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
         return who
     near = earlier[-PRONOUN_REACH:]
     words = _name_words(who, lang)
+    subject = _dropped_subject(sentence, earlier[-1], text) if speaks and earlier else None
+    if subject is not None:  # "Obama eludió la cuestión … “El debate es importante …”, dijo.": Obama
+        return _named_unless_same(who, subject, lang)
     if not not_a_person and any(words & _name_words(_POSSESSOR.sub(" ", s.text), lang) for s in [*near, sentence]):
         return who  # the model's speaker was named nearby: "he" may be them (not as whose someone is: "May's")
     for before in reversed(near):
@@ -431,6 +434,26 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
         if named is not None and not (not_a_person and no_person(named, text, lang)):
             return named
     return who
+
+
+def _dropped_subject(sentence: Sentence, before: Sentence, text: str) -> str | None:
+    """In a language that drops the subject pronoun (``null_subject``), the person the sentence before has as a
+    clause's subject, for a sentence that ends "…”, dijo.": the verb's subject goes on from there ("Durante su última
+    conferencia de prensa, Obama eludió la cuestión."). None when the sentence before has no such person."""
+    spec, letters = rules(sentence.lang).attribution, rules(sentence.lang).sentences
+    if not spec.null_subject:
+        return None
+    speech = alternation(spec.speech_verbs)
+    if not re.search(rf"(?:[,;]\s*|\s{{2,}})(?:{speech})\s*[.!?]?\s*$", _blank_quotations(sentence.text, sentence.lang)):
+        return None
+    name = rf"[{letters.capitals}][\w’'-]+(?:\s+[{letters.capitals}][\w’'-]+)*"
+    lower = letters.lowercase  # "…, el presidente Barack Obama eludió": an article and a title may come first
+    for match in re.finditer(rf"(?:^|,\s+)(?:[{lower}]+\s+){{0,2}}({name})\s+[{lower}]",
+                             _blank_quotations(before.text, before.lang)):
+        found = _speaker_name(match.group(1), before.lang)
+        if found is not None and not no_person(found, text, before.lang):
+            return found
+    return None
 
 
 @cache

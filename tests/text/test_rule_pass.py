@@ -622,3 +622,16 @@ def test_subjects_before_an_auxiliary_and_they_after_them_take_the_position():
     assert plural_co_speakers(sentences[4], sentences[:4], "BA") == []  # "they" do not speak there
     # an auxiliary ends the subjects: "Holloway have" is no name
     assert co_speakers(split_sentences("H\nMunoz and Holloway have repeatedly said no.")[1], "Munoz") == ["Holloway"]
+
+
+def test_a_dropped_subject_goes_on_from_the_sentence_before():
+    from stance.text.attribution import speaker_for_pronoun
+
+    text = ("Clemencia para Snowden\n"
+            "El director de Human Rights Watch, Kenneth Roth, insistió en la necesidad de perdón para Snowden.\n"
+            "Durante su última conferencia de prensa, el presidente Barack Obama eludió la cuestión.\n"
+            "“El debate es importante y necesario”, dijo.\n")
+    sentences = split_sentences(text, "es")
+    assert speaker_for_pronoun("Kenneth Roth", sentences[3], sentences[:3], text) == "Barack Obama"
+    english = split_sentences(text.replace("dijo", "he said"))  # English keeps its subject pronoun: no such rule
+    assert speaker_for_pronoun("Kenneth Roth", english[3], english[:3], text) == "Kenneth Roth"
