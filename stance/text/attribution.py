@@ -328,14 +328,27 @@ def _topic_speaker(lang: str) -> re.Pattern[str] | None:
                       rf"(?:{alternation(spec.speech_verbs)})\b")
 
 
+def _dropped_pronoun_speech(lang: str) -> str | None:
+    """"“...”, dijo." in a language that drops the subject pronoun (``null_subject``): a speech verb that ends the
+    sentence (the pattern's text), or None."""
+    spec = rules(lang).attribution
+    return rf"(?:[,;]\s*|\s{{2,}})(?:{alternation(spec.speech_verbs)})\s*[.!?]?\s*$" if spec.null_subject else None
+
+
+@cache
+def _dropped_ending(lang: str) -> re.Pattern[str] | None:
+    ending = _dropped_pronoun_speech(lang)
+    return re.compile(ending) if ending is not None else None
+
+
 @cache
 def _pronoun_speech(lang: str) -> re.Pattern[str] | None:
     spec, pronoun_first = rules(lang).attribution, _pronoun_then_speech(lang)
     if pronoun_first is None:
         return None
     pronoun, speech = f"(?:{spec.personal_pronouns})", f"(?:{alternation(spec.speech_verbs)})"
-    # "“...”, dijo." in a language that drops the pronoun: the verb ends the sentence
-    dropped = rf"|(?:[,;]\s*|\s{{2,}}){speech}\s*[.!?]?\s*$" if spec.null_subject else ""
+    ending = _dropped_pronoun_speech(lang)
+    dropped = f"|{ending}" if ending is not None else ""
     # "she said", and "..., said she" / "„...“, sagte er" after a comma or a quotation; not "said he was"
     return re.compile(rf"{pronoun_first}|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b{dropped}", re.IGNORECASE)
 
@@ -429,22 +442,16 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
         return _named_unless_same(who, subject, lang)
     if not not_a_person and any(words & _name_words(_POSSESSOR.sub(" ", s.text), lang) for s in [*near, sentence]):
         return who  # the model's speaker was named nearby: "he" may be them (not as whose someone is: "May's")
-    for before in reversed(near):
-        named = stated_speaker(before)
-        if named is not None and not (not_a_person and no_person(named, text, lang)):
-            return named
-    return who
+    named = _last_named_speaker(near, text, persons_only=not_a_person)
+    return named if named is not None else who
 
 
 def _dropped_subject(sentence: Sentence, before: Sentence, text: str) -> str | None:
     """In a language that drops the subject pronoun (``null_subject``), the person the sentence before has as a
     clause's subject, for a sentence that ends "…”, dijo.": the verb's subject goes on from there ("Durante su última
     conferencia de prensa, Obama eludió la cuestión."). None when the sentence before has no such person."""
-    spec, letters = rules(sentence.lang).attribution, rules(sentence.lang).sentences
-    if not spec.null_subject:
-        return None
-    speech = alternation(spec.speech_verbs)
-    if not re.search(rf"(?:[,;]\s*|\s{{2,}})(?:{speech})\s*[.!?]?\s*$", _blank_quotations(sentence.text, sentence.lang)):
+    letters, ending = rules(sentence.lang).sentences, _dropped_ending(sentence.lang)
+    if ending is None or not ending.search(_blank_quotations(sentence.text, sentence.lang)):
         return None
     name = rf"[{letters.capitals}][\w’'-]+(?:\s+[{letters.capitals}][\w’'-]+)*"
     lower = letters.lowercase  # "…, el presidente Barack Obama eludió": an article and a title may come first
@@ -711,11 +718,7 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
         return []
     match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
     if match is None:  # "Als Gegenkandidat haben SPD und Grüne/Bündnis 90 ...": each of the subjects after the verb
-        after = inverted_subjects(sentence)
-        words = _name_words(who, sentence.lang)
-        if not any(words & _name_words(s, sentence.lang) for s in after):
-            return []
-        return [s for s in after if not words & _name_words(s, sentence.lang)]
+        return _others(who, inverted_subjects(sentence), sentence.lang) or []
     *firsts, last = [*re.split(r",\s+", match.group("list")), match.group("last")]
     named = [_speaker_name(first, sentence.lang) for first in firsts]
     while len(named) > 1 and named[0] is None:
@@ -727,10 +730,15 @@ def co_speakers(sentence: Sentence, who: str) -> list[str]:
     group = _group_noun_end(sentence.lang)
     if also is not None and (also[:1].isupper() or (group is not None and group.search(also.strip()))):
         subjects.append(also.strip())  # "as well as international human rights groups"
-    words = _name_words(who, sentence.lang)
-    if not any(words & _name_words(subject, sentence.lang) for subject in subjects):
-        return []
-    return [subject for subject in subjects if not words & _name_words(subject, sentence.lang)]
+    return _others(who, subjects, sentence.lang) or []
+
+
+def _others(who: str, subjects: Sequence[str], lang: str) -> list[str] | None:
+    """The subjects that are not ``who`` when ``who`` is one of them; None when it is none of them."""
+    words = _name_words(who, lang)
+    if not any(words & _name_words(subject, lang) for subject in subjects):
+        return None
+    return [subject for subject in subjects if not words & _name_words(subject, lang)]
 
 
 PLURAL_REACH = 3  # sentences back to the subjects "they" stands for
@@ -852,18 +860,18 @@ def _named_where_it_closes(sentence: Sentence, later: Sequence[Sentence], text: 
             return None
         if _closes(after, continued=True):
             if pronoun_speaks(after):
-                return _last_named_speaker([*earlier, sentence, *later[:i]], text)
+                return _last_named_speaker([*earlier, sentence, *later[:i]], text, persons_only=True)
             return stated_speaker(after)
         before = after
     return None
 
 
-def _last_named_speaker(earlier: Sequence[Sentence], text: str) -> str | None:
-    """The person the last of ``earlier`` that names a speaker names, within ``PRONOUN_REACH`` sentences: "he" or
-    "she" is no city or body (``no_person``: "London said ..." is skipped)."""
+def _last_named_speaker(earlier: Sequence[Sentence], text: str, *, persons_only: bool) -> str | None:
+    """The speaker the last of ``earlier`` that names one names, within ``PRONOUN_REACH`` sentences; with
+    ``persons_only`` a person's ("he" or "she" is no city or body: "London said ..." is skipped, ``no_person``)."""
     for before in reversed(earlier[-PRONOUN_REACH:]):
         named = stated_speaker(before)
-        if named is not None and not no_person(named, text, before.lang):
+        if named is not None and not (persons_only and no_person(named, text, before.lang)):
             return named
     return None
 
@@ -970,8 +978,7 @@ def speaker_for_subject(who: str, sentence: Sentence) -> str:
         return who
     if match is None:  # "Als Gegenkandidat haben SPD und Grüne/Bündnis 90 ...": the first, unless the model's is one
         after = inverted_subjects(sentence)
-        words = _name_words(who, sentence.lang)
-        return who if not after or any(words & _name_words(s, sentence.lang) for s in after) else after[0]
+        return who if not after or _others(who, after, sentence.lang) is not None else after[0]
     subject = match.group(1)
     head = subject.split()[-1]
     if not ((head.isupper() and len(head) > 1) or _cues(sentence.lang).stand_in.search(f"{_article(sentence.lang)} {head}")):
