@@ -995,22 +995,30 @@ def _article(lang: str) -> str:
 TITLE_LENGTH = 4  # words after the article a title may have ("ministre des Finances", "Home Secretary")
 
 
+@cache
+def _title_patterns(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], str] | None:
+    """An article and the words after it that may be a title; a noun of ``stand_in_nouns``; a full name (text)."""
+    spec, upper = rules(lang).attribution, rules(lang).sentences.capitals
+    if not spec.descriptor_articles:
+        return None
+    return (re.compile(rf"(?i:{alternation(spec.descriptor_articles)})\s*((?:\S+\s+){{1,{TITLE_LENGTH}}})"),
+            re.compile(rf"(?i:{alternation(spec.stand_in_nouns)})"),
+            rf"([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)")
+
+
 def speaker_for_title(who: str, sentence: Sentence, text: str) -> str:
     """For a sentence that opens with a title ("Le ministre des Finances a mis en cause la CGT ...") and a model
     speaker that is nowhere in the article (the small model translated it: "Minister of Finance"), the person the
     article named with that title before ("Le ministre des Finances, Michel Sapin, a accusé ..."); else ``who``. The
     title holds one of the language's ``stand_in_nouns`` ("ministre")."""
-    spec, letters = rules(sentence.lang).attribution, rules(sentence.lang).sentences
-    if not spec.descriptor_articles or who.lower() in text.lower() or stated_speaker(sentence) is not None:
+    patterns = _title_patterns(sentence.lang)
+    opened = patterns[0].match(sentence.text) if patterns is not None else None
+    # the sentence first, the whole article only then: this runs for every statement
+    if patterns is None or opened is None or who.lower() in text.lower() or stated_speaker(sentence) is not None:
         return who
-    opened = re.match(rf"(?i:{alternation(spec.descriptor_articles)})\s*((?:\S+\s+){{1,{TITLE_LENGTH}}})", sentence.text)
-    if opened is None:
-        return who
-    upper = letters.capitals
-    name = rf"([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)"
+    nouns, name = patterns[1], patterns[2]
     words = opened.group(1).split()
     before = text[:sentence.start]
-    nouns = re.compile(rf"(?i:{alternation(spec.stand_in_nouns)})")
     for size in range(len(words), 0, -1):
         title = " ".join(words[:size]).strip(",")
         if not any(nouns.fullmatch(w) for w in title.split()):
