@@ -342,10 +342,16 @@ def reports_continued(statements: list[PointedStatement], reported: set[int]) ->
     have: set[tuple[int, str, str]] = set()
     for st in statements:
         n = st.sentence.n
-        before = [o for o in out if o.sentence.n < n] if n in reported else []
-        if before and n - before[-1].sentence.n <= REPORT_REACH:
-            speakers = dict.fromkeys(o.who for o in before if o.sentence.n == before[-1].sentence.n)
-            moved = [replace(st, who=who) for who in speakers]
+        # the statements of the nearest earlier sentence, read back from the end of ``out`` (sentence order)
+        i = len(out)
+        while i and out[i - 1].sentence.n >= n:
+            i -= 1
+        last = out[i - 1].sentence.n if i and n in reported else None
+        if last is not None and n - last <= REPORT_REACH:
+            j = i
+            while j and out[j - 1].sentence.n == last:
+                j -= 1
+            moved = [replace(st, who=who) for who in dict.fromkeys(o.who for o in out[j:i])]
         else:
             moved = [st]
         for m in moved:
