@@ -164,14 +164,14 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     return stems(content_words(last)) <= proposal_stems(lede)
 
 
-def _a_decision(object_: str, lang: str) -> str | None:
-    """The thing a side is taken on when it is a decision, a proposal or a measure by its noun ("a ban imposed by US
+def _is_a_decision(object_: str, lang: str) -> bool:
+    """Whether the thing a side is taken on is a decision, a proposal or a measure by its noun ("a ban imposed by US
     President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
-    for the noun; None for anything else ("the latest attack", "Smith") and for a bare "the plan"."""
+    for the noun; not anything else ("the latest attack", "Smith"), nor a bare "the plan"."""
     decisions = _decision_nouns(lang)
     if decisions is None or not any(decisions.fullmatch(w.strip(",.;:’'")) for w in before_preposition(object_, lang)[1:]):
-        return None
-    return object_ if len(content_words(object_)) >= 2 else None  # "the plan" alone says nothing a claim can hold
+        return False
+    return len(content_words(object_)) >= 2  # "the plan" alone says nothing a claim can hold
 
 
 def share_claims(text: str, statements: Sequence[PointedStatement], *, author: str | None = None) -> list[PointedStatement]:
@@ -226,9 +226,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
         if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
             out.append(replace(st, claim=lede.claim, stance=taken[0]))  # "said he would vote for it"
             continue
-        decision = _a_decision(taken[1], st.sentence.lang) if taken is not None and taken[1] else None
-        if taken is not None and decision is not None:  # "has gone to court to challenge a ban imposed by ...":
-            out.append(replace(st, claim=short_claim(decision), stance=taken[0]))  # the side is on the ban
+        if taken is not None and taken[1] and _is_a_decision(taken[1], st.sentence.lang):
+            # "has gone to court to challenge a ban imposed by ...": the side is on the ban
+            out.append(replace(st, claim=short_claim(taken[1]), stance=taken[0]))
             continue
         words = words_of(st.claim)
         best_match = max(
