@@ -46,8 +46,6 @@ def _frames(lang: str) -> _Frames:
     # "denied that ...": the content is what is denied; the stance says so ("oppose").
     denial = f"(?:{alternation(spec.denial_verbs)})"
     word = rf"[^\s{outside}]+"
-    # "Die Steuern steigen nicht, sagte Scholz": the words before a leading frame's verb do not end in a comma
-    lead_word = word
     # "Am Montag sagte Scholz, die Lage sei ernst": in such a language the speaker may follow the verb
     lower = rules(lang).sentences.lowercase
     after_verb = (rf"(?:\s+(?:[{lower}]+\s+){{0,2}}?[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}})?"
@@ -64,7 +62,8 @@ def _frames(lang: str) -> _Frames:
         # "Blinken said (on Monday) ..." / "Earlier, a senior official told reporters that ..."
         leading=re.compile(
             # not "The plan is a mistake, said Councillor Ortiz": a verb after the content's comma is a trailing frame
-            rf"^(?:(?:{lead_word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
+            # "Die Steuern steigen nicht, sagte Scholz": a verb right after a comma is a trailing frame, not a leading one
+            rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+)"  # "told MPs: 'Our approach will ...'"
