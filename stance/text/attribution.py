@@ -362,6 +362,18 @@ def pronoun_speaks(sentence: Sentence) -> bool:
     return bool(pattern.search(text)) and stated_speaker(sentence) is None
 
 
+def speaking_pronoun(sentence: Sentence) -> str | None:
+    """The "he" or "she" a sentence credits speech to when it names no speaker ("He said the authority faces a
+    $38 million shortfall"), as written: ``speaker_for_pronoun`` reads who it stands for. None for a subject the
+    language drops ("…”, dijo.")."""
+    pattern = _pronoun_speech(sentence.lang)
+    match = pattern.search(_blank_quotations(sentence.text, sentence.lang)) if pattern is not None else None
+    if match is None or stated_speaker(sentence) is not None:
+        return None
+    pronoun = re.search(rf"\b(?:{rules(sentence.lang).attribution.personal_pronouns})\b", match.group(0), re.IGNORECASE)
+    return pronoun.group(0) if pronoun is not None else None
+
+
 PRONOUN_REACH = 5  # sentences back to the speaker "she said" stands for (see speaker_for_pronoun)
 REPORT_REACH = 3  # sentences back to the statement a sentence in the mood of reported speech goes on with
 

@@ -18,7 +18,14 @@ from stance.extraction.answers import ModelAnswer, PointerAnswer, SpeakerAnswer,
 from stance.extraction.api import extract_text
 from stance.extraction.article import article_info
 from stance.extraction.merging import PointedStatement
-from stance.extraction.open_mode import drop_unsupported, join_continued_quotations, merge_statements
+from stance.extraction.open_mode import (
+    drop_unsupported,
+    follow_speakers,
+    join_continued_quotations,
+    merge_statements,
+    names_someone,
+    statements_the_model_skipped,
+)
 from stance.extraction.prompts import PromptError, default_prompts_dir, load_prompt
 from stance.model.client import connect
 from stance.text.attribution import quotation_continuations
@@ -292,6 +299,23 @@ def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path)
                     ("Raj Patel", "The lanes would hurt local shops.")}
     for evidence in result.evidence():
         assert evidence.alignment == "exact" and text[evidence.start:evidence.end] == evidence.quote
+
+
+def test_a_he_said_sentence_the_model_skipped_is_the_person_last_named():
+    """"He said ..." skipped by the model is the statement of the person it stands for; with no one named near
+    it, "he" names no one and the sentence stays skipped."""
+    text = ("Bus lanes divide the council\n"
+            "Mayor Dana Ortiz said the bus lanes would cut commute times by a third.\n"
+            "Council member Raj Patel said the lanes would hurt local shops.\n"
+            "He said the council should wait a year.\n")
+    sentences = split_sentences(text)
+    skipped = statements_the_model_skipped(sentences, {2, 3, 4}, {2, 3})
+    assert [(st.sentence.n, st.who) for st in skipped] == [(4, "He")]
+    named = follow_speakers(skipped, sentences, text, set())
+    assert [(st.who, st.claim) for st in named] == [("Raj Patel", "The council should wait a year.")]
+    alone = split_sentences("Bus lanes divide the council\nHe said the council should wait a year.\n")
+    (orphan,) = statements_the_model_skipped(alone, {2}, set())
+    assert not names_someone(follow_speakers([orphan], alone, "", set())[0].who)
 
 
 @pytest.mark.parametrize(("who", "named"), [
