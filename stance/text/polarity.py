@@ -68,9 +68,13 @@ def _rejecting(lang: str) -> _Rejecting | None:
         return None
     said = (rf"(?:{alternation(spec.referring_determiners)})\s*(?:\S+\s+){{0,{REFERRING_WORDS - 2}}}"
             rf"(?:{alternation(spec.said_nouns)})") if spec.said_nouns.strip() else None
+    # "rejected that account": a referring word that is no object determiner ("rejected that the ...") before a
+    # word for something said
+    referring = (rf"|(?:{alternation(spec.referring_determiners)})\s+(?:{alternation(spec.said_nouns)})\b"
+                 if spec.said_nouns.strip() else "")
     return _Rejecting(
         object=re.compile(rf"\b(?:{alternation(spec.rejecting_words)})\s+(?P<object>(?:{alternation(spec.object_determiners)})"
-                          rf"(?:\s+|(?<=[’']))[^,;.“”„\"«»]{{2,120}})", re.IGNORECASE),
+                          rf"(?:\s+|(?<=[’']))[^,;.“”„\"«»]{{2,120}}{referring})", re.IGNORECASE),
         ends=re.compile(rf"\s+(?:{alternation(spec.object_ends)})(?=\s|$)", re.IGNORECASE),
         said=re.compile(said, re.IGNORECASE) if said else None,
     )

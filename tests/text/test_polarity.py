@@ -95,6 +95,8 @@ def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
 def test_rejected_object() -> None:
     assert rejected_object("Port officials flatly rejected the request, citing safety.") == "the request"
     assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
+    assert rejected_object("Reyes-Hale rejected that account.") == "that account"  # "that" before a word for what was said
+    assert rejected_object("Ortiz disputed that the account was closed.") is None
     assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
     assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
