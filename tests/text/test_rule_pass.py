@@ -267,6 +267,12 @@ def test_a_described_speaker_is_the_body_the_article_named_before_or_the_descrip
     # a named speaker wins over any description ("A spokeswoman for Calloway, Erin Bass, said")
     named = split_sentences("A spokeswoman for Calloway Logistics, Erin Bass, said the company was pleased.")[0]
     assert speaker_for_descriptor("Erin Bass", named, []) == "Erin Bass"
+    # a body's act, described in two words or more, is the body's; "the firm" alone is left to the model
+    acts = split_sentences("Pardon for US marine\nMcClatchy made an offer.\n"
+                           "In December 2006, a lower court sentenced him to 40 years in prison.\n"
+                           "In December, the firm bid $16.50 per share for Tribune.\n")
+    assert speaker_for_descriptor("Mr Duterte", acts[2], acts[:2]) == "lower court"
+    assert speaker_for_descriptor("McClatchy", acts[3], acts[:3]) == "McClatchy"
 
 
 def test_a_quotation_goes_on_across_paragraphs_that_are_all_quotation():
