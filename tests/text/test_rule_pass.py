@@ -83,6 +83,9 @@ def test_the_name_next_to_the_speech_verb_overrides_a_speaker_the_sentence_does_
     assert speaker_for("Vladimir Putin", ryabkov) == "Sergei Ryabkov"  # the person, not the role before the name
     assert speaker_for("Ryabkov", ryabkov) == "Ryabkov"  # the same person: the model's form stays
     assert stated_speaker(first("“We are fine,” said Mayor Dana Ortiz on Monday.")) == "Dana Ortiz"
+    walsh = first("Willie Walsh, the chief executive of BA's parent company IAG, emphasized this week in a letter to "
+                  "Parliament that no decision had been made.")
+    assert stated_speaker(walsh) == "Willie Walsh"  # any verb that frames speech, not only "said"
     # no override without one plain speaker: pronouns, quoted speech verbs, two speakers, reporting sources
     for text in ("He said it would work.", "“I said we would win,” the official told reporters.",
                  "Ortiz said the plan works and Patel said it fails.",
