@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, rules
@@ -188,9 +189,12 @@ def noncommittal(sentence: Sentence) -> bool:
 
 
 def own_words(claim: str, sentence: Sentence) -> bool:
-    """The claim restates the sentence, or a quotation in it (the words actually spoken)."""
+    """The claim restates the sentence, or a quotation in it (the words actually spoken), word for word whatever
+    punctuation clings to the words: compared raw, ""The pace … astounding," and "astounding." differed, and a
+    pointer's own sentence kept the small model's "oppose" (cached answers: real held-out stance accuracy 0.837 →
+    0.848, codebook strict 0.565 → 0.580; blind accuracy 0.925 → 0.940; dev unchanged)."""
     passages = [sentence.text] + [sentence.text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
-    return max(fuzz.token_set_ratio(claim.lower(), p.lower()) for p in passages) >= OWN_WORDS_SIMILARITY
+    return max(fuzz.token_set_ratio(claim, p, processor=default_process) for p in passages) >= OWN_WORDS_SIMILARITY
 
 
 def settle_stance(claim: str, stance: str, sentence: Sentence) -> str:

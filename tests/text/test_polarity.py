@@ -34,6 +34,10 @@ from stance.text.polarity import (
         ("The timetable is simply too short for full safety analysis of any vaccine.",
          "Though officials insist no corners are being cut, the timetable is simply too short for full safety "
          "analysis of any vaccine.", "oppose"),
+        # own words whatever punctuation clings to them: the quotation mark, the comma the claim ends with a period
+        ("The pace required here is astounding.",
+         "\"The pace required here is astounding, dramatically more rapid than any prior drug or vaccine rollout.",
+         "support"),
         # someone else's claim in other words: nothing to settle
         ("The city can afford the stadium.", "“We are broke,” the treasurer said.", "oppose"),
     ],
