@@ -78,10 +78,16 @@ def guess_type(name: str, lang: str = DEFAULT) -> str:
 
 
 def _full_names_in_text(text: str, surname: str, lang: str = DEFAULT) -> Counter[str]:
+    """The longer names that end with ``surname`` in ``text``, titles stripped; a word that opens a sentence is no
+    first name ("In Serania, opposition leader ...", "If Ostrovia wants ...": data ``not_a_speaker``)."""
     pattern = re.compile(rf"\b((?:{_name_token(lang)} ){{1,2}}){re.escape(surname)}\b")
+    small = rules(lang).attribution.not_a_speaker
     found: Counter[str] = Counter()
     for match in pattern.finditer(text):
-        full = strip_titles(match.group(0), lang)
+        words = match.group(0).split()
+        while words and words[0].lower() in small:
+            words = words[1:]
+        full = strip_titles(" ".join(words), lang)
         if len(full.split()) >= 2 and full.split()[-1] == surname:
             found[full] += 1
     return found

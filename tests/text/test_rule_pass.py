@@ -161,6 +161,10 @@ def test_a_person_named_after_a_role_is_the_canonical_actor():
     mapping, actors = canonicalise(["Interior Minister Pavel Dorn", "Dorn"], "Interior Minister Pavel Dorn said so.")
     assert set(mapping.values()) == {"Pavel Dorn"}
     assert actors[0].aliases == ["Interior Minister Pavel Dorn", "Dorn"]
+    # a word that opens a sentence is no first name
+    text = "In Serania, opposition leader Tomas Varga disagreed. If Ostrovia wants talks, it can call."
+    mapping, _ = canonicalise(["Serania", "Ostrovia"], text)
+    assert mapping == {"Serania": "Serania", "Ostrovia": "Ostrovia"}
 
 
 def test_she_said_is_the_person_last_named_as_speaking_unless_the_model_names_someone_near():
