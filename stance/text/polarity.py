@@ -60,6 +60,7 @@ class _Rejecting:
     object: re.Pattern[str]
     ends: re.Pattern[str]
     said: re.Pattern[str] | None
+    labelled: re.Pattern[str] | None
 
 
 @cache
@@ -67,15 +68,24 @@ def _rejecting(lang: str) -> _Rejecting | None:
     spec = rules(lang).polarity
     if not (spec.rejecting_words.strip() and spec.object_determiners.strip()):
         return None
-    said = (rf"(?:{alternation(spec.referring_determiners)})\s*(?:\S+\s+){{0,{REFERRING_WORDS - 2}}}"
+    upper = rules(lang).sentences.capitals
+    # "the allegation", "these claims", "Ostrovia’s allegations"
+    said = (rf"(?:(?:{alternation(spec.referring_determiners)})\s*|[{upper}][\w-]*[’']s\s+)(?:\S+\s+){{0,{REFERRING_WORDS - 2}}}"
             rf"(?:{alternation(spec.said_nouns)})") if spec.said_nouns.strip() else None
     # "rejected that account": a referring word that is no object determiner ("rejected that the ...") before a
     # word for something said
     referring = (rf"|(?:{alternation(spec.referring_determiners)})\s+(?:{alternation(spec.said_nouns)})\b"
                  if spec.said_nouns.strip() else "")
+    labelled = None
+    if spec.calling_words.strip() and spec.rejecting_labels.strip():
+        # "called the charge “baseless”", "called Ostrovia’s allegations “a fabrication …”": the thing, then the label
+        opener = rf"(?:(?i:{alternation(spec.object_determiners)}|{alternation(spec.referring_determiners)})\s+|[{upper}][\w-]*[’']s\s+)"
+        labelled = re.compile(rf"\b(?i:{alternation(spec.calling_words)})\s+(?P<object>{opener}[^,;.“”„\"«»]{{1,80}}?)"
+                              rf"\s+[“„\"«‘]?\s*(?i:{alternation(spec.rejecting_labels)})\b")
     return _Rejecting(
         object=re.compile(rf"\b(?:{alternation(spec.rejecting_words)})\s+(?P<object>(?:{alternation(spec.object_determiners)})"
                           rf"(?:\s+|(?<=[’']))[^,;.“”„\"«»]{{2,120}}{referring})", re.IGNORECASE),
+        labelled=labelled,
         ends=re.compile(rf"\s+(?:{alternation(spec.object_ends)})(?=\s|$)", re.IGNORECASE),
         said=re.compile(said, re.IGNORECASE) if said else None,
     )
@@ -86,10 +96,21 @@ def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
     order", "signatures against the rezoning", "wiesen die Vorwürfe von Otto als fachlich nicht fundiert zurück"),
     if it names one; never what "denied that" reports (``reported.report_of`` reads that)."""
     found = _rejecting(lang)
-    match = found.object.search(sentence) if found is not None else None
-    if found is None or match is None:
+    if found is None:
         return None
+    match = found.object.search(sentence)
+    if match is None:
+        label = found.labelled.search(sentence) if found.labelled is not None else None
+        return label.group("object").strip() if label is not None else None
     return found.ends.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill
+
+
+def rejects_by_label(sentence: str, lang: str = DEFAULT) -> bool:
+    """Whether the sentence rejects a thing only by labelling it ("called the charge “baseless”"): the label is a
+    claim of the speaker's own besides ("Ostrovia’s allegations are a fabrication")."""
+    found = _rejecting(lang)
+    return (found is not None and found.labelled is not None and found.object.search(sentence) is None
+            and found.labelled.search(sentence) is not None)
 
 
 REFERRING_WORDS = 3  # a rejected thing of at most this many words, "the ..." included, can refer back ...

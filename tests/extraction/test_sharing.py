@@ -117,6 +117,21 @@ def test_rejecting_the_allegation_just_made_opposes_it() -> None:
     assert shared[2].claim == "The case is a reprisal."
 
 
+def test_labelling_the_claim_just_made_baseless_opposes_it_and_is_a_claim_too() -> None:
+    text = ("Expulsions\n"
+            "Ostrovia said the three had photographed a naval base. "
+            "The ministry called Ostrovia’s allegations “a fabrication designed to distract.”\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Ostrovia", "The three had photographed a naval base.", "support"),
+                  PointedStatement(sentences[2], "Serania’s Foreign Ministry",
+                                   "Ostrovia’s allegations are a fabrication designed to distract.", "support")]
+    shared = share_claims(text, statements)
+    assert [(st.who, st.claim, st.stance) for st in shared[1:]] == [
+        ("Serania’s Foreign Ministry", "Ostrovia’s allegations are a fabrication designed to distract.", "support"),
+        ("Serania’s Foreign Ministry", "The three had photographed a naval base.", "oppose"),
+    ]
+
+
 def test_doubting_the_claim_just_made_opposes_it() -> None:
     text = ("Vaccine by October?\n"
             "The president said on Monday that a vaccine could be ready in October. "

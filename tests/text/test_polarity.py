@@ -11,6 +11,7 @@ from stance.text.polarity import (
     noncommittal,
     refers_to_what_was_said,
     rejected_object,
+    rejects_by_label,
     settle_stance,
 )
 
@@ -101,6 +102,12 @@ def test_rejected_object() -> None:
     assert rejected_object("Ortiz denied that the lanes would hurt shops.") is None  # a denied clause is report_of's
     assert rejected_object("Reyes-Hale rejected that account.") == "that account"  # "that" before a word for what was said
     assert rejected_object("Ortiz disputed that the account was closed.") is None
+    # a thing rejected by the label it is given
+    assert rejected_object("Reyes-Hale called the charge “baseless” and said no drivers had been hired.") == "the charge"
+    assert rejected_object("The ministry called Ostrovia’s allegations “a fabrication.”") == "Ostrovia’s allegations"
+    assert rejected_object("She called the plan a good idea.") is None
+    assert rejects_by_label("Reyes-Hale called the charge “baseless.”")
+    assert not rejects_by_label("Port officials flatly rejected the request, calling it baseless.")
     assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
     assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
@@ -118,6 +125,7 @@ def test_rejected_object() -> None:
 def test_what_was_said_is_referred_back_to() -> None:
     assert refers_to_what_was_said("the allegation")
     assert refers_to_what_was_said("these claims")
+    assert refers_to_what_was_said("Ostrovia’s allegations")  # whose: still what was said
     assert not refers_to_what_was_said("the crime")
     assert not refers_to_what_was_said("the request")  # a proposal, not something said: sharing names its claim
     assert not refers_to_what_was_said("the long and detailed claims")  # too long to refer back

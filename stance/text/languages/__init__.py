@@ -257,6 +257,12 @@ class PolarityRules(_Section):
                         "was just said")
     referring_determiners: str = Field(
         "", description="words that open such a noun when it refers back ('the|this|these')")
+    calling_words: str = Field(
+        "", description="verbs that give a thing a label ('called|branded'): with a label of ``rejecting_labels`` "
+                        "after the thing, the thing is rejected ('called the charge “baseless”')")
+    rejecting_labels: str = Field(
+        "", description="labels that reject what they are given ('baseless|false|a fabrication'); '' turns the "
+                        "labelling rule off")
     concessives: str = Field(
         "", description="words that open a concessive clause ('though|although|even as'): a sentence with one "
         "sets a view against the claim's clause ('Though officials insist no corners are being cut, the timetable "
