@@ -44,6 +44,7 @@ from stance.text.attribution import (
     render_lines,
     second_speaker,
     speaker_for,
+    speaker_for_agent,
     speaker_for_asked,
     speaker_for_descriptor,
     speaker_for_group,
@@ -172,7 +173,7 @@ def point_statements(
         else:
             claim, model_stance = st.claim.strip(), st.stance
         who = speaker_for_subject(speaker_for_group(speaker_for(st.who.strip(), sentence), sentence), sentence)
-        who = speaker_for_asked(who, sentence)
+        who = speaker_for_agent(speaker_for_asked(who, sentence), sentence)
         key = (sentence.n, who.lower(), norm_claim(claim))
         if key in seen:
             continue

@@ -648,3 +648,18 @@ def test_a_dropped_subject_goes_on_from_the_sentence_before():
     assert speaker_for_pronoun("Kenneth Roth", sentences[3], sentences[:3], text) == "Barack Obama"
     english = split_sentences(text.replace("dijo", "he said"))  # English keeps its subject pronoun: no such rule
     assert speaker_for_pronoun("Kenneth Roth", english[3], english[:3], text) == "Kenneth Roth"
+
+
+def test_a_passive_side_is_held_by_whoever_the_verb_names_after_it() -> None:
+    from stance.text.attribution import speaker_for_agent
+
+    def first(text: str):
+        return split_sentences(text)[0]
+
+    criticised = first("The proposals have been roundly criticised across the travel industry.")
+    assert speaker_for_agent("UK government", criticised) == "travel industry"
+    assert speaker_for_agent("travel industry", criticised) == "travel industry"  # the model's: kept
+    assert speaker_for_agent("Ronald Reagan", first("This legislation is supported by a majority of you.")) == (
+        "majority of you")
+    assert speaker_for_agent("BA", first("The app is viewed by some as a threat.")) == "BA"  # "some" names no one
+    assert speaker_for_agent("BA", first("The plan, backed by MPs, was criticised, Ryanair said.")) == "BA"

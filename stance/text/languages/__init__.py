@@ -172,6 +172,12 @@ class AttributionRules(_Section):
         "", description="phrases that open a sentence with whoever asked ('asked by|contacted by'; Spanish "
                         "'consultada por'): 'Consultada por la Afp, la Casa Blanca hizo referencia ...' is the White "
                         "House's, not AFP's; '' turns it off")
+    passive_agents: str = Field(
+        "", description="a passive side or view and the word before who holds it ('(?:is|was|has been) (?:\\w+ly "
+                        ")?(?:criticised|viewed|backed) (?:by|across)'): 'The proposals have been roundly criticised "
+                        "across the travel industry' is the travel industry's; '' turns it off")
+    passive_agent_ends: str = Field(
+        "", description="words that end the holder's phrase after passive_agents ('as|for|in|over|because')")
     topic_markers: str = Field(
         "", description="words that set a person up as the topic of what follows ('quant à|as for'): 'Quant à "
                         "Fernand Kartheiser (ADR), il a regretté ...' is Kartheiser speaking; '' turns it off")
