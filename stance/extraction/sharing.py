@@ -62,7 +62,7 @@ from stance.text.polarity import (
     noncommittal,
     refers_to_what_was_said,
     rejected_object,
-    rejects_by_label,
+    rejects_besides,
 )
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -220,7 +220,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             if target is None and refers_to_what_was_said(rejected, st.sentence.lang):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, others)
             if target is not None:  # what another actor said: rejecting it opposes it
-                if rejects_by_label(st.sentence.text, st.sentence.lang):
+                if rejects_besides(st.sentence.text, st.sentence.lang):
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue

@@ -105,12 +105,20 @@ def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
     return found.ends.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill
 
 
-def rejects_by_label(sentence: str, lang: str = DEFAULT) -> bool:
-    """Whether the sentence rejects a thing only by labelling it ("called the charge “baseless”"): the label is a
-    claim of the speaker's own besides ("Ostrovia’s allegations are a fabrication")."""
+def rejects_besides(sentence: str, lang: str = DEFAULT) -> bool:
+    """Whether the sentence says something of the speaker's own besides the thing it rejects: it rejects only by
+    labelling the thing ("called Ostrovia’s allegations “a fabrication”": the label is a claim too), or in a clause
+    joined after another ("We take privacy seriously, and we disagree strongly with the authority’s
+    conclusions")."""
     found = _rejecting(lang)
-    return (found is not None and found.labelled is not None and found.object.search(sentence) is None
-            and found.labelled.search(sentence) is not None)
+    if found is None:
+        return False
+    match = found.object.search(sentence)
+    if match is None:
+        return found.labelled is not None and found.labelled.search(sentence) is not None
+    joined = rules(lang).reported.second_frame_conjunctions
+    return bool(joined) and bool(re.search(rf"[,;]\s+(?:{alternation(joined)})\s+(?:\S+\s+){{0,2}}$",
+                                           sentence[:match.start()], re.IGNORECASE))
 
 
 REFERRING_WORDS = 3  # a rejected thing of at most this many words, "the ..." included, can refer back ...
