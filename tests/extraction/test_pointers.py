@@ -352,6 +352,14 @@ def test_what_a_speaker_adds_in_the_same_sentence_is_a_statement_of_its_own():
     munoz = one("Munoz called the decision “a step backward” and said neighboring counties were watching.")
     assert [st.claim for st in added_statements([munoz])] == [
         "Munoz called the decision “a step backward.”", "Neighboring counties were watching."]
+    # a second reported clause after "and that"; a relative clause is no statement of its own
+    okafor = one("Okafor said drivers had not received a raise above inflation since 2019 and that the authority "
+                 "could afford one.")
+    assert [st.claim for st in added_statements([okafor])] == [
+        "Drivers had not received a raise above inflation since 2019.", "The authority could afford one."]
+    obama = one("Obama rejected an approach that gives bank bailouts with no strings attached and that holds "
+                "nobody accountable for their reckless decisions.")
+    assert len(added_statements([obama])) == 1
     # nothing said before "and said" (no frame, no quotation): the added statement alone
     hit_out = one("The President of the European Commission hit out and said the accord cannot be changed.")
     assert [st.claim for st in added_statements([hit_out])] == ["The accord cannot be changed."]
