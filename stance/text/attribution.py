@@ -515,7 +515,7 @@ def speaker_for_descriptor(who: str, sentence: Sentence, earlier: Sequence[Sente
             len(initials) > 1 and initials in described.lower().split()):
         return who  # the model names the described body ("an NSC spokesman": National Security Council)
     if len(described.split()) > 1:  # "a government spokesperson": described enough, unless the model's is here
-        return who if model_words & _name_words(sentence.text, sentence.lang) else described
+        return who if model_words & _capitalised_words(sentence.text, sentence.lang) else described
     upper = rules(sentence.lang).sentences.capitals
     noun_re = f"(?i:{re.escape(noun)})"
     # "the GMB union", "Austrian Consumer Protection Association", "the Department of Transportation"
@@ -528,7 +528,7 @@ def speaker_for_descriptor(who: str, sentence: Sentence, earlier: Sequence[Sente
             while len(words) > 1 and words[0].lower() in _cues(sentence.lang).not_a_speaker:
                 words = words[1:]  # "The Austrian Consumer Protection Association" at a sentence's start
             return _named_unless_same(who, " ".join(words), sentence.lang)
-    if model_words & _name_words(sentence.text, sentence.lang) or not spoke:
+    if model_words & _capitalised_words(sentence.text, sentence.lang) or not spoke:
         return who  # the model's speaker is in the sentence: the description may be theirs; or "the firm bid"
     return described
 
@@ -960,6 +960,13 @@ def _all_quotation(opener: Sentence, text: str) -> bool:
             return not re.search(r"\w", rest) or (pronoun is not None and bool(pronoun.search(rest))
                                                    and len(rest.split()) <= 3)  # "..., she said."
     return False
+
+
+def _capitalised_words(text: str, lang: str = DEFAULT) -> set[str]:
+    """``_name_words`` of the words ``text`` writes with a capital: what it names ("Jammie Dodger biscuits" does not
+    name Burton's Biscuits)."""
+    upper = rules(lang).sentences.capitals
+    return _name_words(" ".join(w for w in text.split() if re.match(rf"[“‘\"'(]*[{upper}]", w)), lang)
 
 
 def _name_words(name: str, lang: str = DEFAULT) -> set[str]:

@@ -280,6 +280,10 @@ def test_a_described_speaker_is_the_body_the_article_named_before_or_the_descrip
                            "In December, the firm bid $16.50 per share for Tribune.\n")
     assert speaker_for_descriptor("Mr Duterte", acts[2], acts[:2]) == "lower court"
     assert speaker_for_descriptor("McClatchy", acts[3], acts[:3]) == "McClatchy"
+    # a common noun of the sentence does not name the model's speaker ("biscuits" is not Burton's Biscuits)
+    warned = split_sentences("Production of Jammie Dodger biscuits could be halted this month as staff strike over "
+                             "pay, a union has warned.")[0]
+    assert speaker_for_descriptor("Burton's Biscuits", warned, []) == "union"
 
 
 def test_a_quotation_goes_on_across_paragraphs_that_are_all_quotation():
