@@ -185,6 +185,13 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "The bill will pass next week without any changes.", False),  # a colon after the verb, as a comma
         ("en", 'But Mr Gove said: "I\'m looking forward to the second reading of the bill next week.',
          "I'm looking forward to the second reading of the bill next week.", False),
+        # a relative clause that says who holds the view: its content, about the noun phrase before it
+        ("en", "The move comes after China gave the green light to a national security law, which the United States "
+         "and Britain say will erode freedoms in the city.",
+         "A national security law will erode freedoms in the city.", False),
+        # ... not when the sentence has a frame of its own before it
+        ("en", "Ortiz said the plan is a bill, which critics say will fail.", "The plan is a bill, which critics say will fail.",
+         False),
         ("de", "Scholz sagte am Montag, die Regierung werde die Steuern nicht erhöhen.",
          "Die Regierung werde die Steuern nicht erhöhen.", False),
         ("de", "Die Regierung erklärte, dass die Haushaltslage ernst sei.", "Die Haushaltslage ernst sei.", False),

@@ -235,6 +235,13 @@ class ReportedRules(_Section):
                         "(English ', adding (that)?'): what follows is a statement of its own; '' turns it off")
     no_comment: str = Field(
         description="a regular expression for declining to comment on whether ...: what follows is left open")
+    relative_frames: str = Field(
+        "", description="a regular expression for a relative clause that says who holds the view it reports, from "
+                        "the relative word to the content (English ', which X, Y and Z say'): 'a national security "
+                        "law, which the United States ... say will erode freedoms' reports 'a national security law "
+                        "will erode freedoms'; '' turns it off")
+    antecedent_determiners: str = Field(
+        "", description="words that open the noun phrase a relative clause is about ('a|an|the|its')")
 
 
 class PolarityRules(_Section):
