@@ -189,6 +189,9 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "The move comes after China gave the green light to a national security law, which the United States "
          "and Britain say will erode freedoms in the city.",
          "A national security law will erode freedoms in the city.", False),
+        # ... not a relative clause that does something ("which circulated the letter, said ...")
+        ("en", "Neil Ostrander, president of the Dental Society, which circulated the letter, said fluoride remained "
+         "the cheapest prevention.", "Fluoride remained the cheapest prevention.", False),
         # ... not when the sentence has a frame of its own before it
         ("en", "Ortiz said the plan is a bill, which critics say will fail.", "The plan is a bill, which critics say will fail.",
          False),
