@@ -543,8 +543,10 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     # "But critics, including a number of Tory MPs, warned", "Rudolph's supporters have stated", "which critics
     # also argue", "The rebels want": the group, its capitalised or possessive modifiers, an aside, at most two
     # small words ("have", "also"), then a cue word
+    # ... not a preposition among the small words: "has urged lawmakers to reject it" (an object, then an infinitive)
+    prepositions = "|".join(re.escape(p) for p in spec.prepositions) or "(?!)"
     return re.compile(rf"(?:^|\s)(?:{determiners})?((?:[{upper}][\w’'.-]*\s+){{0,2}}(?i:{alternation(spec.group_nouns)}))"
-                      rf"(?:,[^,]{{1,80}},)?\s+(?:[{lower}]+\s+){{0,2}}?"
+                      rf"(?:,[^,]{{1,80}},)?\s+(?:(?!(?i:{prepositions})\s)[{lower}]+\s+){{0,2}}?"
                       rf"(?i:{alternation(spec.cue_words)}|{alternation(spec.group_speech_verbs)})\b")
 
 
@@ -615,15 +617,21 @@ def speaker_for_group(who: str, sentence: Sentence) -> str:
     and GOP legislative leaders touted ...").
 
     The small model credits such a sentence to the article's main actor (Boris Johnson, the Prime Minister
-    the critics criticise).
+    the critics criticise). Named only in a clause before the group's, which has no subject of its own, the model's
+    speaker gives way too ("Hong Kong passed a bill ..., a move critics see as ..."; cached answers: blind codebook
+    strict 0.571 → 0.580, dev open 0.685 → 0.687, corpus 0.598 → 0.603, the rest unchanged).
     """
     found = _group_and_start(sentence)
     if found is None:
         return who
     group, start = found
     model_words = _name_words(who, sentence.lang)
-    if model_words & _name_words(_blank_quotations(sentence.text, sentence.lang)[:start], sentence.lang):
-        return who  # the model's speaker comes first: the group may be theirs, or a second speaker
+    before = _blank_quotations(sentence.text, sentence.lang)[:start]
+    clause = re.split(r"[,;:]", before)[-1]  # the group's own clause, up to it
+    subject = _capitalised_words(clause, sentence.lang) or _cues(sentence.lang).stand_in.search(clause)
+    if model_words & _name_words(before if subject else clause, sentence.lang):
+        return who  # the model's speaker comes first: the group may be theirs, or a second speaker; not when the
+        # group's clause has no other subject ("Hong Kong passed a bill ..., a move critics see as ...")
     return _named_unless_same(who, group, sentence.lang)
 
 

@@ -383,6 +383,14 @@ def test_a_group_that_takes_a_position_is_the_speaker_not_the_main_actor():
     assert speaker_for_group("European Commission", complain) == "critics"  # a plural verb no cue word lists
     holcomb = first("Holcomb and GOP legislative leaders touted the plan.")
     assert speaker_for_group("Eric Holcomb", holcomb) == "Eric Holcomb"  # named first: maybe theirs
+    # named in a clause before the group's, which has no subject of its own: the group's ("..., a move critics see as")
+    move = first("Hong Kong passed a bill that criminalises disrespect of the anthem, a move critics see as a sign of "
+                 "Beijing’s grip.")
+    assert speaker_for_group("Hong Kong legislature", move) == "critics"
+    holm = first("Annika Holm, the council's chair, said she had spoken to both foreign ministers and offered talks.")
+    assert speaker_for_group("Annika Holm", holm) == "Annika Holm"  # "she" is the clause's subject
+    urged = first("The association has urged lawmakers to reject it.")
+    assert speaker_for_group("Digital Commerce Association", urged) == "Digital Commerce Association"  # an object
     plain = first("Boris Johnson said the critics are wrong.")
     assert speaker_for_group("Boris Johnson", plain) == "Boris Johnson"  # the critics are no subject here
     german = first("Kritiker warnten vor dem Gesetz.", "de")
