@@ -186,6 +186,7 @@ def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) ->
     for a language that negates at the end of a clause (German), the whole clause. With ``denials``, a word
     that rejects what follows it counts too ("has always **denied involvement**" denies as "was not involved")."""
     whole_clause = rules(lang).polarity.negation_scope == "clause"
+    scope_ends = set(rules(lang).polarity.negation_scope_ends.split("|")) - {""}
     scopes = []
     cues = [_cues(lang).negation, *([_denial_verbs(lang)] if denials else [])]
     for match in (m for cue in cues if cue is not None for m in cue.finditer(text)):
@@ -193,7 +194,10 @@ def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) ->
         if whole_clause:
             scopes.append(" ".join(_CLAUSE_MARK.split(text[:match.start()])[-1].split() + after))
         else:
-            scopes.append(" ".join(after[:NEGATION_SCOPE_WORDS]))
+            words = after[:NEGATION_SCOPE_WORDS]
+            # "end education programs that don't work and end direct payments": a conjunction opens what it does not deny
+            ends = next((i for i, w in enumerate(words) if i and w.lower() in scope_ends), len(words))
+            scopes.append(" ".join(words[:ends]))
     return scopes
 
 

@@ -69,6 +69,9 @@ def test_a_negation_governs_the_words_after_it_in_its_clause() -> None:
     assert negation_scopes("Riders cannot keep paying for this.") == ["keep paying for this"]
     assert negation_scopes("Nothing here is denied outright", "en") == ["here is denied outright"]
     assert negation_scopes("It is close.") == []
+    # a conjunction opens what the negation does not govern; "but" does not ("no choice but to act")
+    assert negation_scopes("We will end programs that don't work and end direct payments.") == ["work"]
+    assert negation_scopes("Rudolph had no choice but to act.") == ["choice but to act"]
     # a period or a comma inside a word or a number ends nothing
     assert negation_scopes("There is no U.S.-Iran agreement in the offing.") == ["U.S.-Iran agreement in the offing"]
     assert negation_scopes("Not 3,000 jobs: 300.") == ["3,000 jobs"]

@@ -280,6 +280,10 @@ class PolarityRules(_Section):
         "", description="words that open a concessive clause ('though|although|even as'): a sentence with one "
         "sets a view against the claim's clause ('Though officials insist no corners are being cut, the timetable "
         "is too short'), so its negations count for the claim's stance; '' lets only the claim's own clauses count")
+    negation_scope_ends: str = Field(
+        "", description="conjunctions that end what a negation governs after it ('and|or|so': 'programs that don't "
+                        "work and end direct payments' does not deny the payments' end; not 'but': 'no choice but to "
+                        "act'); '' lets the scope run its words")
     negation_scope: Literal["after", "clause"] = Field(
         "after", description="what a negation word governs: the words after it ('not a deal', English, French, "
         "Spanish) or its whole clause (German puts 'nicht' after the verb and object: 'wir stimmen dem Plan nicht zu')")
