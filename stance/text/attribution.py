@@ -1228,10 +1228,12 @@ def _group_speech(lang: str) -> re.Pattern[str] | None:
     spec = rules(lang).attribution
     if not (spec.group_speakers and spec.group_speech_verbs):
         return None
+    # "Some say ...", "But critics of testing contend ...", "...: on one side, those who want more Government"
     return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:(?:but|and|now|yet|still|then),?\s+)?"
+                      rf"(?:on\s+(?:one|the\s+one|the\s+other)(?:\s+(?:side|hand))?,\s+)?"
                       rf"(?:{alternation(spec.group_speakers)})"
                       r"(?:\s+(?:of|in|on|at|from|who)(?:\s+the)?\s+[\w’'-]+)?"
-                      r"\s+(?:(?:also|have|has|will|would|may|might)\s+)?"
+                      r"\s+(?:who\s+)?(?:(?:also|have|has|will|would|may|might)\s+)?"
                       rf"(?:{alternation(spec.group_speech_verbs)})\b", re.IGNORECASE)
 
 

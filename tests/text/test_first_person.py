@@ -91,6 +91,11 @@ def test_the_author_may_voice_what_no_one_else_is_credited_with() -> None:
     ("Now, some say the research would be expensive.", True),
     ("And some say the program will take too long.", True),
     ("There are some who say that growth must await deficit cuts.", True),
+    # two sides set out to argue past both; "who" before the verb
+    ("Budget debates come down to an old argument: on one side, those who want more Government, regardless of the "
+     "cost; on the other, those who want less Government.", True),
+    ("Some who want a smaller government argue for the cuts.", True),
+    ("The people who want change voted.", False),
     ("I know some say this is hard, but we will do it.", False),  # the author's own sentence around it
     ("Some of the money goes to schools.", False),
     ("Senator Reed says the plan is too big.", False),  # a named speaker: theirs
