@@ -1229,7 +1229,7 @@ def _group_speech(lang: str) -> re.Pattern[str] | None:
     if not (spec.group_speakers and spec.group_speech_verbs):
         return None
     # "Some say ...", "But critics of testing contend ...", "...: on one side, those who want more Government"
-    return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:(?:but|and|now|yet|still|then),?\s+)?"
+    return re.compile(rf"(?:^|[.;:]\s+|,\s+(?:but|and|while)\s+)(?:(?:but|and|now|yet|still|then|finally|also),?\s+){{0,2}}"
                       rf"(?:on\s+(?:one|the\s+one|the\s+other)(?:\s+(?:side|hand))?,\s+)?"
                       rf"(?:{alternation(spec.group_speakers)})"
                       r"(?:\s+(?:of|in|on|at|from|who)(?:\s+the)?\s+[\w’'-]+)?"

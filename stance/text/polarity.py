@@ -42,9 +42,11 @@ class _Cues:
 def _cues(lang: str) -> _Cues:
     spec = rules(lang).polarity
     suffixes = rf"|(?:{alternation(spec.negation_suffixes)})\b" if spec.negation_suffixes.strip() else ""
+    bounds = rf"(?!\s+(?:{alternation(spec.bound_words)})\b)" if spec.bound_words.strip() else ""
     return _Cues(
         rejection=re.compile(r"\b(?:" + alternation(spec.rejection) + r")\b", re.IGNORECASE),
-        negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{suffixes}", re.IGNORECASE),
+        # "a top rate of no more than 35 percent" bounds a number: no negation
+        negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{bounds}{suffixes}", re.IGNORECASE),
         noncommittal=re.compile(r"\b(?:" + alternation(spec.noncommittal) + r")\b", re.IGNORECASE),
         bare_denial=re.compile(rf"(?:{alternation(spec.bare_denials)})", re.IGNORECASE) if spec.bare_denials.strip()
         else None,

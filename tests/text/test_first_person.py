@@ -90,6 +90,7 @@ def test_the_author_may_voice_what_no_one_else_is_credited_with() -> None:
     ("Some in Congress have argued that we should wait.", True),
     ("Now, some say the research would be expensive.", True),
     ("And some say the program will take too long.", True),
+    ("And finally some say the research will take a long time.", True),
     ("There are some who say that growth must await deficit cuts.", True),
     # two sides set out to argue past both; "who" before the verb
     ("Budget debates come down to an old argument: on one side, those who want more Government, regardless of the "

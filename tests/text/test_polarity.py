@@ -69,6 +69,9 @@ def test_a_negation_governs_the_words_after_it_in_its_clause() -> None:
     assert negation_scopes("Riders cannot keep paying for this.") == ["keep paying for this"]
     assert negation_scopes("Nothing here is denied outright", "en") == ["here is denied outright"]
     assert negation_scopes("It is close.") == []
+    # a bound on a number is no negation
+    assert negation_scopes("We will propose a top rate of no more than 35 percent.") == []
+    assert negation_scopes("There were no fewer than nine.") == [] and negation_scopes("No more talks.") == ["more talks"]
     # a conjunction opens what the negation does not govern; "but" does not ("no choice but to act")
     assert negation_scopes("We will end programs that don't work and end direct payments.") == ["work"]
     assert negation_scopes("Rudolph had no choice but to act.") == ["choice but to act"]
