@@ -591,24 +591,17 @@ def speaker_for_agent(who: str, sentence: Sentence) -> str:
     sentence to whoever is criticised or to the speaker of the document ("This legislation is supported by a
     majority of you" is the majority's, not Reagan's). Cached answers: first-person dev 0.620 → 0.632; the blind
     set one pair spurious ("lawyers representing Ms Laude's family"); the rest unchanged."""
-    found = _agent(sentence)
-    if found is None:
-        return who
-    agent = found[0]
-    return who if _name_words(who, sentence.lang) & _name_words(agent, sentence.lang) else agent
-
-
-def _agent(sentence: Sentence) -> tuple[str, re.Match[str]] | None:
-    """Who holds the passive side or view of ``speaker_for_agent``, and the passive clause's match (quotations
-    blanked); None without one, or when the sentence names a speaker of its own."""
     found = _passive_agent(sentence.lang)
     match = found[0].search(_blank_quotations(sentence.text, sentence.lang)) if found is not None else None
     if found is None or match is None or stated_speaker(sentence) is not None:
-        return None
+        return who
     words = found[1].sub("", match.group("agent")).split()
     while words and words[0].lower() in _cues(sentence.lang).not_a_speaker:
         words = words[1:]  # "the travel industry": travel industry
-    return (" ".join(words), match) if words and len(words) <= AGENT_WORDS else None
+    if not words or len(words) > AGENT_WORDS:
+        return who
+    agent = " ".join(words)
+    return who if _name_words(who, sentence.lang) & _name_words(agent, sentence.lang) else agent
 
 
 def speaker_for_group(who: str, sentence: Sentence) -> str:
