@@ -284,7 +284,6 @@ def _pronoun_content_blanked(text: str, lang: str) -> str:
     return text if found is None else text[:found.end()] + " " * (len(text) - found.end())
 
 
-@lru_cache(maxsize=1 << 12)  # asked of one sentence by speaker_for, the pronoun and quotation rules, for each row
 @cache
 def _titled_after(lang: str) -> re.Pattern[str]:
     spec, upper = rules(lang).attribution, rules(lang).sentences.capitals
@@ -294,6 +293,7 @@ def _titled_after(lang: str) -> re.Pattern[str]:
                       rf"([{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)+)\s*[.!?]?\s*$")
 
 
+@lru_cache(maxsize=1 << 12)  # asked of one sentence by speaker_for, the pronoun and quotation rules, for each row
 def stated_speaker(sentence: Sentence) -> str | None:
     """The one capitalised name the sentence attributes speech to, read outside its quotations; else None.
 
