@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from stance.results import Actor
 from stance.text.languages import DEFAULT, rules
-from stance.text.names import TITLE_WORDS, strip_titles, tidy_name
+from stance.text.names import TITLE_WORDS, strip_titles, tidy_name, without_leading_words
 
 __all__ = ["canonicalise", "guess_type", "named_as_person", "person_behind_role", "strip_titles", "tidy_name"]
 
@@ -81,13 +81,9 @@ def _full_names_in_text(text: str, surname: str, lang: str = DEFAULT) -> Counter
     """The longer names that end with ``surname`` in ``text``, titles stripped; a word that opens a sentence is no
     first name ("In Serania, opposition leader ...", "If Ostrovia wants ...": data ``not_a_speaker``)."""
     pattern = re.compile(rf"\b((?:{_name_token(lang)} ){{1,2}}){re.escape(surname)}\b")
-    small = rules(lang).attribution.not_a_speaker
     found: Counter[str] = Counter()
     for match in pattern.finditer(text):
-        words = match.group(0).split()
-        while words and words[0].lower() in small:
-            words = words[1:]
-        full = strip_titles(" ".join(words), lang)
+        full = strip_titles(" ".join(without_leading_words(match.group(0).split(), lang)), lang)
         if len(full.split()) >= 2 and full.split()[-1] == surname:
             found[full] += 1
     return found

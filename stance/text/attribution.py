@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from stance.text.actors import guess_type, named_as_person
 from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, char_class, rules
-from stance.text.names import TITLE_WORDS, fold, strip_titles
+from stance.text.names import TITLE_WORDS, fold, strip_titles, without_leading_words
 from stance.text.polarity import clauses, negated
 from stance.text.sentences import Sentence, quotes
 
@@ -233,8 +233,7 @@ def _person_of_place(text: str, start: int, run: str, lang: str) -> str | None:
         if not word[:1].isupper() or word.endswith(","):
             break
         name.insert(0, word)
-    while name and name[0].lower() in _cues(lang).not_a_speaker:
-        name = name[1:]  # "The Bank of England": one word before "of"
+    name = without_leading_words(name, lang)  # "The Bank of England": one word before "of"
     return " ".join(name) if len(name) >= 2 else None
 
 
@@ -524,9 +523,8 @@ def speaker_for_descriptor(who: str, sentence: Sentence, earlier: Sequence[Sente
     for before in reversed(earlier):
         found = list(named.finditer(before.text))
         if found:
-            words = found[-1].group(0).split()
-            while len(words) > 1 and words[0].lower() in _cues(sentence.lang).not_a_speaker:
-                words = words[1:]  # "The Austrian Consumer Protection Association" at a sentence's start
+            # "The Austrian Consumer Protection Association" at a sentence's start
+            words = without_leading_words(found[-1].group(0).split(), sentence.lang, keep=1)
             return _named_unless_same(who, " ".join(words), sentence.lang)
     if model_words & _capitalised_words(sentence.text, sentence.lang) or not spoke:
         return who  # the model's speaker is in the sentence: the description may be theirs; or "the firm bid"
@@ -595,9 +593,7 @@ def speaker_for_agent(who: str, sentence: Sentence) -> str:
     match = found[0].search(_blank_quotations(sentence.text, sentence.lang)) if found is not None else None
     if found is None or match is None or stated_speaker(sentence) is not None:
         return who
-    words = found[1].sub("", match.group("agent")).split()
-    while words and words[0].lower() in _cues(sentence.lang).not_a_speaker:
-        words = words[1:]  # "the travel industry": travel industry
+    words = without_leading_words(found[1].sub("", match.group("agent")).split(), sentence.lang)  # "the travel industry"
     if not words or len(words) > AGENT_WORDS:
         return who
     agent = " ".join(words)
@@ -641,9 +637,7 @@ def _group_and_start(sentence: Sentence) -> tuple[str, int] | None:
     match = pattern.search(_blank_quotations(sentence.text, sentence.lang))
     if match is None:
         return None
-    words = match.group(1).split()
-    while len(words) > 1 and words[0].lower() in _cues(sentence.lang).not_a_speaker:
-        words = words[1:]  # "But critics": "critics"
+    words = without_leading_words(match.group(1).split(), sentence.lang, keep=1)  # "But critics": "critics"
     return " ".join(words), match.start(1)
 
 

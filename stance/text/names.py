@@ -49,6 +49,16 @@ def _leads_with_title(lowered: str, lang: str) -> bool:
         first.endswith(end) for end in rules(lang).names.title_suffixes)
 
 
+def without_leading_words(words: list[str], lang: str = DEFAULT, *, keep: int = 0) -> list[str]:
+    """``words`` from the first that may begin a name: the words that open a sentence or a clause before one ("The",
+    "But", "In", "If"; data ``attribution.not_a_speaker``) are no part of it. At least ``keep`` words stay."""
+    small = rules(lang).attribution.not_a_speaker
+    start = 0
+    while len(words) - start > keep and words[start].lower() in small:
+        start += 1
+    return words[start:]
+
+
 def strip_titles(name: str, lang: str = DEFAULT) -> str:
     """The display name without leading titles and "the" ("U.S. Secretary of State Antony Blinken" -> "Antony Blinken").
 
