@@ -36,6 +36,7 @@ class _Cues:
     noncommittal: re.Pattern[str]
     bare_denial: re.Pattern[str] | None
     concessive: re.Pattern[str] | None
+    scope_ends: frozenset[str]  # words that end a negation's scope (``negation_scope_ends``)
 
 
 @cache
@@ -52,6 +53,7 @@ def _cues(lang: str) -> _Cues:
         else None,
         concessive=re.compile(rf"^(?:{alternation(spec.concessives)})\b", re.IGNORECASE) if spec.concessives.strip()
         else None,
+        scope_ends=frozenset(spec.negation_scope_ends.split("|")) - {""},
     )
 
 
@@ -188,7 +190,7 @@ def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) ->
     for a language that negates at the end of a clause (German), the whole clause. With ``denials``, a word
     that rejects what follows it counts too ("has always **denied involvement**" denies as "was not involved")."""
     whole_clause = rules(lang).polarity.negation_scope == "clause"
-    scope_ends = set(rules(lang).polarity.negation_scope_ends.split("|")) - {""}
+    scope_ends = _cues(lang).scope_ends
     scopes = []
     cues = [_cues(lang).negation, *([_denial_verbs(lang)] if denials else [])]
     for match in (m for cue in cues if cue is not None for m in cue.finditer(text)):
