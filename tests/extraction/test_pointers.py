@@ -254,6 +254,20 @@ def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
     assert join_continued_quotations(other, continued)[-1].claim == "It is time."  # another speaker: its own claim
 
 
+def test_a_quotation_reopened_at_a_new_paragraph_says_a_new_thing():
+    # a quotation over paragraphs reopens at each ("… if we did not reach agreement.\n\n"I'm appalled …"): the
+    # speaker goes on, the claim does not
+    text = ('Headline\nMr Strutton said: "A letter from BA threatened all pilots with dismissal.\n\n'
+            '"I\'m appalled at the cavalier attitude shown by BA towards its pilots.\n')
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    assert continued == {sentences[2].n}
+    statements = [PointedStatement(s, "Mr Strutton", reported_content(s), "support") for s in sentences[1:]]
+    joined = join_continued_quotations(statements, continued)
+    assert [st.claim for st in joined] == [st.claim for st in statements]
+    assert len({st.claim for st in joined}) == 2
+
+
 def speakers_for(body: dict[str, Any]) -> Any:
     """Like pointers_for, in rows of two: a sentence and its speaker, no stance."""
     rows = json.loads(pointers_for(body).content)["statements"]
