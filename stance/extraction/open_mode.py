@@ -38,6 +38,7 @@ from stance.text.attribution import (
     is_clause,
     may_voice,
     names_a_speaker,
+    opening_mark,
     pair_speakers,
     plural_co_speakers,
     quotation_continuations,
@@ -60,7 +61,7 @@ from stance.text.claims import content_words, short_claim
 from stance.text.languages import DEFAULT
 from stance.text.polarity import settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
-from stance.text.sentences import Sentence, quotes
+from stance.text.sentences import Sentence
 
 CLAIM_MERGE_SCORE = 88.0
 CONTEXT_SENTENCES = 2
@@ -443,19 +444,13 @@ def join_continued_quotations(statements: list[PointedStatement], continued: set
         if (
             before is not None
             and st.sentence.n in continued
-            and not reopens_quotation(st.sentence)
+            and opening_mark(st.sentence) is None  # a new paragraph of the quotation says a new thing
             and st.sentence.n - before.sentence.n == 1
             and (st.who, st.stance) == (before.who, before.stance)
         ):
             st = PointedStatement(sentence=st.sentence, who=st.who, claim=before.claim, stance=st.stance)
         joined.append(st)
     return joined
-
-
-def reopens_quotation(sentence: Sentence) -> bool:
-    """The sentence opens with a quotation mark although a quotation runs on into it: a new paragraph of the same
-    speaker's words (a quotation running over paragraphs reopens at each), which says a new thing."""
-    return any(opener.match(sentence.text) for opener in quotes(sentence.lang).pair_openers)
 
 
 @dataclass

@@ -113,11 +113,24 @@ def quotation_continuations(sentences: list[Sentence], *, headline: bool) -> set
         marks = quotes(sentence.lang)
         opens, closes = len(marks.opening.findall(sentence.text)), len(marks.closing.findall(sentence.text))
         straight = sum(sentence.text.count(o) for o, c in marks.pairs if o == c)
+        if inside_quote and (reopened := opening_mark(sentence)) is not None:
+            # a quotation over paragraphs reopens at each: that mark opens nothing new
+            if marks.opening.match(reopened):
+                opens -= 1
+            else:
+                straight -= 1
         if opens > closes or (opens == closes == 0 and straight % 2 == 1 and not inside_quote):
             inside_quote = True
         elif closes > opens or (opens == closes == 0 and straight % 2 == 1):
             inside_quote = False
     return continued
+
+
+def opening_mark(sentence: Sentence) -> str | None:
+    """The quotation mark a sentence opens with, if any: inside a running quotation, a new paragraph of it (a
+    quotation over paragraphs reopens at each)."""
+    opener = next((m for m in (o.match(sentence.text) for o in quotes(sentence.lang).pair_openers) if m), None)
+    return opener.group() if opener is not None else None
 
 
 def find_candidates(sentences: list[Sentence], *, headline: bool, first_person: bool = False) -> set[int]:

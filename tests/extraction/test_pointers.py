@@ -268,6 +268,15 @@ def test_a_quotation_reopened_at_a_new_paragraph_says_a_new_thing():
     assert len({st.claim for st in joined}) == 2
 
 
+@pytest.mark.parametrize("marks", ['""', "“”"])
+def test_a_quotation_reopened_and_closed_at_a_new_paragraph_ends_there(marks: str):
+    o, c = marks
+    text = (f"Headline\nKate Brown called the moment {o}truly the bellwether for climate change.\n\n"
+            f"{o}And this is a wake-up call for all of us.{c}\n\nMr Trump said he was praying for everyone.\n")
+    sentences = split_sentences(text)
+    assert quotation_continuations(sentences, headline=True) == {3}  # not the narration after the closing mark
+
+
 def speakers_for(body: dict[str, Any]) -> Any:
     """Like pointers_for, in rows of two: a sentence and its speaker, no stance."""
     rows = json.loads(pointers_for(body).content)["statements"]
