@@ -59,7 +59,7 @@ from stance.text.attribution import (
 )
 from stance.text.claims import content_words, short_claim
 from stance.text.languages import DEFAULT
-from stance.text.polarity import settle_stance
+from stance.text.polarity import bare_denial, settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
 from stance.text.sentences import Sentence
 
@@ -445,6 +445,7 @@ def join_continued_quotations(statements: list[PointedStatement], continued: set
             before is not None
             and st.sentence.n in continued
             and opening_mark(st.sentence) is None  # a new paragraph of the quotation says a new thing
+            and not bare_denial(before.claim, before.sentence.lang)  # "Nothing could be further from the truth."
             and st.sentence.n - before.sentence.n == 1
             and (st.who, st.stance) == (before.who, before.stance)
         ):

@@ -268,6 +268,17 @@ def test_a_quotation_reopened_at_a_new_paragraph_says_a_new_thing():
     assert len({st.claim for st in joined}) == 2
 
 
+def test_a_sentence_after_a_bare_denial_keeps_its_own_claim():
+    # the denial is about the claim before it; what follows it in the quotation is a claim of its own
+    text = ('Headline\n"Some believe the company is exaggerating," Mr Walsh said. "Nothing could be further from the '
+            'truth.\nThe situation is unprecedented."\n')
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    assert continued == {4}
+    statements = [PointedStatement(s, "Mr Walsh", reported_content(s), "support") for s in sentences[2:]]
+    assert join_continued_quotations(statements, continued)[-1].claim == "The situation is unprecedented."
+
+
 @pytest.mark.parametrize("marks", ['""', "“”"])
 def test_a_quotation_reopened_and_closed_at_a_new_paragraph_ends_there(marks: str):
     o, c = marks
