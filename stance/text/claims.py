@@ -116,7 +116,8 @@ _COMMA = re.compile(r",\s+")
 # the time or the place would be left ("Between 2014 and 2021.", "Breaking with their usual policy of political
 # neutrality.").
 _SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|because|since|"
-                          r"between|during|after|before|despite|amid|in|on|at|from|under|over|with|for|"
+                          r"between|during|after|before|despite|amid|amidst|in|on|at|from|under|over|with|for|against|among|across|"
+                          r"beyond|by|following|given|through|throughout|toward|towards|within|without|"
                           # the same openers in German, French and Spanish (a claim does not know its language)
                           r"wenn|falls|obwohl|während|weil|nachdem|bevor|seit|trotz|"
                           r"si|quand|lorsque|pendant|après|avant|depuis|malgré|dans|selon|"

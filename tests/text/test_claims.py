@@ -105,6 +105,9 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     assert cap_length("Breaking with their usual policy of political neutrality, HSBC and Standard Chartered banks "
                       "gave their backing to the new law", 15) == (
         "HSBC and Standard Chartered banks gave their backing to the new law")
+    # ... nor does an opening phrase of any preposition ("Against the backdrop of growing economic uncertainty.")
+    assert cap_length("Against the backdrop of growing economic uncertainty, we have made a series of very fair and "
+                      "reasonable offers to the union", 15) == "We have made a series of very fair and reasonable offers to the union"
     gerunds = "Freezing progress on the nuclear program; reducing tensions in the region; and securing the release of prisoners"
     assert cap_length(gerunds, 15) == "Freezing progress on the nuclear program; reducing tensions in the region"
     assert cap_length("Nothing could be further from the truth, and everyone in this building knows it very well indeed", 15) == (
