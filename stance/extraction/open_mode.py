@@ -416,10 +416,15 @@ def drop_unsupported(
     ``author``: who a first-person document speaks for (they may voice any sentence no one else is credited with).
     """
     by_number = {s.n: s for s in sentences}
+    index = {s.n: i for i, s in enumerate(sentences)}
     kept: list[PointedStatement] = []
     for st in statements:
         if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued, author=author):
-            continue
+            # "The trial judge found that ...", credited to the man on trial: the described body speaks
+            described = speaker_for_descriptor(st.who, st.sentence, sentences[:index.get(st.sentence.n, 0)])
+            if described == st.who or not may_voice(described, st.sentence, continued=False):
+                continue
+            st = replace(st, who=described)
         near = " ".join(
             by_number[n].text for n in (st.sentence.n - 1, st.sentence.n, st.sentence.n + 1) if n in by_number
         )

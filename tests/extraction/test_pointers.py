@@ -239,6 +239,15 @@ def test_narration_credited_to_an_actor_is_dropped_but_quotations_and_stand_ins_
     assert by["The approval"].n not in {st.sentence.n for st in kept}
 
 
+def test_a_described_body_keeps_the_statement_credited_to_someone_it_does_not_name():
+    text = ("Headline\nPemberton was convicted of homicide in 2015.\n"
+            "The trial judge found that the defence failed to substantiate this theory.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[2], "Mr Pemberton", reported_content(sentences[2]), "support")]
+    kept = drop_unsupported(statements, sentences, set(), set())
+    assert [(st.sentence.n, st.who) for st in kept] == [(3, "trial judge")]
+
+
 def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
     text = "Headline\n“We need it now,” Ortiz said. “The city has waited long enough.\nIt is time.”\n"
     sentences = split_sentences(text)
