@@ -120,6 +120,8 @@ def test_rejected_object() -> None:
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
     assert rejected_object("The public remains deeply sceptical of the claim.") == "the claim"
     assert rejected_object("Analysts cast doubt on the forecast and the timing.") == "the forecast"
+    # a finding that what someone put forward was never shown rejects it
+    assert rejected_object("The trial judge found that the defence failed to substantiate this theory.") == "this theory"
     # a coordinated second object is cut off: "the Tyrolean authorities and also against the Republic"
     assert rejected_object("damages against the Tyrolean authorities and also against the Republic") == (
         "the Tyrolean authorities")
@@ -134,6 +136,7 @@ def test_what_was_said_is_referred_back_to() -> None:
     assert refers_to_what_was_said("the allegation")
     assert refers_to_what_was_said("these claims")
     assert refers_to_what_was_said("Ostrovia’s allegations")  # whose: still what was said
+    assert refers_to_what_was_said("this theory")
     assert not refers_to_what_was_said("the crime")
     assert not refers_to_what_was_said("the request")  # a proposal, not something said: sharing names its claim
     assert not refers_to_what_was_said("the long and detailed claims")  # too long to refer back
