@@ -556,7 +556,9 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     # small words ("have", "also"), then a cue word
     # ... not a preposition among the small words: "has urged lawmakers to reject it" (an object, then an infinitive)
     prepositions = "|".join(re.escape(p) for p in spec.prepositions) or "(?!)"
-    return re.compile(rf"(?:^|\s)(?:{determiners})?((?:[{upper}][\w’'.-]*\s+){{0,2}}(?i:{alternation(spec.group_nouns)}))"
+    # ... and hyphened modifiers in lower case ("pro-establishment lawmakers", "far-right activists")
+    return re.compile(rf"(?:^|\s)(?:{determiners})?((?:(?:[{upper}][\w’'.-]*|[{lower}]+-[{lower}][\w-]*)\s+){{0,2}}"
+                      rf"(?i:{alternation(spec.group_nouns)}))"
                       rf"(?:,[^,]{{1,80}},)?\s+(?:(?!(?i:{prepositions})\s)[{lower}]+\s+){{0,2}}?"
                       rf"(?i:{alternation(spec.cue_words)}|{alternation(spec.group_speech_verbs)})\b")
 
@@ -631,7 +633,7 @@ def speaker_for_group(who: str, sentence: Sentence) -> str:
     before = _blank_quotations(sentence.text, sentence.lang)[:start]
     clause = re.split(r"[,;:]", before)[-1]  # the group's own clause, up to it
     subject = _capitalised_words(clause, sentence.lang) or _cues(sentence.lang).stand_in.search(clause)
-    if model_words & _name_words(before if subject else clause, sentence.lang):
+    if model_words & _capitalised_words(before if subject else clause, sentence.lang):
         return who  # the model's speaker comes first: the group may be theirs, or a second speaker; not when the
         # group's clause has no other subject ("Hong Kong passed a bill ..., a move critics see as ...")
     return _named_unless_same(who, group, sentence.lang)
