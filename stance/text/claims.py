@@ -91,6 +91,8 @@ _TRAILING_ASIDE = re.compile(
 _INNER_ASIDE = re.compile(
     r",\s+(?:who|which|whose)\b[^,;“”\"()]{1,120},(?=\s)|\s*\([^()]{1,160}\)|\s+[—–]\s[^—–]{1,120}\s[—–](?=\s)"
     r"|,\s+(?:if|once|when|unless)(?:\s+[^\s,;“”\"()]+){1,3},(?=\s)"
+    # a participle's aside: "that Mr Pemberton, having been detained with special privileges ..., merited ..."
+    r"|,\s+(?:having|being)\s[^,;“”\"()]{1,120},(?=\s)"
 )
 # When it was said or done: "on Monday", "last week", "earlier this year", "in July", "on Oct. 31".
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -263,6 +265,12 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     return text[:cut] if cut is not None else text
 
 
+# A word that cannot end a claim, left by a cut or a dropped time ("The entire Paznaun valley was quarantined and."):
+# conjunctions and articles, in the four languages (a claim does not know its language); not prepositions or
+# "that", which can ("what the law was written for", "to do just that")
+_DANGLING = re.compile(r"(?:\s+(?:and|or|but|nor|the|an|a|und|oder|aber|et|ou|mais|y|o|pero))+[\s,;:…]*$")
+
+
 def short_claim(content: str) -> str:
     """The proposition of a reported sentence (``reported.report_of(...).content``), in its own words."""
     text = content.strip(_EDGE)
@@ -273,7 +281,7 @@ def short_claim(content: str) -> str:
     text = strip_leading(text)
     text = strip_trailing(text)
     text = cap_length(text, MAX_WORDS)
-    return _finish(text, content)
+    return _finish(_DANGLING.sub("", text), content)
 
 
 # First-person subjects and how their verb reads in the third person.

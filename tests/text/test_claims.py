@@ -169,6 +169,14 @@ def test_short_claim_is_the_proposition_in_the_articles_words() -> None:
     assert short_claim('Fluoride - "it is a scam."') == 'Fluoride - "it is a scam."'
     assert short_claim("a danger to swimmers,”") == "A danger to swimmers."  # quotation marks at the edges go
     assert short_claim("Why has this taken four months?") == "Why has this taken four months?"
+    # a participle's aside goes like a relative clause's, and no cut or dropped date leaves a conjunction at the end
+    assert short_claim("There was no proof that Mr Pemberton, having been detained with special privileges inside a "
+                       "special jail, merited a commuted sentence") == (
+        "There was no proof that Mr Pemberton merited a commuted sentence.")
+    assert short_claim("The entire Paznaun valley was quarantined on March 13 and on March 18, Tyrol issued a "
+                       "quarantine order for all 279 municipalities in the province") == (
+        "The entire Paznaun valley was quarantined.")
+    assert short_claim("This is exactly what the law was written for") == "This is exactly what the law was written for."
 
 
 def test_name_subject() -> None:
