@@ -679,3 +679,11 @@ def test_a_passive_side_is_held_by_whoever_the_verb_names_after_it() -> None:
         "majority of you")
     assert speaker_for_agent("BA", first("The app is viewed by some as a threat.")) == "BA"  # "some" names no one
     assert speaker_for_agent("BA", first("The plan, backed by MPs, was criticised, Ryanair said.")) == "BA"
+    # approval after a passive verb, and whoever introduced a measure in an aside, hold its side
+    assert speaker_for_agent("Michael Reed", first("The deal was approved by shareholders of both companies.")) == (
+        "shareholders of both companies")
+    measure = first("The measure, introduced by Commissioner Wade Prentiss, directs the utility to halt fluoridation.")
+    assert speaker_for_agent("Ashford County Board of Commissioners", measure) == "Commissioner Wade Prentiss"
+    # ... not a thing named as someone else's in passing: the sentence is about what is done to it
+    vetoed = first("Lawmakers vetoed most amendments to the anthem bill proposed by democrats.")
+    assert speaker_for_agent("pro-establishment lawmakers", vetoed) == "pro-establishment lawmakers"
