@@ -24,6 +24,7 @@ class _Frames:
 
     trailing: re.Pattern[str]
     leading: re.Pattern[str]
+    far: re.Pattern[str]
     second: re.Pattern[str]
     leading_source: re.Pattern[str]
     leading_no_comment: re.Pattern[str]
@@ -70,6 +71,9 @@ def _frames(lang: str) -> _Frames:
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+)"  # "told MPs: 'Our approach will ...'"
         ),
+        # "Vor kurzem hatte der Architekt Frei Otto, der ..., seine Sicherheitsbedenken, wegen derer ..., erneut
+        # bekräftigt und davor gewarnt, dass ...": a frame with its "that" after more words than ``leading`` reads
+        far=re.compile(rf"\b(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"),
         second=re.compile(
             rf",?\s+(?:{alternation(spec.second_frame_conjunctions)})\s+(?:(?:{alternation(spec.also_words)})\s+)?{frame}\b"
         ),
@@ -226,7 +230,7 @@ def report_of(sentence: Sentence) -> Report:
     if relative is not None:  # "... a national security law, which the United States ... say will erode freedoms"
         return Report(_sentence_case(relative, sentence.lang), denied=False)
     frame = ""
-    leading = frames.leading.match(content)
+    leading = frames.leading.match(content) or frames.far.search(content)
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
         frame, content = content[: leading.end()], content[leading.end():]
         second = frames.second.search(content)  # "... denied that X, but said Y": X only

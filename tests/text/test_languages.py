@@ -211,6 +211,12 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Die Kanzlerin habe sich für eine parteipolitische Lösung entschieden.", False),
         ("de", "Der Minister forderte die Einführung einer Steuer.", "Der Minister forderte die Einführung einer Steuer.",
          False),  # an object, not a clause: the sentence stays whole
+        # a perfect tense's participle, after more words and asides than a frame at the start has
+        ("de", "Vor kurzem hatte der Architekt Frei Otto, der am Entwurf beteiligt war, seine Bedenken, wegen derer er "
+         "ausgestiegen war, erneut bekräftigt und davor gewarnt, dass ein Wassereinbruch nicht auszuschließen sei.",
+         "Ein Wassereinbruch nicht auszuschließen sei.", False),
+        ("en", "The architect Frei Otto, who helped design the station before he quit over safety, told a magazine "
+         "this week and warned that a flood could not be ruled out.", "A flood could not be ruled out.", False),
         ("fr", "M. Dupont a répondu que le texte était injuste pour les familles.",
          "Le texte était injuste pour les familles.", False),
         ("fr", "Le texte sera examiné en commission le 3 mars, a-t-il précisé.",
