@@ -216,9 +216,11 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 continue
         rejected = rejected_object(st.sentence.text, st.sentence.lang)
         if rejected is not None and st.stance != "neutral":
-            target = _proposal_named(rejected, others, words_of, proposal_stems, st.sentence.lang)
+            # not what a co-subject's rejection in this sentence became ("X und Y wiesen die Vorwürfe ... zurück")
+            before = [(o, a) for o, a in others if o.sentence.n != st.sentence.n]
+            target = _proposal_named(rejected, before, words_of, proposal_stems, st.sentence.lang)
             if target is None and refers_to_what_was_said(rejected, st.sentence.lang):  # "dismissed the allegation": the one just stated
-                target = _claim_just_before(st, others)
+                target = _claim_just_before(st, before)
             if target is not None:  # what another actor said: rejecting it opposes it
                 if rejects_besides(st.sentence.text, st.sentence.lang):
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too

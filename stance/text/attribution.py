@@ -773,7 +773,8 @@ def _co_subjects(lang: str) -> re.Pattern[str] | None:
     later = rf"|(?:{spec.auxiliaries})\s+(?:[{lower}]+\s+){{0,5}}?" if spec.auxiliaries else ""
     not_aux = rf"(?!(?:{spec.auxiliaries})\b)" if spec.auxiliaries else ""  # "Ryanair have": the name ends before it
     return re.compile(rf"(?:^|,\s+)(?:{small})?(?P<list>(?:{small})?{name}(?:,\s+{name})*),?"
-                      rf"\s+(?:{spec.and_word})\s+(?P<last>{name}(?:\s+{not_aux}[{lower}]+){{0,2}}){joined}"
+                      # "und der beauftragte Ingenieur Werner Sobek wiesen": an article and a word before the name
+                      rf"\s+(?:{spec.and_word})\s+(?:[{lower}]+\s+){{0,2}}?(?P<last>{name}(?:\s+{not_aux}[{lower}]+){{0,2}}){joined}"
                       rf"\s+(?:(?:[{lower}]+\s+){{0,2}}?{later})(?:{alternation(spec.cue_words)})\b")
 
 

@@ -451,6 +451,10 @@ def test_two_subjects_joined_by_and_both_take_the_position():
     assert co_speakers(votes, "Dana Ortiz") == []  # the model's speaker is neither: nothing to add
     assert co_speakers(first("Munoz said the vote and the plan were wrong."), "Teresa Munoz") == []
     assert co_speakers(first("SPD und Grüne unterstützen Gauck.", "de"), "SPD") == ["Grüne"]  # German: "und"
+    # ... with an article and a description before the last name
+    sobek = first("Das Bahnprojekt Stuttgart-Ulm und der beauftragte Ingenieur Werner Sobek wiesen die Vorwürfe "
+                  "von Otto als fachlich nicht fundiert zurück.", "de")
+    assert co_speakers(sobek, "Werner Sobek") == ["Bahnprojekt Stuttgart-Ulm"]
     listed = first("It passed a security law, which the United States, Britain, Australia and Canada, as well as "
                    "international human rights groups, say will erode freedoms.")
     assert co_speakers(listed, "United States") == ["Britain", "Australia", "Canada", "international human rights groups"]
