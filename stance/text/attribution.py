@@ -362,7 +362,8 @@ def _pronoun_speech(lang: str) -> re.Pattern[str] | None:
     ending = _dropped_pronoun_speech(lang)
     dropped = f"|{ending}" if ending is not None else ""
     # "she said", and "..., said she" / "„...“, sagte er" after a comma or a quotation; not "said he was"
-    return re.compile(rf"{pronoun_first}|(?:^|[,;]\s*|\s{{2,}}){speech}\s+{pronoun}\b{dropped}", re.IGNORECASE)
+    # ... and French "», s’étonne-t-il", "dit-il": the pronoun joined to its verb
+    return re.compile(rf"{pronoun_first}|(?:^|[,;]\s*|\s{{2,}}){speech}(?:\s+|-t-|-){pronoun}\b{dropped}", re.IGNORECASE)
 
 
 def pronoun_speaks(sentence: Sentence) -> bool:

@@ -357,3 +357,13 @@ def test_a_spanish_speech_verb_without_a_subject_is_he_or_she_speaking() -> None
     assert speaker_for_pronoun("Pedro Sánchez", sentences[2], sentences[:2]) == "Ana Ruiz"
     assert not pronoun_speaks(first("Obama dijo que el debate es importante.", "es"))
     assert not pronoun_speaks(first("“The debate matters,” said.", "en"))  # English names its speaker
+
+
+def test_a_french_pronoun_joined_to_its_verb_speaks() -> None:
+    from stance.text.attribution import pronoun_speaks, speaker_for_pronoun
+
+    sentences = split_sentences("Titre\nFernand Kartheiser (ADR) constate que la croissance est sauvage. "
+                                "«Mais pas un seul mot sur aucun dictateur dans le monde», s’étonne-t-il.", "fr")
+    assert pronoun_speaks(sentences[2])
+    assert speaker_for_pronoun("Jean Asselborn", sentences[2], sentences[:2]) == "Fernand Kartheiser"
+    assert pronoun_speaks(first("«Nous ne céderons pas», dit-il.", "fr"))
