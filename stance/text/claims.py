@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
+
+from stance.text.languages import alternation, languages, rules
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
@@ -129,6 +132,14 @@ _SUBORDINATE = re.compile(r"(?:if|unless|while|although|though|when|until|as|bec
 # gerunds "Freezing progress ...; reducing tensions ...", nor "Nothing could be further ...")
 _PARTICIPLE = re.compile(r"(?!(?:no|some|any|every)thing\s)[a-z]+(?:ing|ando|iendo)\s", re.IGNORECASE)  # Spanish too
 _WORD = re.compile(r"\S+")
+
+
+@cache
+def _asked() -> re.Pattern[str]:
+    """Who asked the speaker, as a claim's opening phrase ("Consultada por la Afp, la Casa Blanca hizo ..."), in
+    any language's words (``attribution.asked_by``): a claim does not know its language."""
+    asked = [alternation(rules(code).attribution.asked_by) for code in languages() if rules(code).attribution.asked_by]
+    return re.compile(rf"(?:{'|'.join(asked)})\s", re.IGNORECASE) if asked else re.compile(r"(?!)")
 
 
 def _words(text: str) -> int:
@@ -256,7 +267,8 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
-    opening = _SUBORDINATE.match(text) or (_PARTICIPLE.match(text) and cut is not None and text[cut] == ",")
+    opening = _SUBORDINATE.match(text) or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None
+                                           and text[cut] == ",")
     if cut is not None and opening and "," not in text[:cut]:
         # the cut would leave a lone condition ("If the bill were to be adopted."): the main clause says what is
         # claimed ("it would constitute an extremely serious violation of international law"), so keep it instead

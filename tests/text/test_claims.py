@@ -108,6 +108,10 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     # ... nor does an opening phrase of any preposition ("Against the backdrop of growing economic uncertainty.")
     assert cap_length("Against the backdrop of growing economic uncertainty, we have made a series of very fair and "
                       "reasonable offers to the union", 15) == "We have made a series of very fair and reasonable offers to the union"
+    # ... nor does who asked the speaker, in any language's words
+    assert cap_length("Consultada por la Afp, la Casa Blanca hizo referencia a declaraciones anteriores de Obama y "
+                      "funcionarios del gobierno sobre Snowden", 15) == (
+        "La Casa Blanca hizo referencia a declaraciones anteriores de Obama y funcionarios del gobierno sobre Snowden")
     gerunds = "Freezing progress on the nuclear program; reducing tensions in the region; and securing the release of prisoners"
     assert cap_length(gerunds, 15) == "Freezing progress on the nuclear program; reducing tensions in the region"
     assert cap_length("Nothing could be further from the truth, and everyone in this building knows it very well indeed", 15) == (
