@@ -130,6 +130,11 @@ def test_rejected_object() -> None:
         "die Vorwürfe der Gewerkschaft")
     assert rejected_object("Le ministre a rejeté l'accusation d'ingérence.", "fr") == "l'accusation d'ingérence"
     assert rejected_object("El gobierno rechazó las acusaciones y pidió calma.", "es") == "las acusaciones"
+    # refusing to consider a thing rejects it
+    assert rejected_object("The White House refused to consider any pardon for Snowden.") == "any pardon for Snowden"
+    assert rejected_object("Obama y funcionarios del gobierno se negaron a considerar cualquier forma de indulto para "
+                           "Snowden.", "es") == "cualquier forma de indulto para Snowden"
+    assert rejected_object("Le gouvernement a refusé d’envisager toute forme de grâce.", "fr") == "toute forme de grâce"
 
 
 def test_what_was_said_is_referred_back_to() -> None:
