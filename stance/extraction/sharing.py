@@ -191,9 +191,10 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
         named = _surname(actor) if actor in persons else actor
         st = replace(st, claim=name_subject(st.claim, named, person=actor in persons))
         st = replace(st, claim=name_reported_subject(st.claim, st.sentence.text, named, text, person=actor in persons))
-        view = cited_view(st.claim, actor, st.sentence.lang) if author is None else None
+        view = cited_view(st.claim, actor, st.sentence.lang)
         if view is not None and st.stance != "neutral":  # "There are some who believe the company is exaggerating"
-            st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance])
+            # the claim is the view cited; a document's author argues against it, which attribute_to_author reads
+            st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance] if author is None else st.stance)
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
         denied = _claim_just_before(st, earlier) if bare_denial(st.claim, st.sentence.lang) else None

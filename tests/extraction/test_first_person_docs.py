@@ -375,3 +375,8 @@ def test_what_the_author_cites_an_unnamed_group_saying_the_author_argues_against
     assert by_claim == {"waste": {(AUTHOR, "oppose"), ("Dale Whitford", "support")},
                         "clinics": {(AUTHOR, "support")}}
     assert_exact(result, text)
+    # open mode: the claim is the view cited, not "Some say ...", and the author holds it reversed
+    opened = extract(fake_openai, settings, text, AUTHOR)
+    cited = {(c.text, s.actor, s.stance) for c in opened.claims for s in c.stances if s.actor == AUTHOR}
+    assert ("The hotspot lending program wastes money.", AUTHOR, "oppose") in cited
+    assert_exact(opened, text)
