@@ -189,6 +189,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
     for st in sorted(statements, key=lambda s: s.sentence.n):
         actor = mapping.get(st.who.strip(), st.who.strip())
         named = _surname(actor) if actor in persons else actor
+        denies = bare_denial(st.claim, st.sentence.lang)  # "I respectfully disagree.", before "I" is named
         st = replace(st, claim=name_subject(st.claim, named, person=actor in persons))
         st = replace(st, claim=name_reported_subject(st.claim, st.sentence.text, named, text, person=actor in persons))
         view = cited_view(st.claim, actor, st.sentence.lang)
@@ -197,7 +198,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance] if author is None else st.stance)
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
-        denied = _claim_just_before(st, earlier) if bare_denial(st.claim, st.sentence.lang) else None
+        denied = _claim_just_before(st, earlier) if denies else None
         if denied is not None:  # "Nothing could be further from the truth.": the claim before, the speaker's own too
             out.append(replace(st, claim=denied.claim, stance="oppose"))
             continue

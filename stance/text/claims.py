@@ -312,7 +312,11 @@ _ADVERB = frozenset("also still just really never always only already even certa
 
 
 def _third_person(word: str) -> str:
-    """A base-form verb in the third person singular ("want" -> "wants", "worry" -> "worries", "wish" -> "wishes")."""
+    """A base-form verb in the third person singular ("want" -> "wants", "worry" -> "worries", "wish" -> "wishes"),
+    punctuation after it kept ("disagree." -> "disagrees.")."""
+    bare = word.rstrip(".,;:!?")
+    if bare != word:
+        return _third_person(bare) + word[len(bare):]
     if word not in _PRESENT_VERBS:
         return word
     if word.endswith(("s", "x", "z", "ch", "sh", "o")):
@@ -336,8 +340,9 @@ def name_subject(claim: str, speaker: str, *, person: bool) -> str:
     if aux:
         return f"{speaker}{_THIRD_PERSON[aux.lower()]} {rest}".rstrip()
     words = rest.split(" ", 2)
-    # "I also want ..." -> "X also wants ...": the verb after an adverb; a modal or a past tense stays
-    i = 1 if words and words[0].lower() in _ADVERB and len(words) > 1 else 0
+    # "I also want ..." -> "X also wants ...", "I respectfully disagree" -> "X respectfully disagrees": the verb after
+    # an adverb; a modal or a past tense stays
+    i = 1 if words and (words[0].lower() in _ADVERB or words[0].lower().endswith("ly")) and len(words) > 1 else 0
     if words:
         words[i] = _third_person(words[i])
     return f"{speaker} {' '.join(words)}"

@@ -168,7 +168,15 @@ def test_a_speaker_citing_a_group_argues_against_it_and_a_bare_denial_is_about_t
     assert shared[2].stance == "support"
     # in a document with an author, merging.attribute_to_author reverses what the author cites, so it is left here
     authored = share_claims(text, statements, author="Willie Walsh")
-    assert authored[0].stance == "support"
+    assert (authored[0].claim, authored[0].stance) == ("The company is exaggerating the scale of the challenge.", "support")
+
+
+def test_disagreeing_in_the_first_person_opposes_the_claim_just_made() -> None:
+    text = ("State of the Union\n"
+            "The senator said the tax plan is too small. I respectfully disagree.\n")
+    statements = _statements(text, {2: "Dana Ortiz", 3: "George W. Bush"})
+    shared = share_claims(text, statements)
+    assert (shared[1].claim, shared[1].stance) == ("The tax plan is too small.", "oppose")
 
 
 def test_declining_to_comment_on_a_topic_while_saying_something_else_is_two_statements() -> None:
