@@ -306,7 +306,8 @@ _THIRD_PERSON = {"’m": " is", "'m": " is", "’ve": " has", "'ve": " has", "�
 _PRESENT_VERBS = frozenset(
     "want like think believe know hope need feel see expect support oppose agree disagree mean love hate care wish "
     "plan intend understand get take look continue remain stand welcome reject urge call ask worry fear doubt "
-    "trust accept refuse deny say tell find consider recognize recognise appreciate regret question".split()
+    "trust accept refuse deny say tell find consider recognize recognise appreciate regret question repeat promise "
+    "suffer pledge vow propose insist suggest argue warn predict guarantee assure remember thank challenge".split()
 )
 _ADVERB = frozenset("also still just really never always only already even certainly strongly firmly".split())
 

@@ -188,6 +188,8 @@ def test_name_subject() -> None:
     assert name_subject("I’m not against the depot.", "Dana Ortiz", person=True) == "Dana Ortiz is not against the depot."
     assert name_subject("I also worry about fares.", "Dana Ortiz", person=True) == "Dana Ortiz also worries about fares."
     assert name_subject("I respectfully disagree.", "Bush", person=True) == "Bush respectfully disagrees."
+    assert name_subject("I suffer no illusions that this will be easy.", "Obama", person=True) == (
+        "Obama suffers no illusions that this will be easy.")
     assert name_subject("I can’t recall a vote like it.", "Dana Ortiz", person=True) == "Dana Ortiz can’t recall a vote like it."
     assert name_subject("I received the letter.", "Dana Ortiz", person=True) == "Dana Ortiz received the letter."
     # a person's "we" is their team or government, which the sentence does not name: left alone
