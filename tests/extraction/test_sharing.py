@@ -115,19 +115,11 @@ def test_rejecting_the_allegation_just_made_opposes_it() -> None:
     assert (shared[1].claim, shared[1].stance) == ("He was poisoned on Putin's orders.", "oppose")
     # "the crime" is no word for something said: it is not the claim just before
     assert shared[2].claim == "The case is a reprisal."
-
-
-def test_two_subjects_rejecting_one_allegation_both_oppose_it() -> None:
-    # the second subject's rejection is of the allegation, not of what the first subject's rejection became
-    text = ("Navalny in coma\n"
-            "His team says he was poisoned on President Vladimir Putin's orders. "
-            "The Kremlin and the foreign ministry have dismissed the allegation.\n")
-    sentences = split_sentences(text)
-    statements = [PointedStatement(sentences[1], "Navalny's team", "He was poisoned on Putin's orders.", "support"),
-                  PointedStatement(sentences[2], "Kremlin", "The allegation is dismissed.", "support"),
-                  PointedStatement(sentences[2], "foreign ministry", "The allegation is dismissed.", "support")]
-    shared = share_claims(text, statements)
-    assert [(st.claim, st.stance) for st in shared[1:]] == [("He was poisoned on Putin's orders.", "oppose")] * 2
+    # a second subject of the rejection ("The Kremlin and the foreign ministry have dismissed ...") opposes the
+    # allegation too, not what the first subject's rejection became
+    both = [*statements[:2], PointedStatement(sentences[2], "foreign ministry", statements[1].claim, "support")]
+    assert [(st.claim, st.stance) for st in share_claims(text, both)[1:]] == [
+        ("He was poisoned on Putin's orders.", "oppose")] * 2
 
 
 def test_labelling_the_claim_just_made_baseless_opposes_it_and_is_a_claim_too() -> None:
