@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from stance.extraction.codebook import Codebook
 from stance.text.claims import content_words as claim_words
-from stance.text.claims import stems
+from stance.text.claims import stems, word_stems
 from stance.text.languages import DEFAULT
 from stance.text.polarity import clauses, negation_scopes
 
@@ -144,10 +144,18 @@ class CodebookIndex:
         return list(hits.values())
 
 
+def polarity_words(text: str, lang: str = DEFAULT) -> frozenset[str]:
+    """The words whose negation ``stance_on`` compares: ``content_words`` with Snowball stems, not 5-letter cuts,
+    so that "We will not do this by raising taxes" negates what "Taxes should not be raised" does (first-person
+    dev codebook stance accuracy 0.839 → 0.857, every other set unchanged; coding itself keeps the cuts its
+    thresholds were measured with)."""
+    return word_stems((w for w in claim_words(text) if w not in _REPORTING), lang)
+
+
 def negates_any(text: str, words: frozenset[str], lang: str = DEFAULT) -> bool:
-    """Whether a negation in ``text`` governs one of ``words`` (stems): "Iran is **not** willing" negates
-    "willi", "The master plan is not a suggestion" does not negate "plan"."""
-    return any(content_words(scope) & words for scope in negation_scopes(text, lang, denials=True))
+    """Whether a negation in ``text`` governs one of ``words`` (``polarity_words``): "Iran is **not** willing"
+    negates "will", "The master plan is not a suggestion" does not negate "plan"."""
+    return any(polarity_words(scope, lang) & words for scope in negation_scopes(text, lang, denials=True))
 
 
 def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = False, lang: str = DEFAULT) -> str:
@@ -160,7 +168,7 @@ def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = Fa
     """
     if stance == "neutral":
         return stance
-    shared = content_words(statement) & content_words(claim)
+    shared = polarity_words(statement, lang) & polarity_words(claim, lang)
     flip = (negates_any(statement, shared, lang) != negates_any(claim, shared, lang)) != oppose_example
     if not flip:
         return stance

@@ -27,6 +27,9 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cache
 
+import snowballstemmer
+from snowballstemmer.basestemmer import BaseStemmer
+
 from stance.text.languages import alternation, languages, rules
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
@@ -412,6 +415,21 @@ STEM_CHARS = 5  # "negotiations"/"negotiate" → "negot", "rezoning"/"rezone" �
 def stems(words: Iterable[str]) -> frozenset[str]:
     """Words cut to their first ``STEM_CHARS`` letters, so that "the rezoning" names what "voted to rezone" said."""
     return frozenset(w[:STEM_CHARS] for w in words)
+
+
+@cache
+def _snowball(lang: str) -> BaseStemmer | None:
+    """The Snowball stemmer of ``lang`` (by its English name: "german"), None for a language Snowball lacks."""
+    name = rules(lang).name.lower()
+    return snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+
+
+def word_stems(words: Iterable[str], lang: str) -> frozenset[str]:
+    """Words reduced to their Snowball stems in ``lang`` ("raising", "raised", "raise" → "rais", where
+    ``stems`` cuts "raisi" and "raise"); ``stems`` for a language Snowball does not know. For deciding whether
+    two texts negate the same words, where an inflection must not hide a shared verb."""
+    stemmer = _snowball(lang)
+    return stems(words) if stemmer is None else frozenset(stemmer.stemWords(list(words)))
 
 
 def content_words(text: str) -> set[str]:

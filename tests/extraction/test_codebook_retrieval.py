@@ -61,6 +61,11 @@ def test_the_stance_is_reversed_when_exactly_one_side_is_negated() -> None:
     assert stance_on("support", "The Kremlin has always denied involvement.", "The Kremlin was involved.") == "oppose"
     assert stance_on("support", "A dispute over fishing rights in the strait.", "Trawlers are fishing in the strait.") == (
         "support")
+    # both negate raising taxes, in two inflections of "raise"; so in German ("erhöhen" / "erhöht")
+    assert stance_on("support", "We will not do this by raising taxes.", "Taxes should not be raised to balance the "
+                     "federal budget.") == "support"
+    assert stance_on("support", "Wir werden die Steuern nicht erhöhen.", "Die Steuern werden nicht erhöht.",
+                     lang="de") == "support"
 
 
 def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:
