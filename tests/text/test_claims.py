@@ -50,6 +50,8 @@ def test_strip_leading_drops_markers_and_hedges_but_keeps_enough_words() -> None
     assert strip_leading("It also has been clear for some time that the bridge is unsafe") == "the bridge is unsafe"
     assert strip_leading("Well, then that would be different") == "that would be different"
     assert strip_leading("But it works") == "But it works"  # three words would be left: too few
+    assert strip_leading("I repeat: not one single dime of new taxes") == "not one single dime of new taxes"
+    assert strip_leading("Let me be absolutely clear: the plan will pass this year") == "the plan will pass this year"
 
 
 def test_strip_inner_and_trailing_and_time() -> None:
