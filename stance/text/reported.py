@@ -232,7 +232,8 @@ def report_of(sentence: Sentence) -> Report:
     frame = ""
     leading = frames.leading.match(content) or frames.far.search(content)
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
-        frame, content = content[: leading.end()], content[leading.end():]
+        # the frame alone ("... davor gewarnt, dass"): a denial earlier in the sentence is not this frame's
+        frame, content = content[leading.start(): leading.end()], content[leading.end():]
         second = frames.second.search(content)  # "... denied that X, but said Y": X only
         if second and second.start() >= MIN_CONTENT_CHARS:
             content = content[: second.start()]

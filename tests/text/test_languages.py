@@ -217,6 +217,9 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Ein Wassereinbruch nicht auszuschließen sei.", False),
         ("en", "The architect Frei Otto, who helped design the station before he quit over safety, told a magazine "
          "this week and warned that a flood could not be ruled out.", "A flood could not be ruled out.", False),
+        # ... whose denial is its own verb's only: "denied" earlier in the sentence frames nothing
+        ("en", "On a long afternoon in the capital the minister, who has always denied the reports about her budget, "
+         "met the press at the steps of the ministry and warned that the plan would fail.", "The plan would fail.", False),
         ("fr", "M. Dupont a répondu que le texte était injuste pour les familles.",
          "Le texte était injuste pour les familles.", False),
         ("fr", "Le texte sera examiné en commission le 3 mars, a-t-il précisé.",
