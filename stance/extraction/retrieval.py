@@ -21,13 +21,14 @@ all-MiniLM-L6-v2 sentence embeddings (0.528), so no embedding model is needed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.extraction.codebook import Codebook
 from stance.text.claims import content_words as claim_words
 from stance.text.claims import stems, word_stems
-from stance.text.languages import DEFAULT
+from stance.text.languages import DEFAULT, rules
 from stance.text.polarity import clauses, negation_scopes
 
 # Cosine of the two sets of content words (stems) at which a statement is about a claim.
@@ -131,9 +132,12 @@ class CodebookIndex:
 
     def code_clauses(self, sentence: str, stance: str, skip: Iterable[str] = (), lang: str = DEFAULT) -> list[Coded]:
         """The claims that clauses of ``sentence`` bear on (``CLAUSE_OVERLAP``), one hit per claim, none in ``skip``
-        (the claims the whole statement was already coded to)."""
+        (the claims the whole statement was already coded to). A clause's parts joined by "and" are clauses too
+        ("we will end education programs that don't work and end direct payments to large agribusiness": two
+        proposals; first-person dev speeches 0.762 → 0.787, strict 0.539 → 0.573, real held-out 0.724 → 0.735,
+        blind 0.713 → 0.716, invented 0.691 → 0.688, dev unchanged; "but" as well changed nothing more)."""
         hits: dict[str, Coded] = {}
-        for clause in clauses(sentence):
+        for clause in (part for whole in clauses(sentence) for part in _conjuncts(whole, lang)):
             if len(clause.split()) < MIN_CLAUSE_WORDS:
                 continue
             hit = self.code(clause, stance, lang=lang)
@@ -142,6 +146,12 @@ class CodebookIndex:
             if hit.claim_id not in hits or hit.score > hits[hit.claim_id].score:
                 hits[hit.claim_id] = hit
         return list(hits.values())
+
+
+def _conjuncts(clause: str, lang: str) -> list[str]:
+    """A clause cut at the language's "and" (``attribution.and_word``; whole where the language has none)."""
+    word = rules(lang).attribution.and_word
+    return re.split(rf"\s+(?:{word})\s+", clause) if word else [clause]
 
 
 def polarity_words(text: str, lang: str = DEFAULT) -> frozenset[str]:

@@ -125,6 +125,9 @@ def test_each_clause_of_a_sentence_is_coded_at_a_stricter_overlap() -> None:
     assert index.code_clauses("He spoke about the minimum, then left.", "support") == []
     negated = index.code_clauses("We will not raise the minimum wage, whatever they say.", "support")
     assert [(h.claim_id, h.stance) for h in negated] == [("wage", "oppose")]
+    # two proposals joined by "and" in one clause are coded each
+    joined = "In this budget we will raise the minimum wage for every worker and give workers paid leave at last."
+    assert {h.claim_id for h in index.code_clauses(joined, "support")} == {"wage", "leave"}
 
 
 ARTICLE = (
