@@ -61,8 +61,7 @@ from stance.text.polarity import (
     negated,
     noncommittal,
     refers_to_what_was_said,
-    rejected_object,
-    rejects_besides,
+    rejection,
 )
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -216,15 +215,15 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 if said is not None:  # "..., saying the lawsuit was a parallel process": that is their claim
                     out.append(replace(st, claim=short_claim(said), stance="support"))
                 continue
-        rejected = rejected_object(st.sentence.text, st.sentence.lang)
+        rejected = rejection(st.sentence.text, st.sentence.lang)
         if rejected is not None and st.stance != "neutral":
             # not what a co-subject's rejection in this sentence became ("X und Y wiesen die Vorwürfe ... zurück")
             before = [(o, a) for o, a in others if o.sentence.n != st.sentence.n]
-            target = _proposal_named(rejected, before, words_of, proposal_stems, st.sentence.lang)
-            if target is None and refers_to_what_was_said(rejected, st.sentence.lang):  # "dismissed the allegation": the one just stated
+            target = _proposal_named(rejected.thing, before, words_of, proposal_stems, st.sentence.lang)
+            if target is None and refers_to_what_was_said(rejected.thing, st.sentence.lang):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, before)
             if target is not None:  # what another actor said: rejecting it opposes it
-                if rejects_besides(st.sentence.text, st.sentence.lang):
+                if rejected.besides:
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue

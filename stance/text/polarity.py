@@ -95,34 +95,42 @@ def _rejecting(lang: str) -> _Rejecting | None:
     )
 
 
-def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
+@dataclass(frozen=True)
+class Rejection:
+    """What a sentence says someone rejected, read once: the thing, and whether the sentence says something of the
+    speaker's own besides it."""
+
+    thing: str
+    besides: bool
+
+
+def rejection(sentence: str, lang: str = DEFAULT) -> Rejection | None:
     """The thing a sentence says someone rejected ("rejected the request", "would oppose any suspension of its
     order", "signatures against the rezoning", "wiesen die Vorwürfe von Otto als fachlich nicht fundiert zurück"),
-    if it names one; never what "denied that" reports (``reported.report_of`` reads that)."""
+    if it names one; never what "denied that" reports (``reported.report_of`` reads that).
+
+    ``besides``: the sentence says something of the speaker's own too: it rejects only by labelling the thing
+    ("called Ostrovia’s allegations “a fabrication”": the label is a claim too), or in a clause joined after
+    another ("We take privacy seriously, and we disagree strongly with the authority’s conclusions").
+    """
     found = _rejecting(lang)
     if found is None:
         return None
     match = found.object.search(sentence)
     if match is None:
         label = found.labelled.search(sentence) if found.labelled is not None else None
-        return label.group("object").strip() if label is not None else None
-    return found.ends.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill
-
-
-def rejects_besides(sentence: str, lang: str = DEFAULT) -> bool:
-    """Whether the sentence says something of the speaker's own besides the thing it rejects: it rejects only by
-    labelling the thing ("called Ostrovia’s allegations “a fabrication”": the label is a claim too), or in a clause
-    joined after another ("We take privacy seriously, and we disagree strongly with the authority’s
-    conclusions")."""
-    found = _rejecting(lang)
-    if found is None:
-        return False
-    match = found.object.search(sentence)
-    if match is None:
-        return found.labelled is not None and found.labelled.search(sentence) is not None
+        return Rejection(label.group("object").strip(), besides=True) if label is not None else None
     joined = rules(lang).reported.second_frame_conjunctions
-    return bool(joined) and bool(re.search(rf"[,;]\s+(?:{alternation(joined)})\s+(?:\S+\s+){{0,2}}$",
-                                           sentence[:match.start()], re.IGNORECASE))
+    besides = bool(joined) and bool(re.search(rf"[,;]\s+(?:{alternation(joined)})\s+(?:\S+\s+){{0,2}}$",
+                                              sentence[:match.start()], re.IGNORECASE))
+    thing = found.ends.split(match.group("object"), maxsplit=1)[0].strip()  # "the bill and also ...": the bill
+    return Rejection(thing, besides)
+
+
+def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
+    """The thing a sentence says someone rejected (``rejection``), or None."""
+    found = rejection(sentence, lang)
+    return found.thing if found is not None else None
 
 
 REFERRING_WORDS = 3  # a rejected thing of at most this many words, "the ..." included, can refer back ...

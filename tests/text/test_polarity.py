@@ -11,7 +11,7 @@ from stance.text.polarity import (
     noncommittal,
     refers_to_what_was_said,
     rejected_object,
-    rejects_besides,
+    rejection,
     settle_stance,
 )
 
@@ -112,9 +112,9 @@ def test_rejected_object() -> None:
     assert rejected_object("Reyes-Hale called the charge “baseless” and said no drivers had been hired.") == "the charge"
     assert rejected_object("The ministry called Ostrovia’s allegations “a fabrication.”") == "Ostrovia’s allegations"
     assert rejected_object("She called the plan a good idea.") is None
-    assert rejects_besides("Reyes-Hale called the charge “baseless.”")
-    assert not rejects_besides("Port officials flatly rejected the request, calling it baseless.")
-    assert rejects_besides("“We take privacy seriously, and we disagree strongly with the authority’s conclusions.”")
+    assert rejection("Reyes-Hale called the charge “baseless.”").besides
+    assert not rejection("Port officials flatly rejected the request, calling it baseless.").besides
+    assert rejection("“We take privacy seriously, and we disagree strongly with the authority’s conclusions.”").besides
     assert rejected_object("We disagree strongly with the authority’s conclusions.") == "the authority’s conclusions"
     assert rejected_object("Tallis has lobbied against the bill, and the group agreed.") == "the bill"
     assert rejected_object("He said they would oppose any suspension of its order.") == "any suspension of its order"
