@@ -315,7 +315,8 @@ _PRESENT_VERBS = frozenset(
     "trust accept refuse deny say tell find consider recognize recognise appreciate regret question repeat promise "
     "suffer pledge vow propose insist suggest argue warn predict guarantee assure remember thank challenge".split()
 )
-_ADVERB = frozenset("also still just really never always only already even certainly strongly firmly".split())
+# Adverbs between "I" and its verb that do not end in -ly (those are read by their ending).
+_ADVERB = frozenset("also still just never always already even".split())
 
 
 def _third_person(word: str) -> str:
