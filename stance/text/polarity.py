@@ -37,6 +37,7 @@ class _Cues:
     bare_denial: re.Pattern[str] | None
     concessive: re.Pattern[str] | None
     scope_ends: frozenset[str]  # words that end a negation's scope (``negation_scope_ends``)
+    reversing: re.Pattern[str] | None  # a verb that takes away what it governs, not an adjective or passive
 
 
 @cache
@@ -54,6 +55,8 @@ def _cues(lang: str) -> _Cues:
         concessive=re.compile(rf"^(?:{alternation(spec.concessives)})\b", re.IGNORECASE) if spec.concessives.strip()
         else None,
         scope_ends=frozenset(spec.negation_scope_ends.split("|")) - {""},
+        reversing=re.compile(rf"(?<![\w’'])(?P<before>\w+\s+)?(?P<verb>{alternation(spec.reversing_words)})\b",
+                             re.IGNORECASE) if spec.reversing_words.strip() else None,
     )
 
 
@@ -211,6 +214,35 @@ def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) ->
             ends = next((i for i, w in enumerate(words) if i and w.lower() in scope_ends), len(words))
             scopes.append(" ".join(words[:ends]))
     return scopes
+
+
+# Words a reversing verb governs after it ("stop **paying for unused** weapons", "jeopardize **the mortgage
+# interest** deduction"): fewer than a negation's, since a gerund subject's verb follows ("Ending **fluoridation** is a
+# step backward" takes away fluoridation, not the step backward).
+REVERSAL_SCOPE_WORDS = 3
+
+
+def reversals(text: str, lang: str = DEFAULT) -> list[tuple[str, str]]:
+    """Each verb of ``text`` that takes away what it governs (``reversing_words``) with the words it governs
+    after it in its clause: ("stop", "paying for unused"); its whole clause where a negation governs its clause
+    (German, ``negation_scope``). Not after a word of ``reversing_not_after``: "the
+    abandoned corners" and "could be halted" take away nothing named after them."""
+    reversing = _cues(lang).reversing
+    if reversing is None:
+        return []
+    blockers = set(rules(lang).polarity.reversing_not_after.lower().split("|"))
+    found = []
+    for match in reversing.finditer(text):
+        if match["before"] and match["before"].strip().lower() in blockers:
+            continue
+        after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0].split()
+        if rules(lang).polarity.negation_scope == "clause":  # German: "die Subventionen streichen"
+            found.append((match["verb"], " ".join(_CLAUSE_MARK.split(text[:match.start("verb")])[-1].split() + after)))
+            continue
+        after = after[:REVERSAL_SCOPE_WORDS]
+        ends = next((i for i, w in enumerate(after) if i and w.lower() in _cues(lang).scope_ends), len(after))
+        found.append((match["verb"], " ".join(after[:ends])))
+    return found
 
 
 def speaker_rejects(sentence: Sentence) -> bool:

@@ -68,6 +68,24 @@ def test_the_stance_is_reversed_when_exactly_one_side_is_negated() -> None:
                      lang="de") == "support"
 
 
+def test_a_negated_reversing_verb_keeps_what_it_governs() -> None:
+    # "not jeopardize" / "not relax" keep the thing; "stop paying" is "not paying"
+    assert stance_on("support", "We will not jeopardize the mortgage interest deduction that families need.",
+                     "The mortgage interest deduction should be preserved.") == "support"
+    assert stance_on("support", "We must not relax our efforts to restore military strength.",
+                     "Efforts to restore U.S. military strength should continue.") == "support"
+    assert stance_on("support", "We are not paying for cold war-era weapons systems we don't use.",
+                     "The defense budget should stop paying for unused cold war-era weapons.") == "support"
+    # a reversing verb both texts use is a shared word: not abandoning X opposes abandoning it
+    assert stance_on("support", "We will not abandon the pension reform.", "The pension reform should be abandoned.") == (
+        "oppose")
+    # without a negation on either side, a reversing verb changes nothing: "eliminate waste" is "cut waste"
+    assert stance_on("support", "We're moving ahead with reforms to eliminate waste.",
+                     "Reforms should be carried out to cut government waste.") == "support"
+    # "ne cesse de croître" (never stops growing) grows
+    assert stance_on("support", "La dette continue de croître.", "La dette ne cesse de croître.", lang="fr") == "support"
+
+
 def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:
     book = Codebook(claims=[CodebookClaim(id="plan", text="The planning board failed to follow its own master plan.")])
     coded = CodebookIndex(book).code("The master plan is not a suggestion, and the board ignored it.", "support")

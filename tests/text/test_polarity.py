@@ -12,6 +12,7 @@ from stance.text.polarity import (
     refers_to_what_was_said,
     rejected_object,
     rejection,
+    reversals,
     settle_stance,
 )
 
@@ -78,6 +79,22 @@ def test_a_negation_governs_the_words_after_it_in_its_clause() -> None:
     # a period or a comma inside a word or a number ends nothing
     assert negation_scopes("There is no U.S.-Iran agreement in the offing.") == ["U.S.-Iran agreement in the offing"]
     assert negation_scopes("Not 3,000 jobs: 300.") == ["3,000 jobs"]
+
+
+def test_a_reversing_verb_governs_the_words_after_it() -> None:
+    assert reversals("We will not jeopardize the mortgage interest deduction.") == [
+        ("jeopardize", "the mortgage interest")]
+    assert reversals("The defense budget should stop paying for unused weapons.") == [("stop", "paying for unused")]
+    # a gerund subject takes away its object, not the predicate after its verb
+    assert reversals("Ending fluoridation is a step backward.") == [("Ending", "fluoridation is a")]
+    # an adjective or a passive takes away nothing named after it
+    assert reversals("in the abandoned corners of our land") == []
+    assert reversals("Production could be halted at an Edinburgh factory.") == []
+    assert reversals("It is close.") == []
+    # German: the verb ends its clause, so it governs the whole clause
+    assert reversals("Wir werden die Subventionen nicht streichen.", "de") == [
+        ("streichen", "Wir werden die Subventionen nicht")]
+    assert reversals("Le fardeau de la dette ne cesse de croître.", "fr") == [("cesse", "de croître")]
 
 
 def test_german_negates_the_whole_clause() -> None:

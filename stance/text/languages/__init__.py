@@ -287,6 +287,13 @@ class PolarityRules(_Section):
         "", description="conjunctions that end what a negation governs after it ('and|or|so': 'programs that don't "
                         "work and end direct payments' does not deny the payments' end; not 'but': 'no choice but to "
                         "act'); '' lets the scope run its words")
+    reversing_words: str = Field(
+        "", description="verbs that take away what they govern ('jeopardize|abandon|stop|cut'): 'We will not "
+        "jeopardize the deduction' says what 'The deduction should be preserved' does, and 'should stop paying for' "
+        "what 'not paying for' does; '' turns the rule off")
+    reversing_not_after: str = Field(
+        "", description="words before a reversing word that make it an adjective or a passive, whose thing is not "
+        "after it ('the abandoned corners', 'could be halted'): 'the|a|be|was'")
     negation_scope: Literal["after", "clause"] = Field(
         "after", description="what a negation word governs: the words after it ('not a deal', English, French, "
         "Spanish) or its whole clause (German puts 'nicht' after the verb and object: 'wir stimmen dem Plan nicht zu')")
