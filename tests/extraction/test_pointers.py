@@ -456,3 +456,22 @@ def test_both_of_a_pair_is_a_statement_of_each():
         ("McClatchy", "neutral"), ("Tribune", "neutral")]
     other = PointedStatement(sentences[1], "Ken Doctor", "Talks have resumed.", "support")
     assert both_of_a_pair([other], sentences) == [other]
+
+
+def test_the_outlet_of_the_dateline_narrates_and_takes_no_side(tmp_path: Path):
+    """ "Berlin (CNN) — …": sentences a small model credits to the outlet that tells the story are narration; an
+    outlet the story cites is a source like any other."""
+    text = ("Tourists sue over ski resort outbreak\n\n"
+            "Berlin (CNN) — Austrian authorities are facing a class action lawsuit involving 2,500 tourists, CNN said.\n"
+            "Prosecutors are investigating the resort, as reported by CNN last week.\n"
+            "The New York Times reported that the resort stayed open for days.\n"
+            "Governor Anna Platt said the authorities acted correctly.\n")
+
+    def outlets(body: dict[str, Any]) -> Any:
+        last = body["messages"][-1]["content"]
+        rows = [[int(n), "Anna Platt" if "Platt" in s else "New York Times" if "Times" in s else "CNN", "support"]
+                for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)]
+        return reply_json({"statements": rows})
+
+    result, _ = extract_with_fake(text, "a.txt", "extract-pointers", outlets, tmp_path)
+    assert {s.actor for c in result.claims for s in c.stances} == {"Anna Platt", "New York Times"}

@@ -1,0 +1,28 @@
+"""The outlet of a dateline narrates the story (stance.text.narrator)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stance.text.narrator import dateline_outlet, is_narrator
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("Tourists sue\n\nBerlin (CNN) — Austrian authorities are facing a lawsuit.", "CNN"),
+    ("(Reuters) — WeWork is under investigation.", "Reuters"),
+    ("PARIS (Reuters) - Le ministre des Finances a accusé la CGT.", "Reuters"),
+    ("Bill passes\nHONG KONG (REUTERS) - Lawmakers passed the bill.", "REUTERS"),
+    ("WASHINGTON, D.C. (AP) -- The Senate voted.", "AP"),
+    # not datelines: a party after a name, a lower-case aside, a bracket further down the article
+    ("Vote\n\nSmith (R) - said he would vote no.", None),
+    ("The mayor (D) - said so.", None),
+    ("No dateline here (really) - yes.", None),
+    ("Headline\n\n" + "The council met. " * 50 + "\nPARIS (AFP) - Later news.", None),
+])
+def test_a_dateline_names_the_outlet_that_tells_the_story(text: str, outlet: str | None) -> None:
+    assert dateline_outlet(text) == outlet
+
+
+def test_the_narrator_is_the_outlet_in_any_case() -> None:
+    assert is_narrator("Reuters", "REUTERS") and is_narrator("CNN.", "CNN")
+    assert not is_narrator("The New York Times", "Reuters") and not is_narrator("Reuters", None)
