@@ -15,13 +15,17 @@ DATELINE_CHARS = 600
 
 # A line that opens with an optional place, then the outlet in brackets and a dash: "LONDON (REUTERS) – ".
 _PLACE = r"[A-ZÀ-Ý][\w.'’/-]*(?:[ \t,]+[A-ZÀ-Ý][\w.'’/-]*){0,3},?[ \t]+"  # capitalised words: "HONG KONG ", "Berlin "
-_DATELINE = re.compile(rf"^[ \t]*(?:{_PLACE})?\((?P<outlet>[A-Z][\w&.'’ ]{{1,30}})\)[ \t]*(?:—|–|-{{1,2}})[ \t]", re.MULTILINE)
+_DATELINE = re.compile(rf"^[ \t]*(?P<place>{_PLACE})?\((?P<outlet>[^\W\d][\w&.'’ ]{{1,30}})\)[ \t]*(?:—|–|-{{1,2}})[ \t]",
+                       re.MULTILINE)
 
 
 def dateline_outlet(text: str) -> str | None:
-    """The outlet a dateline near the top of ``text`` names ("Reuters" in "PARIS (Reuters) - …"), or None."""
-    match = _DATELINE.search(text[:DATELINE_CHARS])
-    return match["outlet"].strip() if match else None
+    """The outlet a dateline near the top of ``text`` names ("Reuters" in "PARIS (Reuters) - …", "dpa" in
+    "BERLIN (dpa) - …"), or None."""
+    for match in _DATELINE.finditer(text[:DATELINE_CHARS]):
+        if match["place"] or match["outlet"][0].isupper():  # "BERLIN (dpa) -", but not a line's "(really) -"
+            return match["outlet"].strip()
+    return None
 
 
 def is_narrator(who: str, outlet: str | None) -> bool:

@@ -13,10 +13,12 @@ from stance.text.narrator import dateline_outlet, is_narrator
     ("PARIS (Reuters) - Le ministre des Finances a accusé la CGT.", "Reuters"),
     ("Bill passes\nHONG KONG (REUTERS) - Lawmakers passed the bill.", "REUTERS"),
     ("WASHINGTON, D.C. (AP) -- The Senate voted.", "AP"),
+    ("Streik\nBERLIN (dpa) - Die Gewerkschaft ruft zum Streik auf.", "dpa"),
     # not datelines: a party after a name, a lower-case aside, a bracket further down the article
     ("Vote\n\nSmith (R) - said he would vote no.", None),
     ("The mayor (D) - said so.", None),
     ("No dateline here (really) - yes.", None),
+    ("(really) - no place, no capital.", None),
     ("Headline\n\n" + "The council met. " * 50 + "\nPARIS (AFP) - Later news.", None),
 ])
 def test_a_dateline_names_the_outlet_that_tells_the_story(text: str, outlet: str | None) -> None:
