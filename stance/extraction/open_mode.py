@@ -62,7 +62,7 @@ from stance.text.languages import DEFAULT
 from stance.text.narrator import dateline_outlet, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
-from stance.text.sentences import Sentence
+from stance.text.sentences import Sentence, is_heading_question
 
 CLAIM_MERGE_SCORE = 88.0
 CONTEXT_SENTENCES = 2
@@ -533,6 +533,7 @@ class OpenPlan:
         reported = {s.n for s in self.article.sentences if s.n in self.candidates and continues_a_report(s)}
         statements = drop_unsupported(pointed, self.article.sentences, self.mode.example_claims,
                                       self.continued | reported, self.article.author)
+        statements = [st for st in statements if not is_heading_question(st.sentence, self.article.text)]
         statements.sort(key=lambda s: s.sentence.n)
         statements = both_of_a_pair(statements, self.article.sentences)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)

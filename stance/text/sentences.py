@@ -179,3 +179,13 @@ def quoted_spans(sentence: Sentence) -> list[tuple[int, int]]:
         if len(inner) >= 12:
             spans.append((sentence.start + a, sentence.start + a + len(inner)))
     return spans
+
+
+def is_heading_question(sentence: Sentence, text: str) -> bool:
+    """Whether ``sentence`` is a question standing as a line of its own, outside quotation marks: a subheading
+    ("What has Germany said?", "Who is Navalny?") that asks what the next paragraphs tell, and asserts nothing.
+    None of the 10 such lines in our fixtures holds gold evidence."""
+    if not sentence.text.rstrip().endswith("?") or quotes(sentence.lang).opening.search(sentence.text):
+        return False
+    before, after = text[:sentence.start].rstrip(" \t"), text[sentence.end:].lstrip(" \t")
+    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))

@@ -8,7 +8,7 @@ from support.texts import ARTICLE
 from stance.text.actors import canonicalise, guess_type, tidy_name
 from stance.text.attribution import find_candidates, is_clause, speaker_for
 from stance.text.grounding import align
-from stance.text.sentences import quoted_spans, split_sentences
+from stance.text.sentences import is_heading_question, quoted_spans, split_sentences
 
 
 def test_sentences_slice_the_text_and_respect_abbreviations():
@@ -691,3 +691,14 @@ def test_a_passive_side_is_held_by_whoever_the_verb_names_after_it() -> None:
     # ... not a thing named as someone else's in passing: the sentence is about what is done to it
     vetoed = first("Lawmakers vetoed most amendments to the anthem bill proposed by democrats.")
     assert speaker_for_agent("pro-establishment lawmakers", vetoed) == "pro-establishment lawmakers"
+
+
+def test_a_question_on_a_line_of_its_own_is_a_subheading() -> None:
+    text = ("Navalny poisoning\n\nWhat has Germany said?\n\nGermany said the evidence was unequivocal.\n"
+            "The minister was blunt. Why would anyone believe that?\n\n“Who benefits from this?”\n")
+    by = {s.text: s for s in split_sentences(text)}
+    assert is_heading_question(by["What has Germany said?"], text)
+    # a statement, a question inside a paragraph, a quoted question: none is a subheading
+    assert not is_heading_question(by["Germany said the evidence was unequivocal."], text)
+    assert not is_heading_question(by["Why would anyone believe that?"], text)  # ends a paragraph, not a line
+    assert not any(is_heading_question(s, text) for s in by.values() if "Who benefits" in s.text)
