@@ -261,6 +261,16 @@ def test_rejection_no_comment_and_negation_cues(lang: str, rejects: str, decline
     assert settle_stance(sentence.text, "oppose", sentence) == "neutral"
 
 
+@pytest.mark.parametrize(("lang", "text", "neutral"), [
+    ("de", "Die Bundesregierung behält sich vor, erst danach eine endgültige Entscheidung zu treffen.", True),
+    ("de", "Das Unternehmen behält sich rechtliche Schritte vor.", False),  # a threat, not an open decision
+    ("fr", "Le gouvernement n'a pas encore tranché.", True),
+    ("es", "El Gobierno aún no ha decidido si recurrirá.", True),
+])
+def test_a_decision_not_yet_taken_is_neutral(lang: str, text: str, neutral: bool) -> None:
+    assert noncommittal(first(text, lang)) is neutral
+
+
 def test_declining_to_make_a_statement_in_spanish() -> None:
     assert noncommittal(first("Un vocero de la fiscalía federal rechazó hacer declaraciones al respecto.", "es"))
 

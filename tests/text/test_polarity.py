@@ -115,6 +115,10 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
     ("The company would not disclose the actual number.", True),
     ("We will share any updates as soon as we have them.", False),  # "any updates", not declining to give them
     ("The union offered a response within the hour.", False),
+    # a decision not yet taken is no side either
+    ("The council has yet to decide whether to approve the lanes.", True),
+    ("The judge reserved judgment on the request.", True),
+    ("The council decided to approve the lanes.", False),
 ])
 def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
     assert noncommittal(sentence(text)) is neutral
