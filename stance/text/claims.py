@@ -7,9 +7,12 @@ the stance table wants the proposition: who does or should do what.
 ``short_claim`` cuts, in order: relative clauses, parentheses and paired dashes
 set off inside the sentence; a reporting frame left in ("X reported on Friday
 that ..."); when it was said ("on Monday"); leading discourse markers and
-hedges ("So", "At the same time", "I think"); trailing asides that add no
+hedges ("So", "At the same time", "I think"); an opening piece that is only a
+date ("El 24 de diciembre,"); trailing asides that add no
 proposition of their own (", even as ...", ", given ..."); and a claim still
-over ``MAX_WORDS`` at its last clause boundary (else comma) within the limit.
+over ``MAX_WORDS`` at its last clause boundary (else comma) within the limit
+(after an opening phrase, its main clause: "Durante su última conferencia de
+prensa de 2013, el 20 de diciembre, Obama eludió …" is Obama's).
 Each cut keeps at least ``MIN_WORDS`` words, so a claim never shrinks to a
 stub. ``name_subject`` replaces an opening "I" (an organisation's "we") with
 the speaker, ``name_reported_subject`` the "he" of "X said he ...". The words
@@ -148,6 +151,22 @@ def _asked() -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(asked)})\s", re.IGNORECASE) if asked else re.compile(r"(?!)")
 
 
+@cache
+def _circumstance_words() -> frozenset[str]:
+    """Words that say when, where or of whom, never what: every language's articles, pronouns, weekdays, months,
+    sentence adverbs and titles (``attribution.not_a_speaker``) and prepositions, lower case (a claim does not
+    know its language)."""
+    return frozenset(w for code in languages() for w in rules(code).attribution.not_a_speaker
+                     | rules(code).attribution.prepositions)
+
+
+def no_proposition(text: str) -> bool:
+    """Whether ``text`` holds only numbers and circumstance words ("El 24 de diciembre", "On Monday"): a time or a
+    place, no claim."""
+    words = [w.strip(".,;:!?()\"“”«»'’").lower() for w in text.split()]
+    return all(not w or w.isdigit() or w in _circumstance_words() for w in words)
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -202,6 +221,16 @@ def strip_leading(text: str) -> str:
         if match is None or _words(text[match.end():]) < MIN_WORDS:
             return text
         text = text[match.end():]
+
+
+def strip_empty_opening(text: str) -> str:
+    """Drop an opening piece up to its comma that holds no proposition ("El 24 de diciembre, en una entrevista …":
+    a cap at that comma left "El 24 de diciembre.")."""
+    head, comma, rest = text.partition(",")
+    if comma and no_proposition(head) and _words(rest) >= MIN_WORDS:
+        rest = rest.lstrip()
+        return rest[:1].upper() + rest[1:]
+    return text
 
 
 _MODAL = re.compile(r"\b(?:will|would|could|can|may|might|shall|should|must|won[’']t)\b|[’']ll\b", re.IGNORECASE)
@@ -275,11 +304,18 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
         cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
     opening = _SUBORDINATE.match(text) or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None
                                            and text[cut] == ",")
-    if cut is not None and opening and "," not in text[:cut]:
-        # the cut would leave a lone condition ("If the bill were to be adopted."): the main clause says what is
-        # claimed ("it would constitute an extremely serious violation of international law"), so keep it instead
+    if cut is not None and opening and all(no_proposition(piece) for piece in text[:cut].split(",")[1:]):
+        # the cut would leave a lone condition ("If the bill were to be adopted."), or a phrase and a date ("Durante
+        # su última conferencia de prensa de 2013, el 20 de diciembre."): the main clause says what is claimed
+        # ("it would constitute an extremely serious violation of international law"), so keep it instead
         main = text[cut:].lstrip(" ,;:—–")
         return cap_length(main[:1].upper() + main[1:], max_words) if _words(main) >= MIN_WORDS else text[:cut]
+    if cut is None and _SUBORDINATE.match(text) and "," in text:
+        # an opening phrase longer than a claim ("En una entrevista con The Washington Post y una intervención …
+        # en junio, Snowden llamó …"): the main clause after it is the claim
+        main = text.partition(",")[2].lstrip()
+        if _words(main) >= MIN_WORDS:
+            return cap_length(main[:1].upper() + main[1:], max_words)
     return text[:cut] if cut is not None else text
 
 
@@ -297,6 +333,7 @@ def short_claim(content: str) -> str:
     text = as_request(text)
     text = strip_time(text)
     text = strip_leading(text)
+    text = strip_empty_opening(text)
     text = strip_trailing(text)
     text = cap_length(text, MAX_WORDS)
     return _finish(_DANGLING.sub("", text), content)

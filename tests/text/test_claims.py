@@ -11,6 +11,7 @@ from stance.text.claims import (
     name_reported_subject,
     name_subject,
     no_comment_topic,
+    no_proposition,
     said_besides,
     short_claim,
     strip_frame,
@@ -123,6 +124,21 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
                       "amnistía para Snowden", 15) == "Obama eludió la cuestión de una posible amnistía para Snowden"
     assert cap_length("Considerando el enorme valor de la información que ha revelado, Snowden merece más que una "
                       "vida de exilio", 15) == "Snowden merece más que una vida de exilio"
+    # a date after the opening phrase is no claim either, nor an opening phrase longer than a claim
+    assert cap_length("Durante su última conferencia de prensa de 2013, el 20 de diciembre, Obama eludió la cuestión "
+                      "de una posible amnistía para Snowden", 15) == (
+        "Obama eludió la cuestión de una posible amnistía para Snowden")
+    assert cap_length("En una entrevista con The Washington Post y una intervención televisiva sin precedente en junio, "
+                      "Snowden llamó a poner fin a la vigilancia masiva", 15) == (
+        "Snowden llamó a poner fin a la vigilancia masiva")
+
+
+def test_an_opening_date_is_no_claim() -> None:
+    assert no_proposition("El 24 de diciembre") and no_proposition("On Monday") and no_proposition("Am 3. Oktober")
+    assert not no_proposition("The bill passed") and not no_proposition("Snowden merece más")
+    assert short_claim("El 24 de diciembre, Snowden llamó a los ciudadanos del mundo entero a poner fin a la "
+                       "vigilancia masiva, y estimó que ha cumplido con su misión.") == (
+        "Snowden llamó a los ciudadanos del mundo entero a poner fin a la vigilancia masiva.")
 
 
 def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
