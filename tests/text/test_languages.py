@@ -266,6 +266,10 @@ def test_rejection_no_comment_and_negation_cues(lang: str, rejects: str, decline
     ("de", "Das Unternehmen behält sich rechtliche Schritte vor.", False),  # a threat, not an open decision
     ("fr", "Le gouvernement n'a pas encore tranché.", True),
     ("es", "El Gobierno aún no ha decidido si recurrirá.", True),
+    # dodging the question takes no side either
+    ("es", "Obama eludió la cuestión de una posible amnistía para Snowden.", True),
+    ("fr", "Le ministre a éludé la question.", True),
+    ("de", "Der Minister wich der Frage nach dem Einsatz aus.", True),
 ])
 def test_a_decision_not_yet_taken_is_neutral(lang: str, text: str, neutral: bool) -> None:
     assert noncommittal(first(text, lang)) is neutral

@@ -119,6 +119,8 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
     ("The council has yet to decide whether to approve the lanes.", True),
     ("The judge reserved judgment on the request.", True),
     ("The council decided to approve the lanes.", False),
+    ("The senator dodged the question about the bill.", True),
+    ("The senator evaded taxes for years.", False),
 ])
 def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
     assert noncommittal(sentence(text)) is neutral
