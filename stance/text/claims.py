@@ -34,6 +34,7 @@ import snowballstemmer
 from snowballstemmer.basestemmer import BaseStemmer
 
 from stance.text.languages import alternation, languages, rules
+from stance.text.narrator import strip_dateline
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
@@ -327,7 +328,7 @@ _DANGLING = re.compile(r"(?:\s+(?:and|or|but|nor|the|an|a|und|oder|aber|et|ou|ma
 
 def short_claim(content: str) -> str:
     """The proposition of a reported sentence (``reported.report_of(...).content``), in its own words."""
-    text = content.strip(_EDGE)
+    text = strip_dateline(content.strip(_EDGE))
     text = strip_inner(text)
     text = strip_frame(text)
     text = as_request(text)

@@ -31,3 +31,13 @@ def dateline_outlet(text: str) -> str | None:
 def is_narrator(who: str, outlet: str | None) -> bool:
     """Whether the speaker ``who`` is the dateline's outlet, whatever its case ("REUTERS", "Reuters")."""
     return outlet is not None and who.strip(" .").casefold() == outlet.casefold()
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without the dateline it opens with ("PARIS (Reuters) - Le ministre …" is "Le ministre …"): where a
+    story was filed from, and by whom, is no part of a claim."""
+    match = _DATELINE.match(text)
+    if match is None or not (match["place"] or match["outlet"][0].isupper()):
+        return text
+    rest = text[match.end():].lstrip()
+    return rest[:1].upper() + rest[1:] if rest else text

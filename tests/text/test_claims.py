@@ -256,3 +256,9 @@ def test_no_comment_topic_and_said_besides() -> None:
     assert (said_besides("A spokesman declined to comment on the talks, saying the lawsuit was a parallel process.")
             == "the lawsuit was a parallel process")
     assert said_besides("A spokesman declined to comment on the talks.") is None
+
+
+def test_a_claim_leaves_the_dateline_out() -> None:
+    assert short_claim("LONDON (REUTERS) – Britain plunged Brexit trade talks into crisis by explicitly acknowledging "
+                       "it could break international law.") == (
+        "Britain plunged Brexit trade talks into crisis by explicitly acknowledging it could break international law.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.narrator import dateline_outlet, is_narrator
+from stance.text.narrator import dateline_outlet, is_narrator, strip_dateline
 
 
 @pytest.mark.parametrize(("text", "outlet"), [
@@ -28,3 +28,9 @@ def test_a_dateline_names_the_outlet_that_tells_the_story(text: str, outlet: str
 def test_the_narrator_is_the_outlet_in_any_case() -> None:
     assert is_narrator("Reuters", "REUTERS") and is_narrator("CNN.", "CNN")
     assert not is_narrator("The New York Times", "Reuters") and not is_narrator("Reuters", None)
+
+
+def test_a_claim_does_not_open_with_its_dateline() -> None:
+    assert strip_dateline("PARIS (Reuters) - Le ministre a accusé la CGT.") == "Le ministre a accusé la CGT."
+    assert strip_dateline("(CNN) — senators blocked the bill.") == "Senators blocked the bill."
+    assert strip_dateline("The mayor (D) - said so.") == "The mayor (D) - said so."
