@@ -1305,7 +1305,7 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
     found = _side_verb(sentence, who)
     if found is None or found[0].group(0).lower() not in claim.lower():
         return None
-    verb, side = found
+    verb, side, turned = found
     spec = rules(sentence.lang)
     clause_end = rf"[,;:.!?“”\"]|\s(?:{spec.reported.second_frame_conjunctions})\s"
     words = re.split(clause_end, sentence.text[verb.end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
@@ -1313,11 +1313,28 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
         words = words[1:]  # "was pleased with the decision"
     if not words:
         return side, None
+    if turned and _reason_or_condition(words, sentence.lang):
+        return None  # "could not support a bill which risked undermining 'the standing ...'": a view of its own
     return (side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(sentence.lang) else None
 
 
-def _side_verb(sentence: Sentence, who: str) -> tuple[re.Match[str], str] | None:
-    """The verb by which ``who`` takes a side in ``sentence``, and the side (see ``position_taken``)."""
+def _reason_or_condition(words: list[str], lang: str) -> bool:
+    """Whether the phrase a negated side is taken on says more than a thing: a condition ("the final bill unless
+    it is amended"), or a relative clause in the speaker's quoted words ("a bill which risked undermining 'the
+    standing …'"); a relative clause of the reporter's ("an emerging stimulus bill that had been on a fast track")
+    only describes the thing."""
+    spec = rules(lang).polarity
+    phrase = " ".join(words)
+    if spec.condition_words and re.search(rf"\b(?:{alternation(spec.condition_words)})\b", phrase, re.IGNORECASE):
+        return True
+    lowered = [w.lower() for w in words]
+    relative = next((i for i, w in enumerate(lowered) if w in spec.object_ends.split("|")), None)
+    return relative is not None and any(mark in " ".join(words[relative:]) for mark in [*quotes(lang).marks, "'", "‘"])
+
+
+def _side_verb(sentence: Sentence, who: str) -> tuple[re.Match[str], str, bool] | None:
+    """The verb by which ``who`` takes a side in ``sentence``, the side (see ``position_taken``), and whether a
+    negation turned it ("did not support": oppose)."""
     sides = _sides(sentence.lang)
     if sides is None:
         return None
@@ -1327,13 +1344,16 @@ def _side_verb(sentence: Sentence, who: str) -> tuple[re.Match[str], str] | None
         return None
     verb, side = min(found, key=lambda f: f[0].start())
     before = sentence.text[:verb.start()]
-    if negated(clauses(before)[-1] if before.strip() else "", sentence.lang):
-        return None
+    turned = negated(clauses(before)[-1] if before.strip() else "", sentence.lang)
+    if turned:
+        if side != "support":
+            return None  # "did not oppose it" is no support
+        side = "oppose"  # "I wasn't in favor of that housing at all", "could not support the bill"
     subject = _subject(before, who, sentence.lang)
     if subject is None:  # no name or pronoun: "the company was pleased" is a stand-in's, else no one's
-        return (verb, side) if _cues(sentence.lang).stand_in.search(before) else None
+        return (verb, side, turned) if _cues(sentence.lang).stand_in.search(before) else None
     if subject or _subject(_APPOSITION_BEFORE.sub(" ", before), who, sentence.lang):
-        return verb, side  # the speaker's verb, or after an apposition ("Kowal, director of Data Rights Now, welcomed")
+        return verb, side, turned  # the speaker's verb, or after an apposition ("Kowal, director of Data Rights Now, welcomed")
     return None
 
 

@@ -33,6 +33,21 @@ def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None
     assert position_taken(sentence, who) == side
 
 
+@pytest.mark.parametrize(("text", "who", "taken"), [
+    # not supporting a thing opposes it; not opposing it takes no side
+    ("Pelosi said she may not support an emerging stimulus bill that had been on a fast track.", "Nancy Pelosi",
+     ("oppose", "an emerging stimulus bill that had been on a fast track")),
+    ("Lopiano was not in favor of the rezoning.", "Michael Lopiano", ("oppose", "the rezoning")),
+    ("Lopiano did not oppose the rezoning.", "Michael Lopiano", None),
+    # ... unless the thing comes with a condition, or with a view in the speaker's own words
+    ("Tory MPs said they could not support the final bill unless it is amended.", "Tory MPs", None),
+    ("Cox said he could not support a bill which risked undermining 'the standing of Britain'.", "Geoffrey Cox", None),
+])
+def test_a_negated_approval_opposes(text: str, who: str, taken: tuple[str, str | None] | None) -> None:
+    (sentence,) = split_sentences(text)
+    assert side_and_object(sentence, who, text) == taken
+
+
 @pytest.mark.parametrize(("lang", "text", "who", "taken"), [
     ("de", "Scholz stimmte für den Plan.", "Olaf Scholz", ("support", "den Plan")),
     # the separable particle comes last: "sprach sich ... gegen ... aus"

@@ -280,6 +280,9 @@ class PolarityRules(_Section):
         "", description="words that open a concessive clause ('though|although|even as'): a sentence with one "
         "sets a view against the claim's clause ('Though officials insist no corners are being cut, the timetable "
         "is too short'), so its negations count for the claim's stance; '' lets only the claim's own clauses count")
+    condition_words: str = Field(
+        "", description="words that open a condition ('unless|if|until'): a negated side on a thing with a "
+                        "condition ('could not support the final bill unless it is amended') takes no side")
     bound_words: str = Field(
         "", description="words after which a negation word bounds a number instead of negating ('more\\s+than|"
                         "less\\s+than': 'a top rate of no more than 35 percent')")
