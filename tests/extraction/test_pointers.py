@@ -46,6 +46,10 @@ def content(sentence: str) -> str:
          "Relations on June 28.", "There is no agreement in the offing."),
         ("“It’s safe over here and people want a safe area,” said Lopiano, 52.",
          "It’s safe over here and people want a safe area."),
+        # ... with a long description after the name, in straight quotation marks
+        ('"There is major concern amongst my members," said Jeff Eagan, president of the National Treasury Employees '
+         "Union chapter at the department's headquarters building in Washington.",
+         "There is major concern amongst my members."),
         # fragments of one quotation are joined
         ("“We will not wait,” Ortiz said, “because the city needs the lanes now.”",
          "We will not wait because the city needs the lanes now."),
