@@ -166,9 +166,23 @@ def may_voice(who: str, sentence: Sentence, *, continued: bool, author: str | No
         continued
         or any(q in text for q in quotes(sentence.lang).marks)
         or bool(_name_words(who, sentence.lang) & _name_words(text, sentence.lang))
-        or bool(_cues(sentence.lang).stand_in.search(text))
+        or any(not _object_of_preposition(text, m, sentence.lang) for m in _cues(sentence.lang).stand_in.finditer(text))
         or bool((pair := _pair_subject(sentence.lang)) and pair.match(text))  # "Both companies declined ..."
     )
+
+
+def _object_of_preposition(text: str, match: re.Match[str], lang: str) -> bool:
+    """Whether a stand-in pronoun is the object of a preposition ("as Democrats dug in against it"), which names no
+    speaker; "according to him" does (``source_markers``), and so does a possessive ("stood by its decision")."""
+    before, after = text[:match.start()].split(), text[match.end():].split()
+    prepositions = rules(lang).attribution.prepositions
+    if not before or before[-1].lower() not in prepositions:
+        return False
+    ends = set(rules(lang).polarity.object_ends.split("|"))
+    if after and after[0][:1].isalpha() and after[0].lower() not in prepositions | ends:
+        return False  # a word follows, whose possessive it is
+    return not re.search(rf"(?:{alternation(rules(lang).reported.source_markers)})\s*$", text[:match.start()],
+                         re.IGNORECASE)
 
 
 def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | None = None) -> str:

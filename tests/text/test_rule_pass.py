@@ -6,7 +6,7 @@ import pytest
 from support.texts import ARTICLE
 
 from stance.text.actors import canonicalise, guess_type, tidy_name
-from stance.text.attribution import find_candidates, is_clause, speaker_for
+from stance.text.attribution import find_candidates, is_clause, may_voice, speaker_for
 from stance.text.grounding import align
 from stance.text.sentences import is_heading_question, quoted_spans, split_sentences
 
@@ -702,3 +702,16 @@ def test_a_question_on_a_line_of_its_own_is_a_subheading() -> None:
     assert not is_heading_question(by["Germany said the evidence was unequivocal."], text)
     assert not is_heading_question(by["Why would anyone believe that?"], text)  # ends a paragraph, not a line
     assert not any(is_heading_question(s, text) for s in by.values() if "Who benefits" in s.text)
+
+
+@pytest.mark.parametrize(("text", "who", "voiced"), [
+    # "it" as a preposition's object stands for a thing, not for the speaker
+    ("The vote was delayed until 6 p.m. as Democrats dug in against it and to allow more time.", "Senators", False),
+    ("The vote was delayed as Democrats dug in against it.", "Senators", False),
+    # a possessive after a preposition, a source, a subject: the speaker may be meant
+    ("Ostrovia’s government stood by its decision.", "Ostrovia", True),
+    ("The plan is sound, according to him.", "Tom Reed", True),
+    ("It said the plan was sound.", "Calloway Logistics", True),
+])
+def test_a_pronoun_that_may_stand_for_the_speaker(text: str, who: str, voiced: bool) -> None:
+    assert may_voice(who, split_sentences(text)[0], continued=False) is voiced
