@@ -120,6 +120,11 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
     ("The judge reserved judgment on the request.", True),
     ("The council decided to approve the lanes.", False),
     ("The senator dodged the question about the bill.", True),
+    # wire copy's no-comment
+    ("WeWork did not immediately respond to a request for comment.", True),
+    ("The transition team ignored a request for comment.", True),
+    ("The company did not return calls seeking comment.", True),
+    ("The union did not return to the table.", False),
     ("The senator evaded taxes for years.", False),
 ])
 def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
