@@ -572,8 +572,11 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     # ... not a preposition among the small words: "has urged lawmakers to reject it" (an object, then an infinitive)
     prepositions = "|".join(re.escape(p) for p in spec.prepositions) or "(?!)"
     # ... and hyphened modifiers in lower case ("pro-establishment lawmakers", "far-right activists")
+    # ... and a place after the group ("Officials in Washington are concerned that ...")
+    place = rf"(?:\s+(?:{alternation(spec.group_places)})\s+[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,2}})?" \
+        if spec.group_places else ""
     return re.compile(rf"(?:^|\s)(?:{determiners})?((?:(?:[{upper}][\w’'.-]*|[{lower}]+-[{lower}][\w-]*)\s+){{0,2}}"
-                      rf"(?i:{alternation(spec.group_nouns)}))"
+                      rf"(?i:{alternation(spec.group_nouns)}){place})"
                       rf"(?:,[^,]{{1,80}},)?\s+(?:(?!(?i:{prepositions})\s)[{lower}]+\s+){{0,2}}?"
                       rf"(?i:{alternation(spec.cue_words)}|{alternation(spec.group_speech_verbs)})\b")
 

@@ -393,6 +393,9 @@ def test_a_group_that_takes_a_position_is_the_speaker_not_the_main_actor():
     assert speaker_for_group("Hong Kong legislature", vetoed) == "pro-establishment lawmakers"
     holm = first("Annika Holm, the council's chair, said she had spoken to both foreign ministers and offered talks.")
     assert speaker_for_group("Annika Holm", holm) == "Annika Holm"  # "she" is the clause's subject
+    # a place after the group is part of it
+    washington = first("Officials in Washington are concerned that the firm could pass users' data to Beijing.")
+    assert speaker_for_group("ByteDance", washington) == "Officials in Washington"
     urged = first("The association has urged lawmakers to reject it.")
     assert speaker_for_group("Digital Commerce Association", urged) == "Digital Commerce Association"  # an object
     plain = first("Boris Johnson said the critics are wrong.")

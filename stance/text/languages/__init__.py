@@ -111,6 +111,9 @@ class AttributionRules(_Section):
                         "habe|werde'): a sentence whose main clause has one and that names no speaker goes on with "
                         "what the last speaker said ('Es seien in Stuttgart auch schon andere Tunnel gebaut "
                         "worden.'); '' turns the rule off")
+    group_places: str = Field(
+        "", description="prepositions that put a group in a place after its noun ('in|from': 'Officials in Washington "
+                        "are concerned that …'); '' reads the group without one")
     group_speakers: str = Field(
         "", description="unnamed groups credited with speech ('some|others|critics'): with one of group_speech_verbs "
                         "after it ('Some say my plan is too big.') a document's author, or a speaker quoted saying "
