@@ -73,9 +73,10 @@ def _frames(lang: str) -> _Frames:
             # not "The plan is a mistake, said Councillor Ortiz": a verb after the content's comma is a trailing frame
             # "Die Steuern steigen nicht, sagte Scholz": a verb right after a comma is a trailing frame, not a leading one
             rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
-            rf"(?:(?:{frame}|{denial})(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
+            rf"(?:(?:{frame}|{denial})(?:,\s+[{lower}]+,)?(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+)"  # "told MPs: 'Our approach will ...'"
+            # (an adverb set off by commas may stand before "that": "argued, however, that that approach ...")
         ),
         # "Vor kurzem hatte der Architekt Frei Otto, der ..., seine Sicherheitsbedenken, wegen derer ..., erneut
         # bekräftigt und davor gewarnt, dass ...": a frame with its "that" after more words than ``leading`` reads

@@ -46,6 +46,9 @@ def content(sentence: str) -> str:
          "Relations on June 28.", "There is no agreement in the offing."),
         ("“It’s safe over here and people want a safe area,” said Lopiano, 52.",
          "It’s safe over here and people want a safe area."),
+        # an adverb set off by commas between the frame and its "that"
+        ("Democrats, including Schumer, argued, however, that that approach would risk delaying efforts.",
+         "That approach would risk delaying efforts."),
         # ... with a long description after the name, in straight quotation marks
         ('"There is major concern amongst my members," said Jeff Eagan, president of the National Treasury Employees '
          "Union chapter at the department's headquarters building in Washington.",
