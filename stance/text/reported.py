@@ -61,6 +61,11 @@ def _frames(lang: str) -> _Frames:
                   if spec.inverted_after_comma else "")
     tail = rf"(?:{alternation(spec.tail_words)})\b[^{outside}]{{0,100}}"
     told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
+    # "EU sources told Reuters they would not seek a suspension": whom it was told, then a clause without "that"
+    # ... whom: no preposition inside ("told the story of the war" tells no one anything)
+    no_preposition = rf"(?!(?i:{'|'.join(re.escape(p) for p in rules(lang).attribution.prepositions) or '(?!)'})\s)"
+    told_bare = (rf"|(?:{told})\s+(?:{no_preposition}[^\s,;:{outside}]+\s+){{1,4}}?"
+                 rf"(?=(?i:{alternation(spec.clause_openers)})\s)" if spec.clause_openers else "")
     return _Frames(
         # "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
         trailing=re.compile(
@@ -75,8 +80,9 @@ def _frames(lang: str) -> _Frames:
             rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
             rf"(?:(?:{frame}|{denial})(?:,\s+[{lower}]+,)?(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
-            rf"|{frame}(?:\s+{word}){{0,4}}?:\s+)"  # "told MPs: 'Our approach will ...'"
+            rf"|{frame}(?:\s+{word}){{0,4}}?:\s+"  # "told MPs: 'Our approach will ...'"
             # (an adverb set off by commas may stand before "that": "argued, however, that that approach ...")
+            rf"{told_bare})"
         ),
         # "Vor kurzem hatte der Architekt Frei Otto, der ..., seine Sicherheitsbedenken, wegen derer ..., erneut
         # bekräftigt und davor gewarnt, dass ...": a frame with its "that" after more words than ``leading`` reads
@@ -103,6 +109,8 @@ def _frames(lang: str) -> _Frames:
 
 _EDGE_PUNCTUATION = _frames(DEFAULT).edge_punctuation  # English; a language's own: _frames(lang).edge_punctuation
 MIN_CONTENT_CHARS = 20  # a frame is cut only if this much content is left
+_CLAUSE_PUNCT = re.compile(r"[,;:]")  # where a trailing frame may begin
+LATE_FRAME_WORDS = 6  # at most this many words in a trailing frame read after a later comma (", Mr. Barrios said.")
 QUOTED_SHARE = 0.4  # quotations this share of a sentence are its content ...
 ATTRIBUTION_WORDS = 12  # ... as are quotations with no more than this many words around them
 MIN_QUOTED_WORDS = 5  # (but not a quoted phrase: "said he had received “hundreds of emails” from ...")
@@ -217,6 +225,21 @@ def _relative_report(content: str, frames: _Frames) -> str | None:
     return f"{head.group('phrase')} {rest}"
 
 
+def _trailing_frame(content: str, frames: _Frames) -> int | None:
+    """Where a trailing frame begins ("…, Blinken said."), if it leaves enough content. A frame read from a comma too
+    early ("In the evening, the priorities would reverse, Mr. Barrios said." read from the first comma) may give way
+    to a short one at a later comma (", Mr. Barrios said."); a long one there is more likely a clause of its own
+    (", emphasized this week in a letter to Parliament that no decision had been made …")."""
+    found = [m for m in (frames.trailing.match(content, p.start()) for p in _CLAUSE_PUNCT.finditer(content)) if m]
+    if not found:
+        return None
+    if found[0].start() >= MIN_CONTENT_CHARS:
+        return found[0].start()
+    late = next((m for m in found[1:] if m.start() >= MIN_CONTENT_CHARS and len(m.group(0).split()) <= LATE_FRAME_WORDS),
+                None)
+    return late.start() if late is not None else None
+
+
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
@@ -244,9 +267,9 @@ def report_of(sentence: Sentence) -> Report:
         second = frames.second.search(content)  # "... denied that X, but said Y": X only
         if second and second.start() >= MIN_CONTENT_CHARS:
             content = content[: second.start()]
-    trailing = frames.trailing.search(content)
-    if trailing and trailing.start() >= MIN_CONTENT_CHARS:
-        content = content[: trailing.start()]
+    trailing = _trailing_frame(content, frames)
+    if trailing is not None:
+        content = content[:trailing]
     # "said it was unlikely that X", "wrote that she had no confidence that X": X, opposed
     if frames.doubt_in_frame is not None and frames.doubt_in_frame.search(frame):
         return Report(_sentence_case(content, sentence.lang), denied=True)

@@ -46,6 +46,14 @@ def content(sentence: str) -> str:
          "Relations on June 28.", "There is no agreement in the offing."),
         ("“It’s safe over here and people want a safe area,” said Lopiano, 52.",
          "It’s safe over here and people want a safe area."),
+        # told whom, then a clause without "that"; not a story told
+        ("EU sources told Reuters they would not seek a suspension of the talks.",
+         "They would not seek a suspension of the talks."),
+        ("Ms von der Leyen told the European Parliament the chances of a timely agreement were fading.",
+         "The chances of a timely agreement were fading."),
+        ("She told the story of the war in Syria and its aftermath.", "She told the story of the war in Syria and its aftermath."),
+        # a short trailing frame after a later comma; not a long clause there
+        ("In the evening, the priorities would reverse, Mr. Barrios said.", "In the evening, the priorities would reverse."),
         # an adverb set off by commas between the frame and its "that"
         ("Democrats, including Schumer, argued, however, that that approach would risk delaying efforts.",
          "That approach would risk delaying efforts."),

@@ -216,6 +216,9 @@ class ReportedRules(_Section):
         False, description="a frame verb right after a comma begins an inverted frame ('..., sagte Scholz', '..., a "
                            "déclaré le ministre'), never ends a leading one")
     told_verbs: str = Field(description="verbs of telling someone ('told reporters'), cut with what follows them")
+    clause_openers: str = Field(
+        "", description="words that open a clause told without 'that' ('he|they|the|there': 'told Reuters they would "
+                        "not seek a suspension'); '' reads such a frame only with its 'that'")
     tail_words: str = Field(
         description="words that begin what may follow a trailing frame verb ('..., she said on Monday.'), "
                     "weekdays included")
