@@ -262,3 +262,16 @@ def test_a_claim_leaves_the_dateline_out() -> None:
     assert short_claim("LONDON (REUTERS) – Britain plunged Brexit trade talks into crisis by explicitly acknowledging "
                        "it could break international law.") == (
         "Britain plunged Brexit trade talks into crisis by explicitly acknowledging it could break international law.")
+
+
+@pytest.mark.parametrize(("content", "claim"), [
+    ("The entire Paznaun valley was quarantined and", "The entire Paznaun valley was quarantined."),
+    # a speech participle whose words were cut off
+    ("Irish Foreign Affairs Minister, Simon Coveney, called Mr Lewis' comments gravely concerning, adding",
+     "Irish Foreign Affairs Minister, Simon Coveney, called Mr Lewis' comments gravely concerning."),
+    ("Le texte est injuste, ajoutant", "Le texte est injuste."),
+    # a preposition or "that" may end a claim
+    ("This is exactly what the law was written for", "This is exactly what the law was written for."),
+])
+def test_no_claim_ends_on_a_dangling_word(content: str, claim: str) -> None:
+    assert short_claim(content) == claim
