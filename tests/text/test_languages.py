@@ -270,6 +270,11 @@ def test_rejection_no_comment_and_negation_cues(lang: str, rejects: str, decline
     ("es", "Obama eludió la cuestión de una posible amnistía para Snowden.", True),
     ("fr", "Le ministre a éludé la question.", True),
     ("de", "Der Minister wich der Frage nach dem Einsatz aus.", True),
+    # sending the reporter to a statement
+    ("de", "Ein Sprecher verwies auf eine Erklärung des Ministeriums.", True),
+    ("fr", "Le ministère a renvoyé à un communiqué.", True),
+    ("es", "La Casa Blanca remitió a declaraciones anteriores.", True),
+    ("es", "La Casa Blanca hizo referencia a declaraciones anteriores de Obama.", False),
 ])
 def test_a_decision_not_yet_taken_is_neutral(lang: str, text: str, neutral: bool) -> None:
     assert noncommittal(first(text, lang)) is neutral

@@ -125,6 +125,10 @@ def test_a_spaced_hyphen_is_a_dash_between_clauses() -> None:
     ("The transition team ignored a request for comment.", True),
     ("The company did not return calls seeking comment.", True),
     ("The union did not return to the table.", False),
+    # sending the reporter elsewhere
+    ("When approached for comment, the medical authority referred CNN to the statement from the governor's office.", True),
+    ("A spokesman referred questions to the Justice Department.", True),
+    ("He referred to the plan as a disaster.", False),
     ("The senator evaded taxes for years.", False),
 ])
 def test_ways_of_declining_to_take_a_side(text: str, neutral: bool) -> None:
