@@ -322,9 +322,9 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
 
 # A word that cannot end a claim, left by a cut or a dropped time ("The entire Paznaun valley was quarantined and."):
 # conjunctions and articles, in the four languages (a claim does not know its language); not prepositions or
-# "that", which can ("what the law was written for", "to do just that"); nor a speech participle whose words were
-# cut off ("The decision was "troubling", adding.")
-_DANGLING = re.compile(r"(?:\s+(?:and|or|but|nor|the|an|a|und|oder|aber|et|ou|mais|y|o|pero)"
+# "that", which can ("what the law was written for", "to do just that"), but "until" ("… hold fire until."); nor a
+# speech participle whose words were cut off ("The decision was "troubling", adding.")
+_DANGLING = re.compile(r"(?:\s+(?:and|or|but|nor|the|an|a|until|und|oder|aber|et|ou|mais|y|o|pero)"
                        r"|,\s+(?:adding|saying|noting|arguing|warning|insisting|stressing|ajoutant|añadiendo|agregando))+"
                        r"[\s,;:…]*$")
 

@@ -270,6 +270,7 @@ def test_a_claim_leaves_the_dateline_out() -> None:
     ("Irish Foreign Affairs Minister, Simon Coveney, called Mr Lewis' comments gravely concerning, adding",
      "Irish Foreign Affairs Minister, Simon Coveney, called Mr Lewis' comments gravely concerning."),
     ("Le texte est injuste, ajoutant", "Le texte est injuste."),
+    ("The majority of rebels are expected to hold fire until", "The majority of rebels are expected to hold fire."),
     # a preposition or "that" may end a claim
     ("This is exactly what the law was written for", "This is exactly what the law was written for."),
 ])
