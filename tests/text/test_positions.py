@@ -39,6 +39,9 @@ def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None
      ("oppose", "an emerging stimulus bill that had been on a fast track")),
     ("Lopiano was not in favor of the rezoning.", "Michael Lopiano", ("oppose", "the rezoning")),
     ("Lopiano did not oppose the rezoning.", "Michael Lopiano", None),
+    # lobbying and campaigning take sides
+    ("Tallis has lobbied against the bill.", "Tallis Health", ("oppose", "the bill")),
+    ("The union campaigned for the measure.", "union", ("support", "the measure")),
     # ... unless the thing comes with a condition, or with a view in the speaker's own words
     ("Tory MPs said they could not support the final bill unless it is amended.", "Tory MPs", None),
     ("Cox said he could not support a bill which risked undermining 'the standing of Britain'.", "Geoffrey Cox", None),
