@@ -37,10 +37,17 @@ from stance.extraction.merging import PointedStatement, combine_with_open, merge
 from stance.extraction.open_mode import OpenMode, OpenPlan, merge_statements
 from stance.extraction.pointing import repoint
 from stance.extraction.prompts import Prompt, PromptError, fence_text, load_prompt
-from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded, content_words
+from stance.extraction.retrieval import MIN_OVERLAP, CodebookIndex, Coded, content_words, side_on_proposal
 from stance.extraction.sharing import LEDE_SENTENCES
 from stance.results import Actor, Claim, PromptInfo, StanceLabel
-from stance.text.attribution import in_authors_voice, phrase_head, position_taken, proposes, side_and_object
+from stance.text.attribution import (
+    in_authors_voice,
+    phrase_head,
+    position_taken,
+    proposes,
+    side_and_object,
+    side_object_words,
+)
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
 
@@ -410,6 +417,9 @@ class RetrievalPlan:
                 hits += self._side_named(side, thing, {hit.claim_id for hit in hits}, lang)
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
                 side = position_taken(st.sentence, st.who)
+                proposal, bare = self.codebook.get(lede), side_object_words(st.sentence, st.who)
+                if side is not None and bare is not None and proposal is not None:
+                    side = side_on_proposal(side, bare, proposal.text, lang)  # "campaigned against fluoridation"
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
             coded += self._statements(st.sentence, st.who, hits)
         if self.article.author:
@@ -426,9 +436,9 @@ class RetrievalPlan:
         something: a lawsuit against a fine does not deny "the fine is unjustified"."""
         claim = self.codebook.get(hit.claim_id)
         words = _proposal_words(claim.text, lang) if claim is not None else None
-        if words is None or not content_words(thing) & words:
+        if claim is None or words is None or not content_words(thing) & words:
             return hit
-        return Coded(claim_id=hit.claim_id, stance=side, score=hit.score)
+        return Coded(claim_id=hit.claim_id, stance=side_on_proposal(side, thing, claim.text, lang), score=hit.score)
 
     def _side_named(self, side: str, thing: str, coded: set[str], lang: str) -> list[Coded]:
         """The proposing claim that the thing a side is taken on names by its head word ("backed the rezoning" →
@@ -443,7 +453,7 @@ class RetrievalPlan:
                  if (words := _proposal_words(c.text, lang)) is not None and named <= words]
         if len(found) != 1 or found[0].id in coded:
             return []
-        return [Coded(claim_id=found[0].id, stance=side, score=0.0)]
+        return [Coded(claim_id=found[0].id, stance=side_on_proposal(side, thing, found[0].text, lang), score=0.0)]
 
     def _statements(self, sentence: Sentence, who: str, hits: Sequence[Coded]) -> list[PointedStatement]:
         out = []

@@ -50,6 +50,7 @@ CLAUSE_OVERLAP = 0.5
 MIN_CLAUSE_WORDS = 2
 
 _REPORTING = frozenset("said says say told according".split())  # how it was said, not what
+REVERSE = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -176,6 +177,15 @@ def _taken(text: str, words: frozenset[str], lang: str) -> bool:
                if not polarity_words(verb, lang) & words)
 
 
+def side_on_proposal(side: str, thing: str, proposal: str, lang: str = DEFAULT) -> str:
+    """A side taken on ``thing`` as the side on a claim that proposes to take it away: campaigning against
+    fluoridation is for "Ashford County should stop adding fluoride" (``polarity.reversals``); else ``side``."""
+    shared = polarity_words(thing, lang) & polarity_words(proposal, lang)
+    if not shared or _taken(thing, shared, lang) or not _taken(proposal, shared, lang):
+        return side
+    return REVERSE.get(side, side)
+
+
 def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = False, lang: str = DEFAULT) -> str:
     """A statement's stance turned into the stance on ``claim``: reversed when a negation governs the words they
     share in exactly one of them, and again when ``claim`` is an example of opposing; "neutral" stays neutral.
@@ -197,7 +207,5 @@ def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = Fa
     if any(negated):  # "We will not jeopardize the deduction" keeps what "... should be preserved" says
         negated = negated[0] != _taken(statement, shared, lang), negated[1] != _taken(claim, shared, lang)
     flip = (negated[0] != negated[1]) != oppose_example
-    if not flip:
-        return stance
-    return "oppose" if stance == "support" else "support"
+    return REVERSE[stance] if flip else stance
 

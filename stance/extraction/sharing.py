@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from stance.extraction.merging import REVERSED, PointedStatement
+from stance.extraction.retrieval import side_on_proposal
 from stance.text.actors import canonicalise, guess_type
 from stance.text.attribution import cited_view, phrase_head, proposed, side_and_object
 from stance.text.claims import (
@@ -230,7 +231,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
         lede = _lede(others)
         taken = side_and_object(st.sentence, st.who, st.claim)
         if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
-            out.append(replace(st, claim=lede.claim, stance=taken[0]))  # "said he would vote for it"
+            # "said he would vote for it"; "campaigned against fluoridation" is for "… should stop adding fluoride"
+            side = side_on_proposal(taken[0], taken[1], lede.claim, st.sentence.lang) if taken[1] else taken[0]
+            out.append(replace(st, claim=lede.claim, stance=side))
             continue
         if taken is not None and taken[1] and _is_a_decision(taken[1], st.sentence.lang):
             # "has gone to court to challenge a ban imposed by ...": the side is on the ban

@@ -1335,6 +1335,19 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
     return (side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(sentence.lang) else None
 
 
+def side_object_words(sentence: Sentence, who: str) -> str | None:
+    """The words a side verb of ``who``'s governs, to its clause's end, whatever opens them ("campaigned against
+    **fluoridation for a decade**"): what the side is on, for reading it against a proposal's direction, not for
+    naming a claim (``side_and_object`` keeps only a phrase that opens with an article or a pronoun)."""
+    found = _side_verb(sentence, who)
+    if found is None:
+        return None
+    spec = rules(sentence.lang)
+    clause_end = rf"[,;:.!?“”\"]|\s(?:{spec.reported.second_frame_conjunctions})\s"
+    words = re.split(clause_end, sentence.text[found[0].end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
+    return " ".join(words) or None
+
+
 def _reason_or_condition(words: list[str], lang: str) -> bool:
     """Whether the phrase a negated side is taken on says more than a thing: a condition ("the final bill unless
     it is amended"), or a relative clause in the speaker's quoted words ("a bill which risked undermining 'the

@@ -23,7 +23,7 @@ from stance.extraction.api import extract_text
 from stance.extraction.article import article_info
 from stance.extraction.codebook import Codebook, CodebookClaim, CodebookExamples
 from stance.extraction.modes import load_mode
-from stance.extraction.retrieval import CodebookIndex, content_words, overlap, stance_on
+from stance.extraction.retrieval import CodebookIndex, content_words, overlap, side_on_proposal, stance_on
 from stance.model.client import connect
 from stance.results import ArticleResult
 
@@ -84,6 +84,13 @@ def test_a_negated_reversing_verb_keeps_what_it_governs() -> None:
                      "Reforms should be carried out to cut government waste.") == "support"
     # "ne cesse de croître" (never stops growing) grows
     assert stance_on("support", "La dette continue de croître.", "La dette ne cesse de croître.", lang="fr") == "support"
+
+
+def test_a_side_on_what_a_proposal_takes_away_is_reversed() -> None:
+    stop = "Ashford County should stop adding fluoride to its public water system."
+    assert side_on_proposal("oppose", "fluoridation for a decade", stop) == "support"  # against fluoridation: for stopping
+    assert side_on_proposal("support", "the decision to stop adding fluoride", stop) == "support"  # both take it away
+    assert side_on_proposal("oppose", "the rezoning", "The farmland should be rezoned.") == "oppose"  # nothing taken
 
 
 def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:

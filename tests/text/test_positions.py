@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.attribution import position_taken, proposed, proposes, side_and_object
+from stance.text.attribution import position_taken, proposed, proposes, side_and_object, side_object_words
 from stance.text.sentences import split_sentences
 
 
@@ -102,3 +102,9 @@ def test_the_side_a_sentence_takes_and_on_what(text: str, who: str, taken: tuple
     (sentence,) = split_sentences(text)
     reported = "This is the right use for this land." if "right use" in text else text
     assert side_and_object(sentence, who, reported) == taken
+
+
+def test_the_words_a_side_verb_governs() -> None:
+    (sentence,) = split_sentences("Glenn Sauer, who has campaigned against fluoridation for a decade, thanked them.")
+    assert side_and_object(sentence, "Glenn Sauer", sentence.text) is None  # no article: not a thing to name a claim by
+    assert side_object_words(sentence, "Glenn Sauer") == "fluoridation for a decade"
