@@ -42,6 +42,7 @@ def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None
     # lobbying and campaigning take sides
     ("Tallis has lobbied against the bill.", "Tallis Health", ("oppose", "the bill")),
     ("The union campaigned for the measure.", "union", ("support", "the measure")),
+    ("Stoltenberg also called for an inquiry.", "Jens Stoltenberg", ("support", "an inquiry")),
     # ... unless the thing comes with a condition, or with a view in the speaker's own words
     ("Tory MPs said they could not support the final bill unless it is amended.", "Tory MPs", None),
     ("Cox said he could not support a bill which risked undermining 'the standing of Britain'.", "Geoffrey Cox", None),
