@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stance.extraction.codebook import Codebook
+from stance.extraction.merging import REVERSED
 from stance.text.claims import content_words as claim_words
 from stance.text.claims import stems, word_stems
 from stance.text.languages import DEFAULT, rules
@@ -50,7 +51,6 @@ CLAUSE_OVERLAP = 0.5
 MIN_CLAUSE_WORDS = 2
 
 _REPORTING = frozenset("said says say told according".split())  # how it was said, not what
-REVERSE = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -183,7 +183,7 @@ def side_on_proposal(side: str, thing: str, proposal: str, lang: str = DEFAULT) 
     shared = polarity_words(thing, lang) & polarity_words(proposal, lang)
     if not shared or _taken(thing, shared, lang) or not _taken(proposal, shared, lang):
         return side
-    return REVERSE.get(side, side)
+    return REVERSED.get(side, side)
 
 
 def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = False, lang: str = DEFAULT) -> str:
@@ -207,5 +207,5 @@ def stance_on(stance: str, statement: str, claim: str, oppose_example: bool = Fa
     if any(negated):  # "We will not jeopardize the deduction" keeps what "... should be preserved" says
         negated = negated[0] != _taken(statement, shared, lang), negated[1] != _taken(claim, shared, lang)
     flip = (negated[0] != negated[1]) != oppose_example
-    return REVERSE[stance] if flip else stance
+    return REVERSED[stance] if flip else stance
 
