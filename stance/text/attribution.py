@@ -1324,8 +1324,7 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
         return None
     verb, side, turned = found
     spec = rules(sentence.lang)
-    clause_end = rf"[,;:.!?“”\"]|\s(?:{spec.reported.second_frame_conjunctions})\s"
-    words = re.split(clause_end, sentence.text[verb.end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
+    words = _governed(sentence, verb)
     if words and words[0].lower() in spec.attribution.prepositions:
         words = words[1:]  # "was pleased with the decision"
     if not words:
@@ -1342,10 +1341,13 @@ def side_object_words(sentence: Sentence, who: str) -> str | None:
     found = _side_verb(sentence, who)
     if found is None:
         return None
-    spec = rules(sentence.lang)
-    clause_end = rf"[,;:.!?“”\"]|\s(?:{spec.reported.second_frame_conjunctions})\s"
-    words = re.split(clause_end, sentence.text[found[0].end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
-    return " ".join(words) or None
+    return " ".join(_governed(sentence, found[0])) or None
+
+
+def _governed(sentence: Sentence, verb: re.Match[str]) -> list[str]:
+    """The words after a side verb, to the end of its clause (punctuation, or a second frame's conjunction)."""
+    clause_end = rf"[,;:.!?“”\"]|\s(?:{rules(sentence.lang).reported.second_frame_conjunctions})\s"
+    return re.split(clause_end, sentence.text[verb.end():], maxsplit=1, flags=re.IGNORECASE)[0].split()
 
 
 def _reason_or_condition(words: list[str], lang: str) -> bool:
