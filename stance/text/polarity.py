@@ -37,7 +37,8 @@ class _Cues:
     bare_denial: re.Pattern[str] | None
     concessive: re.Pattern[str] | None
     scope_ends: frozenset[str]  # words that end a negation's scope (``negation_scope_ends``)
-    reversing: re.Pattern[str] | None  # a verb that takes away what it governs, not an adjective or passive
+    reversing: re.Pattern[str] | None  # a verb that takes away what it governs (``reversing_words``) ...
+    reversing_not_after: frozenset[str]  # ... unless one of these words before it makes it an adjective or passive
 
 
 @cache
@@ -57,6 +58,7 @@ def _cues(lang: str) -> _Cues:
         scope_ends=frozenset(spec.negation_scope_ends.split("|")) - {""},
         reversing=re.compile(rf"(?<![\w’'])(?P<before>\w+\s+)?(?P<verb>{alternation(spec.reversing_words)})\b",
                              re.IGNORECASE) if spec.reversing_words.strip() else None,
+        reversing_not_after=frozenset(spec.reversing_not_after.lower().split("|")) - {""},
     )
 
 
@@ -196,24 +198,26 @@ def _denial_verbs(lang: str) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternation(verbs)})\b", re.IGNORECASE) if verbs else None
 
 
+def _scope(text: str, start: int, end: int, lang: str, reach: int) -> str:
+    """What the word at ``text[start:end]`` governs: at most ``reach`` words after it in its clause, up to a
+    conjunction ("end education programs that don't work and end direct payments": "and" opens what the first "end"
+    does not govern); the whole clause where the language puts such a word after what it governs (German,
+    ``negation_scope``)."""
+    after = _CLAUSE_MARK.split(text[end:], maxsplit=1)[0].split()
+    if rules(lang).polarity.negation_scope == "clause":
+        return " ".join(_CLAUSE_MARK.split(text[:start])[-1].split() + after)
+    words = after[:reach]
+    ends = next((i for i, w in enumerate(words) if i and w.lower() in _cues(lang).scope_ends), len(words))
+    return " ".join(words[:ends])
+
+
 def negation_scopes(text: str, lang: str = DEFAULT, *, denials: bool = False) -> list[str]:
     """What each negation in ``text`` denies: the words after it in its clause ("is **not a suggestion**"), or
     for a language that negates at the end of a clause (German), the whole clause. With ``denials``, a word
     that rejects what follows it counts too ("has always **denied involvement**" denies as "was not involved")."""
-    whole_clause = rules(lang).polarity.negation_scope == "clause"
-    scope_ends = _cues(lang).scope_ends
-    scopes = []
     cues = [_cues(lang).negation, *([_denial_verbs(lang)] if denials else [])]
-    for match in (m for cue in cues if cue is not None for m in cue.finditer(text)):
-        after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0].split()
-        if whole_clause:
-            scopes.append(" ".join(_CLAUSE_MARK.split(text[:match.start()])[-1].split() + after))
-        else:
-            words = after[:NEGATION_SCOPE_WORDS]
-            # "end education programs that don't work and end direct payments": a conjunction opens what it does not deny
-            ends = next((i for i, w in enumerate(words) if i and w.lower() in scope_ends), len(words))
-            scopes.append(" ".join(words[:ends]))
-    return scopes
+    return [_scope(text, match.start(), match.end(), lang, NEGATION_SCOPE_WORDS)
+            for cue in cues if cue is not None for match in cue.finditer(text)]
 
 
 # Words a reversing verb governs after it ("stop **paying for unused** weapons", "jeopardize **the mortgage
@@ -224,25 +228,14 @@ REVERSAL_SCOPE_WORDS = 3
 
 def reversals(text: str, lang: str = DEFAULT) -> list[tuple[str, str]]:
     """Each verb of ``text`` that takes away what it governs (``reversing_words``) with the words it governs
-    after it in its clause: ("stop", "paying for unused"); its whole clause where a negation governs its clause
-    (German, ``negation_scope``). Not after a word of ``reversing_not_after``: "the
-    abandoned corners" and "could be halted" take away nothing named after them."""
-    reversing = _cues(lang).reversing
-    if reversing is None:
+    (``_scope``): ("stop", "paying for unused"). Not after a word of ``reversing_not_after``: "the abandoned
+    corners" and "could be halted" take away nothing named after them."""
+    cues = _cues(lang)
+    if cues.reversing is None:
         return []
-    blockers = set(rules(lang).polarity.reversing_not_after.lower().split("|"))
-    found = []
-    for match in reversing.finditer(text):
-        if match["before"] and match["before"].strip().lower() in blockers:
-            continue
-        after = _CLAUSE_MARK.split(text[match.end():], maxsplit=1)[0].split()
-        if rules(lang).polarity.negation_scope == "clause":  # German: "die Subventionen streichen"
-            found.append((match["verb"], " ".join(_CLAUSE_MARK.split(text[:match.start("verb")])[-1].split() + after)))
-            continue
-        after = after[:REVERSAL_SCOPE_WORDS]
-        ends = next((i for i, w in enumerate(after) if i and w.lower() in _cues(lang).scope_ends), len(after))
-        found.append((match["verb"], " ".join(after[:ends])))
-    return found
+    return [(match["verb"], _scope(text, match.start("verb"), match.end(), lang, REVERSAL_SCOPE_WORDS))
+            for match in cues.reversing.finditer(text)
+            if not (match["before"] and match["before"].strip().lower() in cues.reversing_not_after)]
 
 
 def speaker_rejects(sentence: Sentence) -> bool:
