@@ -43,10 +43,9 @@ from stance.results import Actor, Claim, PromptInfo, StanceLabel
 from stance.text.attribution import (
     in_authors_voice,
     phrase_head,
-    position_taken,
     proposes,
     side_and_object,
-    side_object_words,
+    side_taken,
 )
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
@@ -416,10 +415,10 @@ class RetrievalPlan:
                 hits = [self._side_on(side, thing, hit, lang) for hit in hits]
                 hits += self._side_named(side, thing, {hit.claim_id for hit in hits}, lang)
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
-                side = position_taken(st.sentence, st.who)
-                proposal, bare = self.codebook.get(lede), side_object_words(st.sentence, st.who)
-                if side is not None and bare is not None and proposal is not None:
-                    side = side_on_proposal(side, bare, proposal.text, lang)  # "campaigned against fluoridation"
+                taken, proposal = side_taken(st.sentence, st.who), self.codebook.get(lede)
+                side, governed = taken if taken is not None else (None, None)
+                if side is not None and governed is not None and proposal is not None:
+                    side = side_on_proposal(side, governed, proposal.text, lang)  # "campaigned against fluoridation"
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []
             coded += self._statements(st.sentence, st.who, hits)
         if self.article.author:

@@ -178,11 +178,21 @@ def _object_of_preposition(text: str, match: re.Match[str], lang: str) -> bool:
     prepositions = rules(lang).attribution.prepositions
     if not before or before[-1].lower() not in prepositions:
         return False
-    ends = set(rules(lang).polarity.object_ends.split("|"))
-    if after and after[0][:1].isalpha() and after[0].lower() not in prepositions | ends:
+    if after and after[0][:1].isalpha() and after[0].lower() not in prepositions | _object_ends(lang):
         return False  # a word follows, whose possessive it is
-    return not re.search(rf"(?:{alternation(rules(lang).reported.source_markers)})\s*$", text[:match.start()],
-                         re.IGNORECASE)
+    return not _source_before(lang).search(text[:match.start()])
+
+
+@cache
+def _object_ends(lang: str) -> frozenset[str]:
+    """Words that end a thing's noun phrase (``polarity.object_ends``: "and", "which", "because")."""
+    return frozenset(rules(lang).polarity.object_ends.split("|")) - {""}
+
+
+@cache
+def _source_before(lang: str) -> re.Pattern[str]:
+    """A source marker ending the text before a word ("according to" before "him")."""
+    return re.compile(rf"(?:{alternation(rules(lang).reported.source_markers)})\s*$", re.IGNORECASE)
 
 
 def render_lines(sentences: list[Sentence], numbered: set[int], headline: str | None = None) -> str:
@@ -1306,11 +1316,12 @@ def _sides(lang: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
 
 def position_taken(sentence: Sentence, who: str) -> str | None:
     """"support" or "oppose" when the sentence has ``who`` take a side by a verb alone ("said he would vote for
-    it", "was pleased with the decision", "voted no"), None when it has no such verb, both kinds, a negation
-    before it ("Not everyone opposed the project") or someone else as its subject ("investor Leon Cooperman
-    blasted"): the nearest name or pronoun before the verb must be the speaker's."""
-    found = _side_verb(sentence, who)
-    return found[1] if found is not None else None
+    it", "was pleased with the decision", "voted no"; "may not support": oppose), None when it has no such verb,
+    both kinds, a negation before a verb of opposing ("Not everyone opposed the project") or someone else as its
+    subject ("investor Leon Cooperman blasted"): the nearest name or pronoun before the verb must be the
+    speaker's."""
+    taken = side_taken(sentence, who)
+    return taken[0] if taken is not None else None
 
 
 def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str | None] | None:
@@ -1334,14 +1345,15 @@ def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str 
     return (side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(sentence.lang) else None
 
 
-def side_object_words(sentence: Sentence, who: str) -> str | None:
-    """The words a side verb of ``who``'s governs, to its clause's end, whatever opens them ("campaigned against
-    **fluoridation for a decade**"): what the side is on, for reading it against a proposal's direction, not for
-    naming a claim (``side_and_object`` keeps only a phrase that opens with an article or a pronoun)."""
+def side_taken(sentence: Sentence, who: str) -> tuple[str, str | None] | None:
+    """``position_taken``'s side with the words its verb governs, to its clause's end, whatever opens them
+    ("campaigned against **fluoridation for a decade**"; None when the clause ends at the verb): what the side is
+    on, for reading it against a proposal's direction, not for naming a claim (``side_and_object`` keeps only a
+    phrase that opens with an article or a pronoun)."""
     found = _side_verb(sentence, who)
     if found is None:
         return None
-    return " ".join(_governed(sentence, found[0])) or None
+    return found[1], " ".join(_governed(sentence, found[0])) or None
 
 
 def _governed(sentence: Sentence, verb: re.Match[str]) -> list[str]:
@@ -1359,8 +1371,7 @@ def _reason_or_condition(words: list[str], lang: str) -> bool:
     phrase = " ".join(words)
     if spec.condition_words and re.search(rf"\b(?:{alternation(spec.condition_words)})\b", phrase, re.IGNORECASE):
         return True
-    lowered = [w.lower() for w in words]
-    relative = next((i for i, w in enumerate(lowered) if w in spec.object_ends.split("|")), None)
+    relative = next((i for i, w in enumerate(words) if w.lower() in _object_ends(lang)), None)
     return relative is not None and any(mark in " ".join(words[relative:]) for mark in [*quotes(lang).marks, "'", "‘"])
 
 

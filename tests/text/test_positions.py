@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.attribution import position_taken, proposed, proposes, side_and_object, side_object_words
+from stance.text.attribution import position_taken, proposed, proposes, side_and_object, side_taken
 from stance.text.sentences import split_sentences
 
 
@@ -108,4 +108,4 @@ def test_the_side_a_sentence_takes_and_on_what(text: str, who: str, taken: tuple
 def test_the_words_a_side_verb_governs() -> None:
     (sentence,) = split_sentences("Glenn Sauer, who has campaigned against fluoridation for a decade, thanked them.")
     assert side_and_object(sentence, "Glenn Sauer", sentence.text) is None  # no article: not a thing to name a claim by
-    assert side_object_words(sentence, "Glenn Sauer") == "fluoridation for a decade"
+    assert side_taken(sentence, "Glenn Sauer") == ("oppose", "fluoridation for a decade")
