@@ -187,5 +187,11 @@ def is_heading_question(sentence: Sentence, text: str) -> bool:
     None of the 10 such lines in our fixtures holds gold evidence."""
     if not sentence.text.rstrip().endswith("?") or quotes(sentence.lang).opening.search(sentence.text):
         return False
-    before, after = text[:sentence.start].rstrip(" \t"), text[sentence.end:].lstrip(" \t")
-    return (not before or before.endswith("\n")) and (not after or after.startswith("\n"))
+    # read outward from the sentence, not copies of the text around it: a long document has many statements
+    before = sentence.start - 1
+    while before >= 0 and text[before] in " \t":
+        before -= 1
+    after = sentence.end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return (before < 0 or text[before] == "\n") and (after == len(text) or text[after] == "\n")
