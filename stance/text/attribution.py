@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 from stance.text.actors import guess_type, named_as_person
 from stance.text.claims import content_words
-from stance.text.languages import DEFAULT, alternation, char_class, rules
+from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
 from stance.text.names import TITLE_WORDS, fold, strip_titles, without_leading_words
 from stance.text.polarity import clauses, negated
 from stance.text.sentences import Sentence, quotes
@@ -580,7 +580,7 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     # also argue", "The rebels want": the group, its capitalised or possessive modifiers, an aside, at most two
     # small words ("have", "also"), then a cue word
     # ... not a preposition among the small words: "has urged lawmakers to reject it" (an object, then an infinitive)
-    prepositions = "|".join(re.escape(p) for p in spec.prepositions) or "(?!)"
+    prepositions = word_alternation(spec.prepositions)
     # ... and hyphened modifiers in lower case ("pro-establishment lawmakers", "far-right activists")
     # ... and a place after the group ("Officials in Washington are concerned that ...")
     place = rf"(?:\s+(?:{alternation(spec.group_places)})\s+[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,2}})?" \

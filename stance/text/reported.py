@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from stance.text.languages import DEFAULT, alternation, char_class, rules
+from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
 from stance.text.sentences import Sentence, quoted_spans, quotes
 
 
@@ -63,7 +63,7 @@ def _frames(lang: str) -> _Frames:
     told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
     # "EU sources told Reuters they would not seek a suspension": whom it was told, then a clause without "that"
     # ... whom: no preposition inside ("told the story of the war" tells no one anything)
-    no_preposition = rf"(?!(?i:{'|'.join(re.escape(p) for p in rules(lang).attribution.prepositions) or '(?!)'})\s)"
+    no_preposition = rf"(?!(?i:{word_alternation(rules(lang).attribution.prepositions)})\s)"
     told_bare = (rf"|(?:{told})\s+(?:{no_preposition}[^\s,;:{outside}]+\s+){{1,4}}?"
                  rf"(?=(?i:{alternation(spec.clause_openers)})\s)" if spec.clause_openers else "")
     return _Frames(

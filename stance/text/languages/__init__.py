@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.resources
 import re
 import tomllib
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -406,6 +407,12 @@ def alternation(field: str) -> str:
     """A ``|``-separated field as a regular-expression alternation: spaces around each ``|`` and line breaks
     are dropped (lists wrap), spaces inside an entry kept ("no comment")."""
     return "|".join(part.strip() for part in field.split("|"))
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """A set of words (``prepositions``) as a regular-expression alternation, each escaped; one that matches
+    nothing for an empty set."""
+    return "|".join(re.escape(w) for w in sorted(words)) or "(?!)"
 
 
 def char_class(marks: str) -> str:
