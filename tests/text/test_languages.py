@@ -222,6 +222,12 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "met the press at the steps of the ministry and warned that the plan would fail.", "The plan would fail.", False),
         ("fr", "M. Dupont a répondu que le texte était injuste pour les familles.",
          "Le texte était injuste pour les familles.", False),
+        # ... with adverbs between the auxiliary and its participle, but not a negation
+        ("fr", "Michel Sapin a encore assuré que le projet de loi irait jusqu'au bout au Parlement.",
+         "Le projet de loi irait jusqu'au bout au Parlement.", False),
+        ("fr", "Le ministre a par ailleurs déclaré que la loi serait votée.", "La loi serait votée.", False),
+        ("fr", "Le ministre n'a pas confirmé que le projet serait retiré.",
+         "Le ministre n'a pas confirmé que le projet serait retiré.", False),
         ("fr", "Le texte sera examiné en commission le 3 mars, a-t-il précisé.",
          "Le texte sera examiné en commission le 3 mars.", False),
         ("fr", "La CGT a démenti qu'une négociation soit en cours avec le gouvernement.",
