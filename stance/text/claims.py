@@ -295,6 +295,27 @@ def _between_adjectives(text: str, comma: re.Match[str]) -> bool:
         word.group(0) in _FUNCTION_WORDS or word.group(0) in _CLAUSE_WORDS or word.group(0).endswith(("ing", "ed")))
 
 
+# A name set off by commas ("Le projet de loi porté par la ministre du Travail, Myriam El Khomri, irait …", "El
+# presidente del gobierno español, Mariano Rajoy, reiteró …"): up to five capitalised words, with a name's particles.
+_NAME_PARTICLES = frozenset("de del da di van von der la le al bin".split())
+
+
+def _is_name(piece: str) -> bool:
+    words = piece.split()
+    return 0 < len(words) <= 5 and words[0][0].isupper() and all(
+        w[0].isupper() or w in _NAME_PARTICLES for w in words)
+
+
+def _at_apposed_name(text: str, comma: re.Match[str]) -> bool:
+    """A comma that opens or closes a name in apposition: a cut there leaves the subject without its verb ("El
+    presidente del gobierno español, Mariano Rajoy.")."""
+    before, comma_before, name = text[: comma.start()].rpartition(",")
+    if comma_before and _is_name(name):
+        return True
+    name, comma_after, _ = text[comma.end():].partition(",")
+    return bool(comma_after) and _is_name(name)
+
+
 def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     """A claim over ``max_words`` cut at its last clause boundary within the limit, else at its last comma
     there that does not part a determiner from its noun (none: left whole)."""
@@ -302,7 +323,7 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
         return text
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
-        cut = _last_cut(text, _COMMA, max_words, skip=_between_adjectives)
+        cut = _last_cut(text, _COMMA, max_words, skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c))
     opening = _SUBORDINATE.match(text) or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None
                                            and text[cut] == ",")
     if cut is not None and opening and all(no_proposition(piece) for piece in text[:cut].split(",")[1:]):

@@ -97,6 +97,12 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     listed = ("The plan covers the harbour, the old rail yards, the market district and the three new housing "
               "estates north of the river")
     assert cap_length(listed, 15) == "The plan covers the harbour, the old rail yards"
+    # never between a subject and its name in apposition ("El presidente del gobierno español, Mariano Rajoy.")
+    apposed = ("El presidente del gobierno español, Mariano Rajoy, reiteró este sábado en Barcelona su rechazo al "
+               "desafío independentista")
+    assert cap_length(apposed, 15) == apposed
+    places = "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes, à Toulouse"
+    assert cap_length(places, 15) == "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes"
     no_boundary = " ".join(["word"] * 20)
     assert cap_length(no_boundary, 15) == no_boundary  # nothing to cut at: left whole
     assert cap_length("Short and sweet, as it is", 15) == "Short and sweet, as it is"
