@@ -27,6 +27,7 @@ Every cut was measured on the dev fixtures (evals/reports/issue-15-*.md).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 
@@ -483,11 +484,20 @@ def stems(words: Iterable[str]) -> frozenset[str]:
     return frozenset(w[:STEM_CHARS] for w in words)
 
 
-@cache
+_THREAD = threading.local()  # this thread's Snowball stemmers, by language
+
+
 def _snowball(lang: str) -> BaseStemmer | None:
-    """The Snowball stemmer of ``lang`` (by its English name: "german"), None for a language Snowball lacks."""
-    name = rules(lang).name.lower()
-    return snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+    """The Snowball stemmer of ``lang`` (by its English name: "german"), None for a language Snowball lacks; one
+    per thread: a stemmer keeps the word it works on in itself, so a run's threads sharing one raised IndexError
+    (codebook coding of two articles at once)."""
+    stemmers: dict[str, BaseStemmer | None] | None = getattr(_THREAD, "stemmers", None)
+    if stemmers is None:
+        stemmers = _THREAD.stemmers = {}
+    if lang not in stemmers:
+        name = rules(lang).name.lower()
+        stemmers[lang] = snowballstemmer.stemmer(name) if name in snowballstemmer.algorithms() else None
+    return stemmers[lang]
 
 
 def word_stems(words: Iterable[str], lang: str) -> frozenset[str]:
