@@ -27,6 +27,7 @@ from stance.runs.inputs import Article, iter_articles, safe_file_name
 from stance.runs.manifest import combine_manifests
 from stance.runs.summary import print_run_summary
 
+from ._errors import EvalError
 from ._fixtures import Fixture, load_fixtures
 from ._options import ScoreOptions
 from ._score import EvalReport, score_run
@@ -48,6 +49,12 @@ def extract_and_score(
     are its codebook (``extract_fixtures_with_gold_codebooks``).
     """
     settings = settings or load_settings()
+    if options is not None and options.mode == "codebook" and settings.codebook is not None:
+        # codebook scoring matches a coded claim to the gold claim of its id: a codebook of one's own (one induced by
+        # `stance claims`) has other ids, and every pair would be lost without a word why
+        raise EvalError(f"--mode codebook scores each fixture against its own gold claims as the codebook; to score "
+                        f"a run coded with {settings.codebook}, leave --mode out: its claims then match gold by "
+                        f"evidence and paraphrase, as open mode's do")
     fixtures = load_fixtures(fixtures_dir)
     if options is not None and options.mode == "codebook" and settings.codebook is None:
         summary = extract_fixtures_with_gold_codebooks(

@@ -547,6 +547,20 @@ def test_eval_run_in_codebook_mode_uses_each_fixtures_gold_claims(fake_openai: F
     assert json.loads((run / "manifest.json").read_text())["counts"]["skipped"] == len(fixtures)
 
 
+def test_eval_run_in_codebook_mode_refuses_a_codebook_of_ones_own(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """Codebook scoring matches coded claims by gold claim id: with an induced codebook's ids every pair would be
+    lost, so the run says so before extracting anything, and loses nothing."""
+    book = tmp_path / "codebook.yaml"
+    book.write_text("claims:\n- id: C0001\n  text: The bill breaks international law.\n", encoding="utf-8")
+    run = tmp_path / "run"
+    args = ["eval", "run", "--fixtures", str(DEV), "--out", str(run), "--mode", "codebook", "--codebook", str(book),
+            "--base-url", fake_openai.base_url, "--model", "fake-model"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "leave --mode out" in " ".join(result.output.split())
+    assert fake_openai.count() == 0 and not (run / "results").exists()
+
+
 # ---------------------------------------------------------------------------
 # The real embedded model (slow; run with -m embedded)
 # ---------------------------------------------------------------------------
