@@ -426,6 +426,7 @@ _REPORTED_PRONOUN = re.compile(
     re.IGNORECASE,
 )
 _TITLE_GENDER = {"mr": "he", "mrs": "she", "ms": "she", "miss": "she"}
+_COMMA_ADVERB = re.compile(r",\s+[a-z]+,\s+(?=[^,;:]*$)")  # ", however, " just before the verb
 
 
 def _gender_in(text: str, surname: str) -> str | None:
@@ -448,12 +449,16 @@ def name_reported_subject(claim: str, sentence: str, speaker: str, text: str, *,
     if first not in (("He", "She") if person else ("It", "They")) or not rest:
         return claim
     pronoun = first.lower()
+    # (an acronym is a name however short: "EU sources told Reuters they ...")
     names = [w for w in re.findall(r"[^\W\d_][\w’'-]+", speaker)
-             if len(w) > 2 and w.lower() not in _FUNCTION_WORDS and (w[:1].isupper() or not person)]
+             if (len(w) > 2 or w.isupper()) and w.lower() not in _FUNCTION_WORDS and (w[:1].isupper() or not person)]
     for match in _REPORTED_PRONOUN.finditer(sentence):
         if match.group("pronoun").lower() != pronoun or match.group("next") != rest.split(" ", 1)[0]:
             continue
-        before = re.split(r"[,;:“”\"]", sentence[:match.start()])[-1].split()[-6:]
+        # the frame's subject: the words before the verb in its clause, an adverb between commas passed over ("The
+        # department, however, said it ..."), without brackets ("(Alden on Tuesday announced that it ...")
+        frame = _COMMA_ADVERB.sub(" ", sentence[:match.start()])
+        before = [w.strip("([{") for w in re.split(r"[,;:“”\"]", frame)[-1].split()[-6:]]
         # a person is named by a proper name ("Reed said he", not "His team says he"); a group by any of its words
         said_by = {w if person else w.lower() for w in before} & {w if person else w.lower() for w in names}
         if not (said_by and not {"his", "her", "its", "their"} & {w.lower() for w in before}
@@ -462,7 +467,8 @@ def name_reported_subject(claim: str, sentence: str, speaker: str, text: str, *,
         gender = _gender_in(text, names[-1]) if names else None
         if gender is not None and gender != pronoun:
             continue
-        return f"{speaker} {rest}"
+        # a group named by a common noun opens the claim with its article ("The department couldn’t answer ...")
+        return f"{'The ' + speaker if speaker[:1].islower() else speaker} {rest}"
     return claim
 
 

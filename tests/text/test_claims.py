@@ -237,6 +237,13 @@ def test_name_reported_subject() -> None:
                  person=False) == "GOP leaders don't expect to act."
     assert named("It believes the rules help.", "The Home Office said it believes the rules help.", "Home Office",
                  person=False) == "Home Office believes the rules help."
+    # an acronym, an adverb between commas, a bracket before the subject; a common noun takes its article
+    assert named("They would not seek a suspension.", "But EU sources told Reuters they would not seek a suspension.",
+                 "EU", person=False) == "EU would not seek a suspension."
+    assert named("It couldn’t answer.", "The department, however, said it couldn’t answer.", "department",
+                 person=False) == "The department couldn’t answer."
+    assert named("It had become the largest shareholder.", "(Alden on Tuesday announced that it had become the largest "
+                 "shareholder.", "Alden Capital", person=False) == "Alden Capital had become the largest shareholder."
     # the frame's subject is someone else, the article titles the speaker with the other gender, or a quotation
     assert named("He was poisoned.", "Ms Yarmysh said he was poisoned.", "Dana Ortiz") == "He was poisoned."
     assert named("He was the victim.", "Mrs Hale said he was the victim.", "Ann Hale") == "He was the victim."
