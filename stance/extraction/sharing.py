@@ -67,6 +67,10 @@ from stance.text.polarity import (
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
+# Swept on every fixture set (cached answers, evals/reports/sharing-thresholds-and-the-corpus-loop.md): 3 words share two more dev
+# claims (multi-actor share 0.041 → 0.047) but join "The death toll could rise" to "Dozens of people are missing";
+# 0.4 costs dev pair F1 (0.710 → 0.704); 0.3 with 3 words reaches a share of 0.070 (half the gold's is 0.083) with
+# pair F1 0.704 and text_pair_f1 0.370 → 0.355, and most of what it joins are two propositions.
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 LEDE_SENTENCES = 2  # a sentence that only takes a side is about what the first sentences propose or decide
 # (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md)
