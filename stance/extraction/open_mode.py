@@ -62,7 +62,7 @@ from stance.text.languages import DEFAULT
 from stance.text.narrator import dateline_outlet, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
-from stance.text.sentences import Sentence, is_heading_question
+from stance.text.sentences import Sentence, is_heading_question, quotes
 
 CLAIM_MERGE_SCORE = 88.0
 CONTEXT_SENTENCES = 2
@@ -455,9 +455,27 @@ def join_continued_quotations(statements: list[PointedStatement], continued: set
             and st.sentence.n - before.sentence.n == 1
             and (st.who, st.stance) == (before.who, before.stance)
         ):
-            st = PointedStatement(sentence=st.sentence, who=st.who, claim=before.claim, stance=st.stance)
+            if _a_reply(before.sentence):
+                # 'The Northern Ireland secretary replied: "Yes.' then 'This does break international law …"': the
+                # reply says nothing by itself, the quotation's next sentence is the claim of both
+                joined[-1] = replace(before, claim=st.claim)
+            else:
+                st = PointedStatement(sentence=st.sentence, who=st.who, claim=before.claim, stance=st.stance)
         joined.append(st)
     return joined
+
+
+REPLY_WORDS = 2  # a quotation this short that goes on in the next sentence is a reply ("Yes.", "No, no.")
+
+
+def _a_reply(sentence: Sentence) -> bool:
+    """The quotation the sentence ends in (it goes on in the next) has at most ``REPLY_WORDS`` words: the words
+    after its last opening mark, or after a mark that opens and closes alike when it stands alone ('… replied:
+    "Yes.')."""
+    text, marks = sentence.text, quotes(sentence.lang)
+    starts = [m.end() for m in marks.opening.finditer(text)]
+    starts += [text.rfind(o) + 1 for o, c in marks.pairs if o == c and text.count(o) % 2 == 1]
+    return bool(starts) and 0 < len(text[max(starts):].split()) <= REPLY_WORDS
 
 
 @dataclass

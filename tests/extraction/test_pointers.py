@@ -278,6 +278,18 @@ def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
     assert join_continued_quotations(other, continued)[-1].claim == "It is time."  # another speaker: its own claim
 
 
+@pytest.mark.parametrize("reply", ['"Yes.', "“No, no."])
+def test_a_reply_that_goes_on_takes_the_claim_of_what_follows(reply: str) -> None:
+    text = f"Headline\nThe Northern Ireland secretary replied: {reply} This does break international law.{reply[0]}\n"
+    text = text.replace("law.“", "law.”")
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    assert continued == {sentences[-1].n}
+    statements = [PointedStatement(s, "Brandon Lewis", reported_content(s), "support") for s in sentences[1:]]
+    joined = join_continued_quotations(statements, continued)
+    assert [st.claim for st in joined] == ["This does break international law."] * 2
+
+
 def test_a_quotation_reopened_at_a_new_paragraph_says_a_new_thing():
     # a quotation over paragraphs reopens at each ("… if we did not reach agreement.\n\n"I'm appalled …"): the
     # speaker goes on, the claim does not
