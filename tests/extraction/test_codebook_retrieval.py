@@ -107,9 +107,10 @@ def test_a_negation_of_other_words_does_not_reverse_the_stance() -> None:
 
 
 def test_a_statement_almost_equally_close_to_two_claims_codes_neither() -> None:
-    book = Codebook(claims=[CodebookClaim(id="a", text="The bridge toll should rise."),
+    # (each claim has a word of its own the statement lacks: no rarer word breaks the tie)
+    book = Codebook(claims=[CodebookClaim(id="a", text="The bridge toll should rise for cars."),
                             CodebookClaim(id="b", text="The bridge toll should rise for trucks.")])
-    statement = "The bridge toll should rise for cars."
+    statement = "The bridge toll should rise."
     assert CodebookIndex(book, min_margin=0.0).code(statement, "support") is not None
     assert CodebookIndex(book, min_margin=0.2).code(statement, "support") is None
 
@@ -122,6 +123,24 @@ def test_closest_to_an_oppose_example_is_oppose() -> None:
 def test_a_tie_between_two_claims_codes_neither() -> None:
     book = Codebook(claims=[CodebookClaim(id="a", text="Taxes should rise."), CodebookClaim(id="b", text="Taxes should fall.")])
     assert CodebookIndex(book).code("Taxes should", "support") is None
+
+
+def test_a_tie_goes_to_the_claim_whose_own_words_the_statement_shares() -> None:
+    # recurring claims of one story (evals/fixtures/corpus-internal-market-bill): "UK", "bill" and "international"
+    # are in most of them, "backfire" and "threat" only in one
+    book = Codebook(claims=[
+        CodebookClaim(id="breaks-law", text="The UK Internal Market Bill breaks international law."),
+        CodebookClaim(id="backfire", text="The UK's threat to break international law will backfire on the UK."),
+        CodebookClaim(id="uk-integrity", text="The Internal Market Bill protects the integrity of the United Kingdom."),
+        CodebookClaim(id="withdraw-bill", text="The Internal Market Bill should be withdrawn or rejected."),
+        CodebookClaim(id="honour-treaty", text="The UK must honour the international agreements it signs."),
+    ])
+    index = CodebookIndex(book)
+    statement = "This would break international law and undermines trust."
+    scores = [overlap(content_words(statement), content_words(c.text)) for c in book.claims[:2]]
+    assert scores[0] == scores[1]  # a tie on the plain overlap ...
+    coded = index.code(statement, "support")
+    assert coded is not None and coded.claim_id == "breaks-law"  # ... broken by the rarer words
 
 
 def test_the_threshold_keeps_loose_overlaps_out() -> None:
