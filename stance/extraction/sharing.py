@@ -44,7 +44,7 @@ from dataclasses import replace
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.extraction.retrieval import side_on_proposal
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import cited_view, phrase_head, proposed, side_and_object
+from stance.text.attribution import cited_view, past_kind, phrase_head, proposed, side_and_object
 from stance.text.claims import (
     content_words,
     name_reported_subject,
@@ -54,7 +54,7 @@ from stance.text.claims import (
     short_claim,
     stems,
 )
-from stance.text.languages import alternation, rules
+from stance.text.languages import DEFAULT, alternation, rules
 from stance.text.names import person_key
 from stance.text.polarity import (
     bare_denial,
@@ -99,11 +99,11 @@ def _surname(person: str) -> str:
 
 
 def _claim_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
-                 words_of: Callable[[str], set[str]]) -> PointedStatement | None:
+                 words_of: Callable[[str], set[str]], lang: str = DEFAULT) -> PointedStatement | None:
     """The earlier statement of another actor whose claim holds most of ``phrase``'s content words (compared on
-    their stems), if it holds ``TOPIC_OVERLAP`` of them ("declined to comment on the SEC report", "rejected the
-    levy")."""
-    words = stems(words_of(phrase))
+    their stems; not the language's prepositions: "indulto para Snowden"), if it holds ``TOPIC_OVERLAP`` of them
+    ("declined to comment on the SEC report", "rejected the levy")."""
+    words = stems(words_of(phrase) - rules(lang).attribution.prepositions)
     scored = [(len(words & stems(words_of(o.claim))) / len(words), o) for o, _ in others] if words else []
     best = max(scored, key=lambda x: x[0], default=None)
     return best[1] if best is not None and best[0] >= TOPIC_OVERLAP else None
@@ -127,7 +127,8 @@ def _proposal_named(phrase: str, others: Sequence[tuple[PointedStatement, str]],
     if last is None or guess_type(last) != "person":
         return None  # "protests against the Russian authorities": against actors, not what they said
     named = stems(content_words(last))
-    return _claim_named(phrase, [(o, a) for o, a in others if named <= proposal_stems(o)], words_of)
+    return _claim_named(past_kind(phrase, lang), [(o, a) for o, a in others if named <= proposal_stems(o)], words_of,
+                        lang)
 
 
 def _claim_just_before(st: PointedStatement, others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | None:
@@ -208,7 +209,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             continue
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
-            target = _claim_named(topic, others, words_of) if topic is not None else None
+            target = _claim_named(topic, others, words_of, st.sentence.lang) if topic is not None else None
             refers_back = topic is None or (topic.lower().startswith(("the ", "this ", "that "))
                                             and len(words_of(topic)) < TOPIC_OF_ITS_OWN)
             if target is None and refers_back:

@@ -205,6 +205,18 @@ def test_rejecting_a_thing_opposes_the_proposal_or_decision_that_names_it_not_wh
     assert shared["Alexei Navalny"].stance == "support"
 
 
+def test_refusing_any_form_of_a_thing_opposes_the_request_for_it_in_spanish() -> None:
+    # "cualquier forma de indulto para Snowden" is about a pardon ("forma": a kind word), and "para" is a preposition
+    text = ("Piden clemencia para Snowden\n"
+            "Kenneth Roth tuiteó que él debe ser indultado.\n"
+            "La Casa Blanca se negó a considerar cualquier forma de indulto para Snowden.\n")
+    sentences = split_sentences(text, lang="es")
+    statements = [PointedStatement(sentences[1], "Kenneth Roth", "Él debe ser indultado.", "support"),
+                  PointedStatement(sentences[2], "Casa Blanca", sentences[2].text, "support")]
+    shared = share_claims(text, statements)
+    assert (shared[1].claim, shared[1].stance) == ("Él debe ser indultado.", "oppose")
+
+
 def test_a_side_taken_on_a_decision_no_one_stated_is_a_side_on_that_decision() -> None:
     text = ("TikTok sues\n"
             "Chinese video-sharing app TikTok has gone to court to challenge a ban imposed by US President Donald Trump.\n"

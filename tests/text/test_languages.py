@@ -13,7 +13,14 @@ from pydantic import ValidationError
 import stance.text.languages as languages_module
 from stance.text import actors, attribution, names, polarity, reported, sentences
 from stance.text.actors import canonicalise
-from stance.text.attribution import find_candidates, quotation_continuations, stated_speaker
+from stance.text.attribution import (
+    find_candidates,
+    phrase_head,
+    proposed,
+    proposes,
+    quotation_continuations,
+    stated_speaker,
+)
 from stance.text.languages import LanguageRules, detect_language, language_name, languages, rules
 from stance.text.names import person_key, strip_titles
 from stance.text.polarity import negated, noncommittal, settle_stance, speaker_rejects
@@ -395,3 +402,30 @@ def test_a_french_pronoun_joined_to_its_verb_speaks() -> None:
     assert pronoun_speaks(sentences[2])
     assert speaker_for_pronoun("Jean Asselborn", sentences[2], sentences[:2]) == "Fernand Kartheiser"
     assert pronoun_speaks(first("«Nous ne céderons pas», dit-il.", "fr"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "head"),
+    [
+        ("en", "any form of pardon for Snowden", "pardon"),
+        ("es", "cualquier forma de indulto para Snowden", "indulto"),
+        ("fr", "toute forme de grâce pour Snowden", "grâce"),
+        ("de", "jede Form von Begnadigung", "begnadigung"),
+        ("en", "the Russian authorities", "authorities"),
+    ],
+)
+def test_a_phrase_is_about_what_its_kind_word_names(lang: str, text: str, head: str) -> None:
+    assert phrase_head(text, lang) == head
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The council should pass the levy."),
+        ("de", "Die Regierung muss das Gesetz zurückziehen."),
+        ("fr", "Le projet de loi doit être retiré."),
+        ("es", "Estados Unidos debe conceder clemencia a Snowden."),
+    ],
+)
+def test_what_should_be_done_is_read_in_every_language(lang: str, text: str) -> None:
+    assert proposes(text, lang) and proposed(text, lang)

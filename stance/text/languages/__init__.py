@@ -100,6 +100,9 @@ class AttributionRules(_Section):
         description="prepositions, lower case: a name after one (and an article) is an object inside a clause "
                     "('geared to the Gold Standard, under questioning Josenrique Cueto, ..., acknowledged'), not "
                     "the speaker")
+    kind_words: frozenset[str] = Field(
+        frozenset(), description="nouns that name a kind of what follows their preposition, lower case ('form', "
+                                 "'kind': 'any form of pardon' is about a pardon)")
     stand_in_pronouns: str = Field(description="pronouns that can stand for a speaker named earlier")
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
