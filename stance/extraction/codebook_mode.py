@@ -374,7 +374,7 @@ class CodebookMode:
 # The default: statements found as in open mode, coded against the codebook without the model
 # ---------------------------------------------------------------------------
 
-RETRIEVE_METHOD_VERSION = "retrieve-6"  # part of the prompt identity: change it when coding changes results
+RETRIEVE_METHOD_VERSION = "retrieve-7"  # part of the prompt identity: change it when coding changes results
 
 
 @functools.lru_cache(maxsize=4096)
