@@ -23,7 +23,7 @@ from stance.text.attribution import (
 )
 from stance.text.languages import LanguageRules, detect_language, language_name, languages, rules
 from stance.text.names import person_key, strip_titles
-from stance.text.polarity import negated, noncommittal, settle_stance, speaker_rejects
+from stance.text.polarity import bare_denial, negated, noncommittal, rejection, settle_stance, speaker_rejects
 from stance.text.reported import report_of
 from stance.text.sentences import split_sentences
 
@@ -429,3 +429,30 @@ def test_a_phrase_is_about_what_its_kind_word_names(lang: str, text: str, head: 
 )
 def test_what_should_be_done_is_read_in_every_language(lang: str, text: str) -> None:
     assert proposes(text, lang) and proposed(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "denies", "affirms"),
+    [
+        ("en", "That is not true.", "That is true."),
+        ("de", "Das stimmt nicht.", "Das ist richtig."),
+        ("fr", "C'est faux.", "Ce n'est pas faux."),
+        ("es", "Eso no es verdad.", "Eso es cierto."),
+    ],
+)
+def test_a_bare_denial_is_read_in_every_language(lang: str, denies: str, affirms: str) -> None:
+    assert bare_denial(denies, lang) and not bare_denial(affirms, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "thing"),
+    [
+        ("en", "The minister called the allegations “baseless”.", "the allegations"),
+        ("de", "Der Minister nannte die Vorwürfe haltlos.", "die Vorwürfe"),
+        ("fr", "Le ministre a qualifié ces accusations de mensonges.", "ces accusations"),
+        ("es", "El gobierno calificó las acusaciones de falsas.", "las acusaciones"),
+    ],
+)
+def test_labelling_a_thing_false_rejects_it_in_every_language(lang: str, text: str, thing: str) -> None:
+    found = rejection(text, lang)
+    assert found is not None and (found.thing, found.besides) == (thing, True)
