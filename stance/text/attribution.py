@@ -1428,10 +1428,13 @@ def phrase_head(phrase: str, lang: str = DEFAULT) -> str | None:
     """The last content word of a noun phrase before its first preposition or time word: "the Russian
     authorities" is about authorities, not Russia; "any suspension of its order" about a suspension; "the
     rezoning last week" about the rezoning."""
-    phrase = past_kind(phrase, lang)
-    words = phrase.lower().split()
-    cut = next((i for i, w in enumerate(words) if i and w in _phrase_ends(lang)), len(words))
-    return next((w for w in reversed(words[:cut]) if content_words(w)), None)
+    return _head(past_kind(phrase, lang).lower().split(), lang)[0]
+
+
+def _head(words: list[str], lang: str) -> tuple[str | None, int]:
+    """The last content word before the first preposition or time word (lower case), and where that word is."""
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in _phrase_ends(lang)), len(words))
+    return next((w.lower() for w in reversed(words[:cut]) if content_words(w)), None), cut
 
 
 @cache
@@ -1444,8 +1447,7 @@ def past_kind(phrase: str, lang: str = DEFAULT) -> str:
     """A noun phrase without the kind it opens with ("any form of pardon for Snowden" → "pardon for Snowden";
     data ``kind_words``): what the phrase is about."""
     words = phrase.split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in _phrase_ends(lang)), len(words))
-    head = next((w.lower() for w in reversed(words[:cut]) if content_words(w)), None)
+    head, cut = _head(words, lang)
     if head in rules(lang).attribution.kind_words and cut + 1 < len(words):
         return past_kind(" ".join(words[cut + 1:]), lang)
     return phrase

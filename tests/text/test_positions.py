@@ -57,9 +57,12 @@ def test_a_negated_approval_opposes(text: str, who: str, taken: tuple[str, str |
     # the separable particle comes last: "sprach sich ... gegen ... aus"
     ("de", "Oskar Lafontaine, Fraktionschef der Linkspartei, sprach sich kategorisch gegen den Bundeswehreinsatz aus.",
      "Oskar Lafontaine", ("oppose", "den Bundeswehreinsatz aus")),
-    ("fr", "Macron a voté pour le plan.", "Emmanuel Macron", None),  # French and Spanish have no side verbs yet
+    ("fr", "Macron a voté pour le plan.", "Emmanuel Macron", ("support", "le plan")),
+    ("fr", "Le Sénat s'est opposé à la réforme.", "Sénat", ("oppose", "la réforme")),
+    ("es", "Sánchez votó a favor de la ley.", "Pedro Sánchez", ("support", "la ley")),
+    ("es", "El Gobierno rechazó la propuesta.", "Gobierno", ("oppose", "la propuesta")),
 ])
-def test_german_side_verbs(lang: str, text: str, who: str, taken: tuple[str, str | None] | None) -> None:
+def test_side_verbs_in_other_languages(lang: str, text: str, who: str, taken: tuple[str, str | None] | None) -> None:
     (sentence,) = split_sentences(text, lang=lang)
     assert side_and_object(sentence, who, text) == taken
 
