@@ -77,7 +77,10 @@ def _frames(lang: str) -> _Frames:
         leading=re.compile(
             # not "The plan is a mistake, said Councillor Ortiz": a verb after the content's comma is a trailing frame
             # "Die Steuern steigen nicht, sagte Scholz": a verb right after a comma is a trailing frame, not a leading one
-            rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+)"
+            rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+"
+            # ... or after an opening participle's phrase of any length ("Addressing the controversial elements of the
+            # Internal Market Bill which enable the UK to override the Withdrawal Agreement, Mr Sharma said: ...")
+            rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,6}}?)"
             rf"(?:(?:{frame}|{denial})(?:,\s+[{lower}]+,)?(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+"  # "told MPs: 'Our approach will ...'"

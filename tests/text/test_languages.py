@@ -241,6 +241,10 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Une négociation soit en cours avec le gouvernement.", True),
         ("fr", "« Nous ne céderons jamais sur les retraites », a déclaré le ministre.",
          "Nous ne céderons jamais sur les retraites.", False),
+        # after an opening participle's phrase of any length
+        ("en", "Addressing the controversial elements of the Internal Market Bill which enable the UK to override the "
+         "Withdrawal Agreement, Mr Sharma said: 'The reason is to protect the Good Friday Agreement.'",
+         "The reason is to protect the Good Friday Agreement.", False),
         ("es", "Sánchez afirmó este lunes que la ley es necesaria para el país.", "La ley es necesaria para el país.", False),
         ("es", "El ministerio negó que haya recortes en la sanidad pública.", "Haya recortes en la sanidad pública.", True),
         ("es", "La reforma llegará antes del verano, según fuentes del Gobierno.", "La reforma llegará antes del verano.", False),
