@@ -69,7 +69,8 @@ def _frames(lang: str) -> _Frames:
     return _Frames(
         # "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
         trailing=re.compile(
-            rf"[,;:][{closing}]?\s+(?:(?:{word}\s+){{0,10}}?(?:{frame}\b(?:\s+{word}){{0,6}}|{frame}\s+{tail}|"
+            # (a single closing quotation mark too, which British papers use: "... start to fade,' Ms von der Leyen told")
+            rf"[,;:][{closing}’']?\s+(?:(?:{word}\s+){{0,10}}?(?:{frame}\b(?:\s+{word}){{0,6}}|{frame}\s+{tail}|"
             rf"(?:{told})\s+[^{outside}]{{1,100}}|{frame}\s+[{upper}][^{outside}]{{0,{TRAILING_NAME_CHARS}}})"
             rf"|(?:{source}) [^,;{outside}]{{1,80}})\s*[.!?]?$"
         ),
@@ -80,7 +81,9 @@ def _frames(lang: str) -> _Frames:
             rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+"
             # ... or after an opening participle's phrase of any length ("Addressing the controversial elements of the
             # Internal Market Bill which enable the UK to override the Withdrawal Agreement, Mr Sharma said: ...")
-            rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,6}}?)"
+            rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,6}}?"
+            # ... or after an aside between dashes ("Theresa May - who stood down as prime minister after ... - said:")
+            rf"|[{upper}][^,{outside}]{{0,60}}?\s[-—–]\s[^{outside}]{{1,160}}?\s[-—–]\s+)"
             rf"(?:(?:{frame}|{denial})(?:,\s+[{lower}]+,)?(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+"  # "told MPs: 'Our approach will ...'"

@@ -245,6 +245,11 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "Addressing the controversial elements of the Internal Market Bill which enable the UK to override the "
          "Withdrawal Agreement, Mr Sharma said: 'The reason is to protect the Good Friday Agreement.'",
          "The reason is to protect the Good Friday Agreement.", False),
+        # ... after an aside between dashes, and before a trailing frame after a single closing quotation mark
+        ("en", "Theresa May - who stood down as prime minister - said: \"The government has signed the agreement.\"",
+         "The government has signed the agreement.", False),
+        ("en", "The chances of a timely agreement do start to fade,' Ms von der Leyen told the European Parliament.",
+         "The chances of a timely agreement do start to fade.", False),
         ("es", "Sánchez afirmó este lunes que la ley es necesaria para el país.", "La ley es necesaria para el país.", False),
         ("es", "El ministerio negó que haya recortes en la sanidad pública.", "Haya recortes en la sanidad pública.", True),
         ("es", "La reforma llegará antes del verano, según fuentes del Gobierno.", "La reforma llegará antes del verano.", False),
