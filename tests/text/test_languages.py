@@ -246,7 +246,8 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Withdrawal Agreement, Mr Sharma said: 'The reason is to protect the Good Friday Agreement.'",
          "The reason is to protect the Good Friday Agreement.", False),
         # ... after an aside between dashes, and before a trailing frame after a single closing quotation mark
-        ("en", "Theresa May - who stood down as prime minister - said: \"The government has signed the agreement.\"",
+        ("en", "Theresa May - who stood down as prime minister after her own Brexit deal failed to get the support of "
+         "Parliament - said: \"The government has signed the agreement.\"",
          "The government has signed the agreement.", False),
         ("en", "The chances of a timely agreement do start to fade,' Ms von der Leyen told the European Parliament.",
          "The chances of a timely agreement do start to fade.", False),
