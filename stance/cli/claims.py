@@ -32,7 +32,7 @@ def claims_command(
         MapMethod.auto, "--method", help="Claim similarity: embedding (the embed extra; auto when installed) or lexical."
     ),
     threshold: float | None = typer.Option(
-        None, "--threshold", metavar="X", help="Similarity a claim needs to join a group, in (0, 1] (default: embedding 0.65, lexical 0.65)."
+        None, "--threshold", metavar="X", help="Similarity a claim needs to join a group, in (0, 1] (default: embedding 0.65, lexical 0.4)."
     ),
     names: Naming = typer.Option(
         Naming.auto, "--names",

@@ -111,6 +111,25 @@ def test_claims_of_one_article_join_only_when_near_identical(tmp_path: Path, met
     }
 
 
+def test_the_lexical_measure_weighs_a_storys_own_words_least(tmp_path: Path) -> None:
+    # the story's claims say "the internal market bill"; two say it will backfire on Britain, in other words
+    specs = [
+        ("a1", [("Ann Lee", P, [])], [
+            ("c1", "The internal market bill will backfire on Britain.", [("Ann Lee", "support")]),
+            ("c2", "The internal market bill protects the union.", [("Ann Lee", "support")])]),
+        ("a2", [("Bo Chen", P, [])], [
+            ("c1", "Critics fear it could backfire on Britain.", [("Bo Chen", "support")]),
+            ("c2", "The internal market bill weakens devolution.", [("Bo Chen", "support")])]),
+        ("a3", [("Cy Dunn", P, [])], [
+            ("c1", "The internal market bill breaks international law.", [("Cy Dunn", "support")])]),
+    ]  # fmt: skip
+    claim_map = build_claim_map(results(make_run(tmp_path, specs)), method="lexical")
+    joined = [g for g in claim_map.groups if len(g.members) > 1]
+    assert groups_of(corpus.ClaimMap(method="lexical", threshold=0.4, created="", groups=joined)) == {
+        frozenset({("a1", "c1", False), ("a2", "c1", False)})  # "backfire", "Britain": the others share only the bill
+    }
+
+
 @EMBED
 def test_embeddings_merge_loose_paraphrases_the_lexical_measure_misses(tmp_path: Path) -> None:
     specs = [
