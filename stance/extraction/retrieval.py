@@ -148,10 +148,9 @@ class CodebookIndex:
 
     def _weighted(self, a: frozenset[str], b: frozenset[str]) -> float:
         """``overlap`` with each word weighted by its rarity among the codebook's claims (inverse claim frequency)."""
-        weight = lambda word: self.rarity.get(word, self.unseen)  # noqa: E731
-        shared = sum(weight(w) ** 2 for w in a & b)
-        norm = math.sqrt(sum(weight(w) ** 2 for w in a) * sum(weight(w) ** 2 for w in b))
-        return shared / norm if norm else 0.0
+        squared = {w: self.rarity.get(w, self.unseen) ** 2 for w in a | b}
+        norm = math.sqrt(sum(squared[w] for w in a) * sum(squared[w] for w in b))
+        return sum(squared[w] for w in a & b) / norm if norm else 0.0
 
     def code_statement(self, claim: str, sentence: str, stance: str, lang: str = DEFAULT) -> list[Coded]:
         """Every claim a statement is coded to: the closest to its ``claim`` or ``sentence`` (``code``), and those
