@@ -132,12 +132,6 @@ def rejection(sentence: str, lang: str = DEFAULT) -> Rejection | None:
     return Rejection(thing, besides)
 
 
-def rejected_object(sentence: str, lang: str = DEFAULT) -> str | None:
-    """The thing a sentence says someone rejected (``rejection``), or None."""
-    found = rejection(sentence, lang)
-    return found.thing if found is not None else None
-
-
 REFERRING_WORDS = 3  # a rejected thing of at most this many words, "the ..." included, can refer back ...
 
 
