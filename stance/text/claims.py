@@ -325,15 +325,15 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c))
-    opening = _SUBORDINATE.match(text) or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None
-                                           and text[cut] == ",")
+    subordinate = _SUBORDINATE.match(text)
+    opening = subordinate or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None and text[cut] == ",")
     if cut is not None and opening and all(no_proposition(piece) for piece in text[:cut].split(",")[1:]):
         # the cut would leave a lone condition ("If the bill were to be adopted."), or a phrase and a date ("Durante
         # su última conferencia de prensa de 2013, el 20 de diciembre."): the main clause says what is claimed
         # ("it would constitute an extremely serious violation of international law"), so keep it instead
         main = text[cut:].lstrip(" ,;:—–")
         return cap_length(main[:1].upper() + main[1:], max_words) if _words(main) >= MIN_WORDS else text[:cut]
-    if cut is None and _SUBORDINATE.match(text) and "," in text:
+    if cut is None and subordinate and "," in text:
         # an opening phrase longer than a claim ("En una entrevista con The Washington Post y una intervención …
         # en junio, Snowden llamó …"): the main clause after it is the claim
         main = text.partition(",")[2].lstrip()
