@@ -34,6 +34,8 @@ class _Frames:
     edge_punctuation: str
     relative: re.Pattern[str] | None
     antecedent: re.Pattern[str] | None
+    accusation: re.Pattern[str] | None
+    deed_end: re.Pattern[str]
 
 
 # How much may follow the speaker's name in a trailing frame ("…," said Jeff Eagan, president of the National
@@ -110,6 +112,9 @@ def _frames(lang: str) -> _Frames:
         # the noun phrase before ", which ...": from its last determiner ("... move ahead with a national security law")
         antecedent=re.compile(rf"(?:.*\s|^)(?P<phrase>(?i:{alternation(spec.antecedent_determiners)})\s+[^,;{outside}]{{1,80}})$")
         if spec.antecedent_determiners else None,
+        accusation=re.compile(spec.accusation_frames) if spec.accusation_frames else None,
+        # an accused deed ends at a clause of its own: ", saying the focus should be on the pandemic"
+        deed_end=re.compile(rf";|,\s+(?:{spec.with_frames.split('|', 1)[-1]})\b" if spec.with_frames else ";"),
     )
 
 
@@ -231,6 +236,30 @@ def _relative_report(content: str, frames: _Frames) -> str | None:
     return f"{head.group('phrase')} {rest}"
 
 
+def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
+    """What an accusation says the accused did, as a clause ("Balpa has accused British Airways of undermining talks
+    …": "British Airways is undermining talks …"; "Opponents accused him of blatant hypocrisy": "He is guilty of
+    blatant hypocrisy"), the way a reader states the charge; None when the sentence makes none (``accusation_frames``)
+    or its deed is too short."""
+    found = frames.accusation.match(content) if frames.accusation is not None else None
+    if found is None:
+        return None
+    spec, attribution = rules(lang).reported, rules(lang).attribution
+    deed = _without_marks(frames.deed_end.split(content[found.end():], maxsplit=1)[0], lang).strip()
+    accused = found.group("accused").strip()
+    accused = spec.object_pronouns.get(accused.lower(), accused)
+    last = accused.split()[-1]
+    plural = (re.fullmatch(attribution.plural_pronouns, accused, re.IGNORECASE) is not None
+              or f" {attribution.and_word} " in f" {accused} "
+              or (last.islower() and last.endswith("s") and not last.endswith("ss")))
+    for opening, singular, plural_form in spec.accused_deeds:
+        opened = re.match(opening, deed)
+        if opened is not None:
+            deed = (plural_form if plural else singular) + deed[opened.end():]
+            break
+    return f"{accused} {deed}" if len(deed) >= MIN_CONTENT_CHARS else None
+
+
 def _trailing_frame(content: str, frames: _Frames) -> int | None:
     """Where a trailing frame begins ("…, Blinken said."), if it leaves enough content. A frame read from a comma too
     early ("In the evening, the priorities would reverse, Mr. Barrios said." read from the first comma) may give way
@@ -267,6 +296,9 @@ def report_of(sentence: Sentence) -> Report:
         return Report(_sentence_case(relative, sentence.lang), denied=False)
     frame = ""
     leading = frames.leading.match(content) or frames.far.search(content)
+    accused = _accused_deed(content, frames, sentence.lang) if leading is None else None
+    if accused is not None:  # "Balpa has accused British Airways of undermining talks ...": the charge
+        content = accused
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
         # the frame alone ("... davor gewarnt, dass"): a denial earlier in the sentence is not this frame's
         frame, content = content[leading.start(): leading.end()], content[leading.end():]

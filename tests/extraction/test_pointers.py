@@ -108,6 +108,22 @@ def content(sentence: str) -> str:
         # a speech verb after the content's comma ends the sentence's frame; it does not open one
         ("The plan is a mistake and the city will pay for it, said Councillor Dana Ortiz.",
          "The plan is a mistake and the city will pay for it."),
+        # an accusation reports its charge, with the accused as subject
+        ("The pilots' union Balpa has accused British Airways of undermining talks over proposed job losses.",
+         "British Airways is undermining talks over proposed job losses."),
+        ("The union filed a charge, accusing the authority of hiring replacement drivers during the strike.",
+         "The authority is hiring replacement drivers during the strike."),
+        ("Serania accuses Ostrovian trawlers of operating inside its exclusive economic zone.",
+         "Ostrovian trawlers are operating inside its exclusive economic zone."),
+        ("Opponents accused him of blatant hypocrisy after promising a deal.",
+         "He is guilty of blatant hypocrisy after promising a deal."),
+        ("Mr Sharma accused Ian Blackford of wanting to be shackled to the European Union forever.",
+         "Ian Blackford wants to be shackled to the European Union forever."),
+        ("Labour condemned the bill and accused No 10 of “reopening old arguments”, saying the focus should be on "
+         "the pandemic.", "No 10 is reopening old arguments."),
+        # ... not a passive, which names no accuser's charge
+        ("Authorities in Tyrol are accused of having reacted too late to the first signs of the outbreak.",
+         "Authorities in Tyrol are accused of having reacted too late to the first signs of the outbreak."),
     ],
 )
 def test_reported_content_is_what_was_said_without_who_said_it(sentence, claim):

@@ -252,6 +252,18 @@ class ReportedRules(_Section):
                         "will erode freedoms'; '' turns it off")
     antecedent_determiners: str = Field(
         "", description="words that open the noun phrase a relative clause is about ('a|an|the|its')")
+    accusation_frames: str = Field(
+        "", description="a regular expression for a speaker's accusation, from the sentence's start to where the "
+                        "deed begins, with the accused as group 'accused' (English '... accused (?P<accused>X) of '): "
+                        "'Balpa accused British Airways of undermining talks' reports 'British Airways is undermining "
+                        "talks'; '' turns it off (a language whose deed is an infinitive needs a conjugation)")
+    accused_deeds: list[tuple[str, str, str]] = Field(
+        [], description="how an accusation's deed becomes a clause: [how the deed opens (a regular expression), the "
+                        "words that replace that opening after a singular accused, after a plural one], the first "
+                        "that matches ('having ' -> 'has '/'have ', a gerund -> 'is '/'are ' before it, a noun -> "
+                        "'is guilty of ')")
+    object_pronouns: dict[str, str] = Field(
+        {}, description="object pronouns and the subject pronouns an accused one becomes ('him' -> 'he')")
 
 
 class PolarityRules(_Section):
