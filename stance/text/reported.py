@@ -35,6 +35,7 @@ class _Frames:
     relative: re.Pattern[str] | None
     antecedent: re.Pattern[str] | None
     accusation: re.Pattern[str] | None
+    label: re.Pattern[str] | None
     deed_end: re.Pattern[str]
 
 
@@ -112,10 +113,20 @@ def _frames(lang: str) -> _Frames:
         # the noun phrase before ", which ...": from its last determiner ("... move ahead with a national security law")
         antecedent=re.compile(rf"(?:.*\s|^)(?P<phrase>(?i:{alternation(spec.antecedent_determiners)})\s+[^,;{outside}]{{1,80}})$")
         if spec.antecedent_determiners else None,
-        accusation=re.compile(spec.accusation_frames) if spec.accusation_frames else None,
-        # an accused deed ends at a clause of its own: ", saying the focus should be on the pandemic"
-        deed_end=re.compile(rf";|,\s+(?:{spec.with_frames.split('|', 1)[-1]})\b" if spec.with_frames else ";"),
+        accusation=_first_verb(spec.accusation_verbs, spec.accusation_frames, outside),
+        label=_first_verb(spec.label_verbs, spec.label_frames, outside),
+        deed_end=re.compile(spec.charge_ends or "$^"),
     )
+
+
+def _first_verb(verbs: str, frame: str, outside: str) -> re.Pattern[str] | None:
+    """A frame at the first of ``verbs`` in a sentence, outside quotation marks: "Mr Trump has previously called
+    climate change "mythical" … but has also described it as a "serious subject"" is labelled by its first verb or
+    not at all."""
+    if not (verbs and frame):
+        return None
+    verb = rf"\b(?:{alternation(verbs)})\b"
+    return re.compile(rf"^(?:(?!{verb})[^{outside}]){{0,160}}?{verb}{frame}")
 
 
 _EDGE_PUNCTUATION = _frames(DEFAULT).edge_punctuation  # English; a language's own: _frames(lang).edge_punctuation
@@ -244,20 +255,47 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     found = frames.accusation.match(content) if frames.accusation is not None else None
     if found is None:
         return None
-    spec, attribution = rules(lang).reported, rules(lang).attribution
     deed = _without_marks(frames.deed_end.split(content[found.end():], maxsplit=1)[0], lang).strip()
-    accused = found.group("accused").strip()
-    accused = spec.object_pronouns.get(accused.lower(), accused)
-    last = accused.split()[-1]
-    plural = (re.fullmatch(attribution.plural_pronouns, accused, re.IGNORECASE) is not None
-              or f" {attribution.and_word} " in f" {accused} "
-              or (last.islower() and last.endswith("s") and not last.endswith("ss")))
-    for opening, singular, plural_form in spec.accused_deeds:
+    accused, plural = _as_subject(found.group("accused"), lang)
+    for opening, singular, plural_form in rules(lang).reported.accused_deeds:
         opened = re.match(opening, deed)
         if opened is not None:
             deed = (plural_form if plural else singular) + deed[opened.end():]
             break
     return f"{accused} {deed}" if len(deed) >= MIN_CONTENT_CHARS else None
+
+
+def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
+    """What a speaker's label says of a thing, as a clause ("Munoz called the decision "a step backward"": "The
+    decision is a step backward"; "described the situation as "apocalyptic"": "The situation is apocalyptic");
+    None when the sentence labels nothing (``label_frames``) or too little is left."""
+    found = frames.label.match(content) if frames.label is not None else None
+    if found is None:
+        return None
+    label = _without_marks(frames.deed_end.split(content[found.end():], maxsplit=1)[0], lang).strip()
+    thing, article = found.group("thing"), re.search(
+        rf"\s(?:{alternation(rules(lang).attribution.descriptor_articles)})$", found.group("thing"), re.IGNORECASE)
+    if article is not None:  # "called it a “kamikaze” threat": the article opens the label
+        thing, label = thing[:article.start()], f"{article.group(0).strip()} {label}"
+    rejecting = rules(lang).polarity.rejecting_labels
+    if rejecting and re.match(rf"(?:{alternation(rejecting)})\b", label, re.IGNORECASE):
+        return None  # "called the charge “baseless”": a rejection of what was said (``polarity.rejection``)
+    thing, plural = _as_subject(thing, lang)
+    clause = f"{thing} {rules(lang).reported.copulas[plural]} {label}"
+    return clause if label and len(clause) >= MIN_CONTENT_CHARS else None
+
+
+def _as_subject(phrase: str, lang: str) -> tuple[str, bool]:
+    """An object phrase as the subject of a clause ("him" -> "he"), and whether it is plural ("Ostrovian trawlers",
+    "they", "Unite and the GMB"; not "British Airways")."""
+    attribution = rules(lang).attribution
+    phrase = phrase.strip()
+    phrase = rules(lang).reported.object_pronouns.get(phrase.lower(), phrase)
+    last = phrase.split()[-1]
+    plural = (re.fullmatch(attribution.plural_pronouns, phrase, re.IGNORECASE) is not None
+              or f" {attribution.and_word} " in f" {phrase} "
+              or (last.islower() and last.endswith("s") and not last.endswith("ss")))
+    return phrase, plural
 
 
 def _trailing_frame(content: str, frames: _Frames) -> int | None:
@@ -296,9 +334,10 @@ def report_of(sentence: Sentence) -> Report:
         return Report(_sentence_case(relative, sentence.lang), denied=False)
     frame = ""
     leading = frames.leading.match(content) or frames.far.search(content)
-    accused = _accused_deed(content, frames, sentence.lang) if leading is None else None
-    if accused is not None:  # "Balpa has accused British Airways of undermining talks ...": the charge
-        content = accused
+    charged = (_accused_deed(content, frames, sentence.lang) or _labelled(content, frames, sentence.lang)
+               if leading is None else None)
+    if charged is not None:  # "Balpa has accused British Airways of undermining talks ...": the charge
+        content = charged
     if leading and len(content) - leading.end() >= MIN_CONTENT_CHARS:
         # the frame alone ("... davor gewarnt, dass"): a denial earlier in the sentence is not this frame's
         frame, content = content[leading.start(): leading.end()], content[leading.end():]

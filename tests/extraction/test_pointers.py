@@ -121,6 +121,20 @@ def content(sentence: str) -> str:
          "Ian Blackford wants to be shackled to the European Union forever."),
         ("Labour condemned the bill and accused No 10 of “reopening old arguments”, saying the focus should be on "
          "the pandemic.", "No 10 is reopening old arguments."),
+        # a label says what the thing is: in quotation marks, or after "as"; only the sentence's first label verb
+        ("Democratic presidential candidate Joe Biden called Mr Trump “a climate arsonist”.",
+         "Mr Trump is a climate arsonist."),
+        ("Inslee described the situation as “apocalyptic” and condemned Mr Trump's stance on the climate.",
+         "The situation is apocalyptic."),
+        ("Irish premier Leo Varadkar called it a “kamikaze” threat that had backfired.",
+         "It is a kamikaze threat that had backfired."),
+        ("Critics called the rules “unworkable,” saying they would hurt small firms.", "The rules are unworkable."),
+        ("Mr Trump has previously called climate change “mythical” but has also described it as a serious subject.",
+         "Climate change is mythical."),
+        ("Teddy Roosevelt first called for reform of the health care system.",
+         "Teddy Roosevelt first called for reform of the health care system."),
+        # ... not a label that rejects what was said: the rejection reads it (``polarity.rejection``)
+        ("Reyes-Hale called the charge “baseless”.", "Reyes-Hale called the charge “baseless.”"),
         # ... not a passive, which names no accuser's charge
         ("Authorities in Tyrol are accused of having reacted too late to the first signs of the outbreak.",
          "Authorities in Tyrol are accused of having reacted too late to the first signs of the outbreak."),
@@ -434,10 +448,10 @@ def test_what_a_speaker_adds_in_the_same_sentence_is_a_statement_of_its_own():
     assert first.claim == "The Nov 1 deadline was a “just in case” scenario."
     assert second.claim == "A vaccine would be ready early."  # doubted: the stance says so
     assert (second.who, second.sentence) == (adams.who, adams.sentence)
-    # a quotation before "and said" stays with the first claim
+    # a quotation before "and said" stays with the first claim (a label: what it says of the thing)
     munoz = one("Munoz called the decision “a step backward” and said neighboring counties were watching.")
     assert [st.claim for st in added_statements([munoz])] == [
-        "Munoz called the decision “a step backward.”", "Neighboring counties were watching."]
+        "The decision is a step backward.", "Neighboring counties were watching."]
     # a second reported clause after "and that"; a relative clause is no statement of its own
     okafor = one("Okafor said drivers had not received a raise above inflation since 2019 and that the authority "
                  "could afford one.")

@@ -252,18 +252,33 @@ class ReportedRules(_Section):
                         "will erode freedoms'; '' turns it off")
     antecedent_determiners: str = Field(
         "", description="words that open the noun phrase a relative clause is about ('a|an|the|its')")
+    accusation_verbs: str = Field(
+        "", description="verbs of accusing ('accused|accuses'): the first of them in a sentence may open an "
+                        "accusation (``accusation_frames``); '' turns it off (a language whose deed is an infinitive "
+                        "needs a conjugation)")
     accusation_frames: str = Field(
-        "", description="a regular expression for a speaker's accusation, from the sentence's start to where the "
-                        "deed begins, with the accused as group 'accused' (English '... accused (?P<accused>X) of '): "
-                        "'Balpa accused British Airways of undermining talks' reports 'British Airways is undermining "
-                        "talks'; '' turns it off (a language whose deed is an infinitive needs a conjugation)")
+        "", description="a regular expression from after an accusation verb to where the deed begins, with the "
+                        "accused as group 'accused' (English ' (?P<accused>X) of '): 'Balpa accused British Airways "
+                        "of undermining talks' reports 'British Airways is undermining talks'")
     accused_deeds: list[tuple[str, str, str]] = Field(
         [], description="how an accusation's deed becomes a clause: [how the deed opens (a regular expression), the "
                         "words that replace that opening after a singular accused, after a plural one], the first "
                         "that matches ('having ' -> 'has '/'have ', a gerund -> 'is '/'are ' before it, a noun -> "
                         "'is guilty of ')")
+    label_verbs: str = Field(
+        "", description="verbs that put a label on a thing ('called|described|condemned'): the first of them in a "
+                        "sentence may open a label (``label_frames``); '' turns it off")
+    label_frames: str = Field(
+        "", description="a regular expression from after a label verb to where the label begins, with the thing as "
+                        "group 'thing' (English ' (?P<thing>X) (as )?'): 'Biden called Mr Trump \"a climate "
+                        "arsonist\"' reports 'Mr Trump is a climate arsonist'")
+    charge_ends: str = Field(
+        "", description="a regular expression for where an accused deed or a label ends: a clause of its own "
+                        "(', saying ...', ' and condemned ...')")
+    copulas: tuple[str, str] = Field(
+        ("", ""), description="the verb that joins a labelled thing to its label, singular and plural ('is', 'are')")
     object_pronouns: dict[str, str] = Field(
-        {}, description="object pronouns and the subject pronouns an accused one becomes ('him' -> 'he')")
+        {}, description="object pronouns and the subject pronouns an accused or labelled one becomes ('him' -> 'he')")
 
 
 class PolarityRules(_Section):
