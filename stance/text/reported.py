@@ -287,12 +287,14 @@ def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
 
 def _as_subject(phrase: str, lang: str) -> tuple[str, bool]:
     """An object phrase as the subject of a clause ("him" -> "he"), and whether it is plural ("Ostrovian trawlers",
-    "they", "Unite and the GMB"; not "British Airways")."""
+    "they", "Unite and the GMB", "los dirigentes del PP"; not "British Airways")."""
     attribution = rules(lang).attribution
     phrase = phrase.strip()
     phrase = rules(lang).reported.object_pronouns.get(phrase.lower(), phrase)
-    last = phrase.split()[-1]
+    first, last = phrase.split()[0], phrase.split()[-1]
+    determiners = rules(lang).reported.plural_determiners
     plural = (re.fullmatch(attribution.plural_pronouns, phrase, re.IGNORECASE) is not None
+              or bool(determiners and re.fullmatch(determiners, first, re.IGNORECASE))
               or f" {attribution.and_word} " in f" {phrase} "
               or (last.islower() and last.endswith("s") and not last.endswith("ss")))
     return phrase, plural

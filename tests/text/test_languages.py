@@ -202,6 +202,14 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         # ... not when the sentence has a frame of its own before it
         ("en", "Ortiz said the plan is a bill, which critics say will fail.", "The plan is a bill, which critics say will fail.",
          False),
+        # a label says what the thing is (``label_frames``), with the copula of its number
+        ("de", "Jürgen Koppelin bezeichnete die 52-Jährige zwar als durchsetzungsfähig, aber sie sei vor allem in der "
+         "Selbstdarstellung gut.", "Die 52-Jährige ist durchsetzungsfähig.", False),
+        ("fr", "Le député a qualifié ces propos d'inacceptables.", "Ces propos sont inacceptables.", False),
+        ("es", "Mas tildó a los dirigentes del PP de irresponsables y mentirosos.",
+         "Los dirigentes del PP son irresponsables y mentirosos.", False),
+        ("en", "At a packed meeting on Tuesday night the mayor called these rules “unworkable and unfair”.",
+         "These rules are unworkable and unfair.", False),
         ("de", "Scholz sagte am Montag, die Regierung werde die Steuern nicht erhöhen.",
          "Die Regierung werde die Steuern nicht erhöhen.", False),
         ("de", "Die Regierung erklärte, dass die Haushaltslage ernst sei.", "Die Haushaltslage ernst sei.", False),

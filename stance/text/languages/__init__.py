@@ -275,6 +275,9 @@ class ReportedRules(_Section):
     charge_ends: str = Field(
         "", description="a regular expression for where an accused deed or a label ends: a clause of its own "
                         "(', saying ...', ' and condemned ...')")
+    plural_determiners: str = Field(
+        "", description="words that open a plural noun phrase ('these|those'; Spanish 'los|las'): a labelled or "
+                        "accused thing they open takes the plural copula")
     copulas: tuple[str, str] = Field(
         ("", ""), description="the verb that joins a labelled thing to its label, singular and plural ('is', 'are')")
     object_pronouns: dict[str, str] = Field(
