@@ -43,6 +43,7 @@ from stance.text.attribution import (
     plural_co_speakers,
     quotation_continuations,
     render_lines,
+    second_side,
     second_speaker,
     speaker_for,
     speaker_for_agent,
@@ -270,6 +271,14 @@ def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement
     for st in statements:
         second = second_speaker(st.sentence, st.who)
         if second is None:
+            side = second_side(st.sentence, st.who)
+            if side is not None and st.stance == "support" and (st.sentence.n, side.who.lower()) not in have:
+                # "Two senators introduced a resolution to amend the rules, but McConnell has consistently opposed
+                # such a measure": the first clause is the claim, and the second actor takes a side on it
+                have.add((st.sentence.n, side.who.lower()))
+                st = replace(st, claim=short_claim(report_of(_cut_before(st.sentence, side.start)).content))
+                out.extend([st, replace(st, who=side.who, stance=side.side)])
+                continue
             out.append(st)
             continue
         if second.who in st.claim:  # the first speaker's claim ran on into the second's words: the part before

@@ -746,6 +746,54 @@ def second_speaker(sentence: Sentence, first: str) -> SecondSpeaker | None:
 
 
 @dataclass(frozen=True)
+class SecondSide:
+    """A second actor a sentence joins to its first by a conjunction, taking a side on what the first clause says
+    ("…, but McConnell has consistently opposed such a measure"): who, which side, where the clause starts."""
+
+    who: str
+    side: str
+    start: int
+
+
+@cache
+def _second_side(lang: str) -> re.Pattern[str] | None:
+    spec, letters, reported = rules(lang).attribution, rules(lang).sentences, rules(lang).reported
+    if not (reported.second_frame_conjunctions and spec.approval and spec.disapproval and spec.auxiliaries):
+        return None
+    upper = letters.capitals
+    name_run = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}}"
+    group = rf"|(?:[{upper}][\w’'.-]*\s+){{0,2}}(?:{alternation(spec.group_nouns)})" if spec.group_nouns else ""
+    return re.compile(rf"(?:[,;]|\s[—–])\s+(?:{reported.second_frame_conjunctions})\s+(?P<who>{name_run}{group})\s+"
+                      rf"(?:(?:{spec.auxiliaries})\s+)?(?:[{letters.lowercase}]+ly\s+)?"
+                      rf"(?:(?P<support>{alternation(spec.approval)})|(?P<oppose>{alternation(spec.disapproval)}))\b"
+                      rf"\s*(?P<object>[^,;:.!?]*)")
+
+
+def second_side(sentence: Sentence, first: str) -> SecondSide | None:
+    """A second actor's side on what the sentence's first clause says, when its object refers back to it (a pronoun,
+    "such a measure", a word for a decision: ``decision_nouns``); not ``first`` again, nor a pronoun. None when the
+    sentence has none."""
+    pattern = _second_side(sentence.lang)
+    match = pattern.search(_blank_quotations(sentence.text, sentence.lang)) if pattern is not None else None
+    if match is None:
+        return None
+    who = match.group("who")
+    if (who.lower() in rules(sentence.lang).attribution.stand_in_pronouns.split("|")
+            or _name_words(who, sentence.lang) & _name_words(first, sentence.lang)):
+        return None
+    words = match.group("object").split()
+    if words and words[0].lower() in rules(sentence.lang).attribution.prepositions:
+        words = words[1:]  # "voted against the plan"
+    decisions = rules(sentence.lang).attribution.decision_nouns
+    head = phrase_head(" ".join(words), sentence.lang) if words else None
+    refers = (len(words) == 1 and _stand_in_pronoun(sentence.lang).match(words[0]) is not None) or (
+        head is not None and decisions and re.fullmatch(decisions, head, re.IGNORECASE) is not None)
+    if not refers:
+        return None
+    return SecondSide(who=who, side="support" if match.group("support") else "oppose", start=match.start())
+
+
+@dataclass(frozen=True)
 class Added:
     """A second statement a speaker adds to their first in one sentence: what it says and where its frame starts."""
 

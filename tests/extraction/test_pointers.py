@@ -482,6 +482,31 @@ def test_a_second_speaker_in_one_sentence_gets_a_statement_of_their_own():
     assert second_speakers([second]) == [second]  # the model named the second speaker: nothing to add
 
 
+@pytest.mark.parametrize(("text", "who", "side"), [
+    ("Two senators introduced a bipartisan resolution on Thursday to amend the rules to allow senators to vote "
+     "remotely, but McConnell has consistently opposed such a measure.", "McConnell", "oppose"),
+    ("The council approved the new parking plan on Tuesday night, but Republicans voted against it.", "Republicans",
+     "oppose"),
+    ("The mayor proposed a tax on empty homes last spring, and critics welcomed the decision.", "critics", "support"),
+])
+def test_a_second_actor_taking_a_side_on_the_first_clause_shares_its_claim(text: str, who: str, side: str) -> None:
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences(text)
+    first = PointedStatement(sentence, "Dana Ortiz", reported_content(sentence), "support")
+    cut, second = second_speakers([first])
+    assert who not in cut.claim and second.claim == cut.claim  # the first clause is the claim they share
+    assert (second.who, second.stance) == (who, side)
+
+
+def test_a_side_on_something_else_is_no_side_on_the_first_clause() -> None:
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences("The mayor proposed a tax on empty homes last spring, but Smith backed Jones.")
+    first = PointedStatement(sentence, "Dana Ortiz", reported_content(sentence), "support")
+    assert second_speakers([first]) == [first]
+
+
 def test_joined_subjects_share_the_statement():
     from stance.extraction.open_mode import joined_subjects
 
