@@ -215,6 +215,19 @@ def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> b
     return False
 
 
+def _carried(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> bool:
+    """One quoted phrase, in lower case and shorter than the narration around it, that the narration's clause goes
+    on into ("urged both sides to stay at the table “until there is a deal.”"): alone it is no claim; not a
+    quotation that opens the sentence or goes on from an earlier one, nor one that says most of what the sentence
+    does ("remarcó que el analista, “… dio a la gente información suficiente …”")."""
+    if len(spans) != 1:
+        return False
+    edge = _frames(sentence.lang).edge_punctuation
+    a, b = spans[0][0] - sentence.start, spans[0][1] - sentence.start
+    quoted, around = len(text[a:b].split()), len(text[:a].split()) + len(text[b:].split())
+    return around > quoted and text[:a].strip(edge) != "" and text[a:b].strip(edge).lstrip()[:1].islower()
+
+
 def _without_marks(text: str, lang: str) -> str:
     """``text`` with its quotation marks removed (the words inside them stay)."""
     return re.sub(rf"[{char_class(quotes(lang).marks)}]", "", text)
@@ -322,7 +335,7 @@ def report_of(sentence: Sentence) -> Report:
     outside_words = len(re.findall(r"[\w’'-]+", _without(text, [(a - sentence.start, b - sentence.start) for a, b in spans])))
     quoted_words = sum(len(text[a - sentence.start:b - sentence.start].split()) for a, b in spans)
     fragments = _fragments(text, spans, sentence)
-    if spans and not fragments and (
+    if spans and not fragments and not _carried(text, spans, sentence) and (
         sum(b - a for a, b in spans) >= QUOTED_SHARE * len(text)
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):

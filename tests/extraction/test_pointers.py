@@ -108,6 +108,15 @@ def content(sentence: str) -> str:
         # a speech verb after the content's comma ends the sentence's frame; it does not open one
         ("The plan is a mistake and the city will pay for it, said Councillor Dana Ortiz.",
          "The plan is a mistake and the city will pay for it."),
+        # a short quoted phrase in lower case that the narration's clause goes on into is no claim by itself
+        ("Vaughn urged both sides to stay at the table “until there is a deal.”",
+         "Vaughn urged both sides to stay at the table “until there is a deal.”"),
+        ("The growth of mobile apps owned by Chinese firms \"threatens the national security of the US\", said Trump.",
+         "The growth of mobile apps owned by Chinese firms \"threatens the national security of the US.\""),
+        # ... but a quotation that says most of what the sentence says is its content
+        ("The paper said the analyst, “in the absence of any supervising authority, gave the public enough information "
+         "about modern intelligence to allow a debate”.", "In the absence of any supervising authority, gave the public "
+         "enough information about modern intelligence to allow a debate."),
         # an accusation reports its charge, with the accused as subject
         ("The pilots' union Balpa has accused British Airways of undermining talks over proposed job losses.",
          "British Airways is undermining talks over proposed job losses."),
