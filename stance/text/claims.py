@@ -361,7 +361,8 @@ def short_claim(content: str) -> str:
     text = strip_leading(text)
     text = strip_empty_opening(text)
     text = strip_trailing(text)
-    text = cap_length(text, MAX_WORDS)
+    text = as_request(cap_length(text, MAX_WORDS))  # ... again when the cap cut an opening phrase ("In a joint
+    # article with Sir John, Mr Blair urged MPs to reject …")
     return _finish(_DANGLING.sub("", text), content)
 
 

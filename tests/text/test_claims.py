@@ -158,6 +158,9 @@ def test_a_request_is_stated_as_what_should_be_done() -> None:
     assert short_claim("Residents urged the board not to approve the rezoning.") == "The board should not approve the rezoning."
     assert short_claim("The CDC asked governors late last month to be prepared for a vaccine.") == (
         "Governors should be prepared for a vaccine.")
+    # ... after an opening phrase the length cap cuts
+    assert short_claim("In a joint article with Sir John, Mr Blair urged MPs to reject the 'shaming' legislation.") == (
+        "MPs should reject the 'shaming' legislation.")
     for unchanged in ("Trump advisers have urged him to fire feds faster.", "She asked not to be named.",
                       "He asked about the timing."):
         assert short_claim(unchanged) == unchanged
