@@ -86,6 +86,26 @@ def _overlap(a: set[str], b: set[str]) -> float:
 _NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
 
 
+_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+")
+
+
+def _proposition_words(claim: str) -> set[str]:
+    """``content_words`` with a name of several words as one ("The New York State Attorney General is investigating
+    WeWork" holds "new york state attorney general" once): two claims that name the same body say the same thing
+    only if their other words agree ("WeWork received an inquiry from the office of the New York State Attorney
+    General")."""
+    names: set[str] = set()
+
+    def one_word(run: re.Match[str]) -> str:
+        words = [w for w in run.group(0).split() if content_words(w)]
+        if len(words) < 2:
+            return run.group(0)
+        names.add(" ".join(words).lower())
+        return " "
+
+    return names | content_words(_NAME_RUN.sub(one_word, claim))
+
+
 def _surname(person: str) -> str:
     """How a claim names a person, as news does after the first mention: "Michael Reed" -> "Reed", "Tory veteran
     Sir Roger Gale" -> "Gale"; a description ("One MP", "senior U.S. official") stays whole."""
@@ -187,6 +207,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
     in an article without one, a speaker quoted citing a group ("There are some who believe ...") argues against
     what they cite here."""
     words_of = functools.cache(content_words)  # each claim's words once: every statement is compared with all earlier
+    proposition_words = functools.cache(_proposition_words)
     proposal_stems = functools.cache(_proposal_stems)  # ... and each statement's proposal: a rejection reads them all
     mapping, actors = canonicalise([s.who for s in statements], text)
     persons = {a.name for a in actors if a.type == "person"}
@@ -244,9 +265,9 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             # "has gone to court to challenge a ban imposed by ...": the side is on the ban
             out.append(replace(st, claim=short_claim(taken[1]), stance=taken[0]))
             continue
-        words = words_of(st.claim)
+        words = proposition_words(st.claim)
         best_match = max(
-            ((_overlap(words, words_of(o.claim)), len(words & words_of(o.claim)), o) for o, _ in others),
+            ((_overlap(words, proposition_words(o.claim)), len(words & proposition_words(o.claim)), o) for o, _ in others),
             key=lambda x: (x[0], x[1]), default=None,
         )
         if best_match is not None and best_match[0] >= SAME_PROPOSITION and best_match[1] >= MIN_SHARED_WORDS:

@@ -83,6 +83,20 @@ def test_statements_about_different_things_stay_apart() -> None:
     assert (shared[2].claim, shared[2].stance) == ("The ferry levy was unfair to islanders.", "neutral")
 
 
+def test_naming_the_same_body_does_not_make_two_claims_one() -> None:
+    text = ("WeWork under investigation\n"
+            "The New York State Attorney General is investigating WeWork, two people said.\n"
+            "“We received an inquiry from the office of the New York State Attorney General and are cooperating,” "
+            "a WeWork spokesperson said.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "two people familiar with the matter",
+                                   "The New York State Attorney General is investigating WeWork.", "support"),
+                  PointedStatement(sentences[2], "WeWork spokesperson", "We received an inquiry from the office of the "
+                                   "New York State Attorney General and are cooperating.", "support")]
+    shared = share_claims(text, statements)
+    assert shared[1].claim != shared[0].claim  # five words in common, all of one name: one word, not five
+
+
 def _support_everything(body: dict[str, Any]) -> Any:
     last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
     rows = [[int(n), SPEAKERS.get(int(n), "Dana Ortiz"), "support"] for n, _ in re.findall(r"^\[(\d+)\] (.+)$", last,
