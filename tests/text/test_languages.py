@@ -202,6 +202,21 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         # ... not when the sentence has a frame of its own before it
         ("en", "Ortiz said the plan is a bill, which critics say will fail.", "The plan is a bill, which critics say will fail.",
          False),
+        # a plural subject's frame in the verb's plain form ("Critics say", "Ministers say", "They argue")
+        ("en", "Chinese authorities and the government in Hong Kong say there is no threat to the city’s autonomy.",
+         "There is no threat to the city’s autonomy.", False),
+        ("en", "Many senior Conservatives still believe that his plan is to create as much noise as possible.",
+         "His plan is to create as much noise as possible.", False),
+        ("en", "The move will damage the UK's reputation abroad, critics say.", "The move will damage the UK's reputation abroad.",
+         False),
+        # ... not a negated one, a concession's, "Let us say" or "Let's say"
+        ("en", "Mr Trump doesn't think science knows actually.", "Mr Trump doesn't think science knows actually.", False),
+        ("en", "Though officials insist no corners are being cut, the timetable is simply too short for any vaccine.",
+         "Though officials insist no corners are being cut, the timetable is simply too short for any vaccine.", False),
+        ("en", "Let us say to all Americans watching tonight that we will act.",
+         "Let us say to all Americans watching tonight that we will act.", False),
+        ("en", "Let's say to them: Stop promoting children who don't learn.",
+         "Let's say to them: Stop promoting children who don't learn.", False),
         # a label says what the thing is (``label_frames``), with the copula of its number
         ("de", "Jürgen Koppelin bezeichnete die 52-Jährige zwar als durchsetzungsfähig, aber sie sei vor allem in der "
          "Selbstdarstellung gut.", "Die 52-Jährige ist durchsetzungsfähig.", False),
