@@ -317,14 +317,31 @@ def _at_apposed_name(text: str, comma: re.Match[str]) -> bool:
     return bool(comma_after) and _is_name(name)
 
 
+# A subject with an apposition before its verb ("Tallis Health, the maker of one of the most widely used apps, sued
+# ..."): a cut inside it would leave a noun phrase that claims nothing. Not a list ("The plan covers the harbour, the
+# old rail yards, the market district and ...": what follows the apposition is a verb, not a conjunction or an article).
+_APPOSED_SUBJECT = re.compile(
+    r"^[A-ZÀ-Þ][^,;:“”\"«»„]{1,60}?,\s+"
+    r"(?:(?:a|an|the|who|which|whose|un|une|le|la|les|qui|dont|ein|eine|der|die|das|el|los|las|una|que|quien)\s"
+    r"|[a-z]+(?:ed|en)\s+by\s|[a-z]+\s+(?:of|at|for)\s)[^,;:“”\"«»„]{1,160}?,\s+"
+    r"(?!(?:and|or|but|nor|und|oder|aber|et|ou|mais|y|o|e|pero|the|a|an|le|la|les|der|die|das|el|los|las|un|une|ein"
+    r"|eine)\b)[a-zà-ÿ]")
+
+
 def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     """A claim over ``max_words`` cut at its last clause boundary within the limit, else at its last comma
-    there that does not part a determiner from its noun (none: left whole)."""
+    there that does not part a determiner from its noun (none: left whole); a subject's apposition goes first
+    when the cut would fall in it."""
     if _words(text) <= max_words:
         return text
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c))
+    apposed = _APPOSED_SUBJECT.match(text)
+    opener = _SUBORDINATE.match(text) or _PARTICIPLE.match(text) or _asked().match(text)
+    if apposed is not None and opener is None and cut is not None and cut < apposed.end():  # a subject, not a phrase
+        subject = text[:text.index(",")]
+        return cap_length(f"{subject} {text[apposed.end() - 1:]}", max_words)
     subordinate = _SUBORDINATE.match(text)
     opening = subordinate or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None and text[cut] == ",")
     if cut is not None and opening and all(no_proposition(piece) for piece in text[:cut].split(",")[1:]):

@@ -152,6 +152,21 @@ def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
         "Mr Johnson had sparked the row to distract.")
 
 
+def test_a_cut_that_would_leave_a_subject_and_its_apposition_drops_the_apposition() -> None:
+    assert short_claim("Tallis Health, the maker of one of the most widely used fitness-tracking apps, sued the national "
+                       "Consumer Data Authority, seeking to overturn a record fine over its sharing of users’ data.") == (
+        "Tallis Health sued the national Consumer Data Authority.")
+    assert short_claim("The measure, introduced by Commissioner Wade Prentiss, directs the county water utility to halt "
+                       "fluoridation within 90 days.") == (
+        "The measure directs the county water utility to halt fluoridation within 90 days.")
+    # ... not an opening phrase set off by commas, nor a list
+    against = ("Against the backdrop of growing economic uncertainty, the country entering a depression and rising "
+               "levels of unemployment, we have made what we consider to be a series of very fair offers.")
+    assert not short_claim(against).startswith("Against the backdrop of growing economic uncertainty we")
+    assert short_claim("Democrats, the unions and the Greens, and many small businesses, oppose the plan.") == (
+        "Democrats, the unions and the Greens, and many small businesses, oppose the plan.")
+
+
 def test_a_request_is_stated_as_what_should_be_done() -> None:
     assert short_claim("He urged the government to withdraw the bill by the end of the month.") == (
         "The government should withdraw the bill by the end of the month.")
