@@ -190,6 +190,13 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     return stems(content_words(last)) <= proposal_stems(lede)
 
 
+def _names_a_decision(phrase: str, lang: str) -> bool:
+    """Whether a phrase is a word for a decision and no more ("the vote", "the decision"; data ``decision_nouns``)."""
+    decisions, head = _decision_nouns(lang), phrase_head(phrase, lang)
+    return decisions is not None and head is not None and decisions.fullmatch(head) is not None and len(
+        content_words(phrase)) == 1
+
+
 def _is_a_decision(object_: str, lang: str) -> bool:
     """Whether the thing a side is taken on is a decision, a proposal or a measure by its noun ("a ban imposed by US
     President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
@@ -230,7 +237,11 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             continue
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
-            target = _claim_named(topic, others, words_of, st.sentence.lang) if topic is not None else None
+            lede = _lede(others)
+            if topic is not None and lede is not None and _names_a_decision(topic, st.sentence.lang):
+                target: PointedStatement | None = lede  # "declined to comment on the vote": the decision the article opens with
+            else:
+                target = _claim_named(topic, others, words_of, st.sentence.lang) if topic is not None else None
             refers_back = topic is None or (topic.lower().startswith(("the ", "this ", "that "))
                                             and len(words_of(topic)) < TOPIC_OF_ITS_OWN)
             if target is None and refers_back:

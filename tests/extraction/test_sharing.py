@@ -97,6 +97,22 @@ def test_naming_the_same_body_does_not_make_two_claims_one() -> None:
     assert shared[1].claim != shared[0].claim  # five words in common, all of one name: one word, not five
 
 
+def test_declining_to_comment_on_the_vote_is_neutral_on_the_decision_the_article_opens_with() -> None:
+    text = ("Ashford ends fluoridation\n"
+            "The Ashford County Board of Commissioners voted 4-1 on Tuesday to stop adding fluoride to the water.\n"
+            "Glenn Sauer thanked commissioners after the vote.\n"
+            "A spokeswoman for Ashford County Water Services declined to comment on the vote.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Ashford County Board of Commissioners",
+                                   short_claim(report_of(sentences[1]).content), "support"),
+                  PointedStatement(sentences[2], "Glenn Sauer", "Glenn Sauer thanked commissioners after the vote.",
+                                   "support"),
+                  PointedStatement(sentences[3], "Ashford County Water Services", "They declined to comment.",
+                                   "support")]
+    board, _, utility = share_claims(text, statements)
+    assert (utility.claim, utility.stance) == (board.claim, "neutral")  # not the claim that last said "vote"
+
+
 def _support_everything(body: dict[str, Any]) -> Any:
     last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
     rows = [[int(n), SPEAKERS.get(int(n), "Dana Ortiz"), "support"] for n, _ in re.findall(r"^\[(\d+)\] (.+)$", last,
