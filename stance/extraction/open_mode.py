@@ -31,6 +31,7 @@ from stance.text.attribution import (
     added_statement,
     co_speakers,
     continues_a_report,
+    describes_speaker,
     find_candidates,
     group_speaker,
     in_authors_voice,
@@ -429,6 +430,8 @@ def drop_unsupported(
     index = {s.n: i for i, s in enumerate(sentences)}
     kept: list[PointedStatement] = []
     for st in statements:
+        if st.sentence.n not in continued and describes_speaker(st.who, st.sentence):
+            continue  # "Mr Navalny is an anti-corruption campaigner …", credited to Navalny: narration about him
         if not may_voice(st.who, st.sentence, continued=st.sentence.n in continued, author=author):
             # "The trial judge found that ...", credited to the man on trial: the described body speaks
             described = speaker_for_descriptor(st.who, st.sentence, sentences[:index.get(st.sentence.n, 0)])

@@ -171,6 +171,26 @@ def may_voice(who: str, sentence: Sentence, *, continued: bool, author: str | No
     )
 
 
+@cache
+def _described(lang: str) -> re.Pattern[str] | None:
+    spec, letters = rules(lang).attribution, rules(lang).sentences
+    if not spec.described_as:
+        return None
+    upper = letters.capitals
+    return re.compile(rf"^(?P<subject>[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,4}}){spec.described_as}")
+
+
+def describes_speaker(who: str, sentence: Sentence) -> bool:
+    """Whether the sentence only describes the speaker it is credited to, with no quotation ("Mr Navalny is an
+    anti-corruption campaigner who has led nationwide protests against the Russian authorities."): narration about
+    them (``described_as``); not "It is the best offer …" or "Tyrol was the first province …" said by someone else."""
+    pattern = _described(sentence.lang)
+    found = pattern.match(sentence.text) if pattern is not None else None
+    if found is None or any(q in sentence.text for q in quotes(sentence.lang).marks):
+        return False
+    return bool(_name_words(who, sentence.lang) & _name_words(found.group("subject"), sentence.lang))
+
+
 def _object_of_preposition(text: str, match: re.Match[str], lang: str) -> bool:
     """Whether a stand-in pronoun is the object of a preposition ("as Democrats dug in against it"), which names no
     speaker; "according to him" does (``source_markers``), and so does a possessive ("stood by its decision")."""

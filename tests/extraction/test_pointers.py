@@ -293,6 +293,21 @@ def test_narration_credited_to_an_actor_is_dropped_but_quotations_and_stand_ins_
     assert by["The approval"].n not in {st.sentence.n for st in kept}
 
 
+def test_a_sentence_that_only_describes_its_speaker_is_narration_about_them():
+    text = ("Headline\n"
+            "Mr Navalny is an anti-corruption campaigner who has led nationwide protests against the authorities.\n"
+            "Navalny said the poisoning was ordered from the top.\n"
+            "It is the best offer the authority has made in two decades.\n")
+    sentences = split_sentences(text)
+    statements = [PointedStatement(sentences[1], "Alexei Navalny", reported_content(sentences[1]), "support"),
+                  PointedStatement(sentences[2], "Alexei Navalny", reported_content(sentences[2]), "support"),
+                  PointedStatement(sentences[3], "Martin Reyes-Hale", reported_content(sentences[3]), "support")]
+    kept = drop_unsupported(statements, sentences, set(), set())
+    assert [st.sentence.n for st in kept] == [3, 4]  # "It is …" describes no speaker of its own
+    kept = drop_unsupported(statements[:1], sentences, set(), {2})  # ... and inside a quotation it is theirs
+    assert [st.sentence.n for st in kept] == [2]
+
+
 def test_a_described_body_keeps_the_statement_credited_to_someone_it_does_not_name():
     text = ("Headline\nPemberton was convicted of homicide in 2015.\n"
             "The trial judge found that the defence failed to substantiate this theory.\n")

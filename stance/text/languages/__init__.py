@@ -197,6 +197,10 @@ class AttributionRules(_Section):
     nouns_capitalised: bool = Field(
         False, description="the language capitalises every noun (German): a single capitalised word after an "
                            "article next to a speech verb ('Die Regierung sagte') is not a speaker's name")
+    described_as: str = Field(
+        "", description="a regular expression for what follows a sentence's subject when the sentence describes it "
+                        "('is an anti-corruption campaigner': English '\\s+(?:is|was) (?:a|an|the) '): a sentence "
+                        "that only describes the speaker it is credited to is narration about them; '' turns it off")
     stand_in_nouns: str = Field(
         description="descriptors that can stand for a speaker named earlier ('the official', 'the ministry', "
                     "'the statement')")
