@@ -296,15 +296,23 @@ def _between_adjectives(text: str, comma: re.Match[str]) -> bool:
         word.group(0) in _FUNCTION_WORDS or word.group(0) in _CLAUSE_WORDS or word.group(0).endswith(("ing", "ed")))
 
 
-# A name set off by commas ("Le projet de loi porté par la ministre du Travail, Myriam El Khomri, irait …", "El
-# presidente del gobierno español, Mariano Rajoy, reiteró …"): up to five capitalised words, with a name's particles.
-_NAME_PARTICLES = frozenset("de del da di van von der la le al bin".split())
+@cache
+def _name_particles() -> frozenset[str]:
+    """The particles of names in every language (``attribution.name_particles``), a claim not knowing its own, and
+    "der" and "di" inside a name ("Ursula von der Leyen", "Luigi di Maio"): no language's speaker rules take them,
+    since alone they are a German article and an Italian preposition (English with "der" credited Ms von der
+    Leyen's words to the European Parliament she spoke to)."""
+    words = {w for code in languages() for w in rules(code).attribution.name_particles.split("|") if w.isalpha()}
+    return frozenset(words | {"der", "di"})
 
 
 def _is_name(piece: str) -> bool:
+    """A name set off by commas ("Le projet de loi porté par la ministre du Travail, Myriam El Khomri, irait …", "El
+    presidente del gobierno español, Mariano Rajoy, reiteró …"): up to five capitalised words, with a name's
+    particles."""
     words = piece.split()
     return 0 < len(words) <= 5 and words[0][0].isupper() and all(
-        w[0].isupper() or w in _NAME_PARTICLES for w in words)
+        w[0].isupper() or w in _name_particles() for w in words)
 
 
 def _at_apposed_name(text: str, comma: re.Match[str]) -> bool:
