@@ -209,6 +209,12 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "His plan is to create as much noise as possible.", False),
         ("en", "The move will damage the UK's reputation abroad, critics say.", "The move will damage the UK's reputation abroad.",
          False),
+        ("es", "Los críticos dicen que la ley es inconstitucional y debe ser retirada.",
+         "La ley es inconstitucional y debe ser retirada.", False),
+        ("fr", "Les syndicats disent que le projet de loi va trop loin et doit être retiré.",
+         "Le projet de loi va trop loin et doit être retiré.", False),
+        ("de", "Kritiker warnen, die Reform werde die Mieten weiter steigen lassen.",
+         "Die Reform werde die Mieten weiter steigen lassen.", False),
         # ... not a negated one, a concession's, "Let us say" or "Let's say"
         ("en", "Mr Trump doesn't think science knows actually.", "Mr Trump doesn't think science knows actually.", False),
         ("en", "Though officials insist no corners are being cut, the timetable is simply too short for any vaccine.",
