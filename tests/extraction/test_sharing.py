@@ -193,6 +193,15 @@ def test_a_speaker_citing_a_group_argues_against_it_and_a_bare_denial_is_about_t
     assert (authored[0].claim, authored[0].stance) == ("The company is exaggerating the scale of the challenge.", "support")
 
 
+def test_asking_where_the_evidence_is_opposes_the_claim_just_made() -> None:
+    text = ("Navalny poisoning\n"
+            "Germany said there was unequivocal proof that Navalny was poisoned with a nerve agent.\n"
+            "“Where are the facts, where are the formulas?” Zakharova asked.\n")
+    statements = _statements(text, {2: "German government", 3: "Maria Zakharova"})
+    germany, zakharova = share_claims(text, statements)
+    assert (zakharova.claim, zakharova.stance) == (germany.claim, "oppose")
+
+
 def test_disagreeing_in_the_first_person_opposes_the_claim_just_made() -> None:
     text = ("State of the Union\n"
             "The senator said the tax plan is too small. I respectfully disagree.\n")
