@@ -64,7 +64,6 @@ from stance.text.polarity import (
     refers_to_what_was_said,
     rejection,
 )
-from stance.text.sentences import Sentence
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
 MIN_SHARED_WORDS = 4  # ... with at least this many words in common
@@ -198,18 +197,6 @@ def _names_a_decision(phrase: str, lang: str) -> bool:
         content_words(phrase)) == 1
 
 
-@functools.cache
-def _reactions(lang: str) -> re.Pattern[str] | None:
-    words = rules(lang).attribution.reactions
-    return re.compile(rf"\b(?:{words})\b", re.IGNORECASE) if words else None
-
-
-def _reacts(sentence: Sentence) -> bool:
-    """Whether the sentence reports a feeling about a thing ("is alarmed by the questionnaire"; ``reactions``)."""
-    pattern = _reactions(sentence.lang)
-    return pattern is not None and pattern.search(sentence.text) is not None
-
-
 def _is_a_decision(object_: str, lang: str) -> bool:
     """Whether the thing a side is taken on is a decision, a proposal or a measure by its noun ("a ban imposed by US
     President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
@@ -285,7 +272,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             side = side_on_proposal(taken[0], taken[1], lede.claim, st.sentence.lang) if taken[1] else taken[0]
             out.append(replace(st, claim=lede.claim, stance=side))
             continue
-        if taken is not None and taken[1] and (_is_a_decision(taken[1], st.sentence.lang) or _reacts(st.sentence)):
+        if taken is not None and taken[1] and _is_a_decision(taken[1], st.sentence.lang):
             # "has gone to court to challenge a ban imposed by ...": the side is on the ban
             out.append(replace(st, claim=short_claim(taken[1]), stance=taken[0]))
             continue

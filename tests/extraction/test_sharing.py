@@ -261,15 +261,11 @@ def test_a_side_taken_on_a_decision_no_one_stated_is_a_side_on_that_decision() -
             "Chinese video-sharing app TikTok has gone to court to challenge a ban imposed by US President Donald Trump.\n"
             "HSBC and Standard Chartered banks gave their backing to the new law on Hong Kong.\n"
             "Starmer condemned the latest attack on the city.\n"
-            "Reed backed the plan.\n"
-            "Hoyer is alarmed by the questionnaire sent by the transition team to the department.\n")
-    who = {2: "TikTok", 3: "HSBC", 4: "Keir Starmer", 5: "Michael Reed", 6: "Steny H. Hoyer"}
+            "Reed backed the plan.\n")
+    who = {2: "TikTok", 3: "HSBC", 4: "Keir Starmer", 5: "Michael Reed"}
     shared = {st.who: st for st in share_claims(text, _statements(text, who))}
     assert (shared["TikTok"].claim, shared["TikTok"].stance) == ("A ban imposed by US President Donald Trump.", "oppose")
     assert (shared["HSBC"].claim, shared["HSBC"].stance) == ("The new law on Hong Kong.", "support")
-    # a feeling about a thing is a side on it, whatever the thing (``attribution.reactions``)
-    assert (shared["Steny H. Hoyer"].claim, shared["Steny H. Hoyer"].stance) == (
-        "The questionnaire sent by the transition team to the department.", "oppose")
     # an attack is no decision, and "the plan" alone is not a claim: both keep their own sentences
     assert shared["Keir Starmer"].claim.startswith("Starmer condemned")
     assert shared["Michael Reed"].claim == "Reed backed the plan."

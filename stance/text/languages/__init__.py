@@ -148,11 +148,6 @@ class AttributionRules(_Section):
                         "turns the rule off")
     disapproval: str = Field(
         "", description="their opposites ('voted against|opposed|was disappointed'); '' turns the rule off")
-    reactions: str = Field(
-        "", description="the words of approval and disapproval that report a feeling about a thing ('alarmed by|"
-                        "outraged by|pleased with'): the thing, whatever it is, is what the side is taken on ('Hoyer "
-                        "is alarmed by the questionnaire …': oppose the questionnaire), where a verb like 'condemned' "
-                        "takes a side only on a decision; '' turns it off")
     speaking_bodies: str = Field(
         "", description="nouns that describe a speaker without naming it ('union|department|spokesperson'): "
                         "'The union said' is the union the article named before ('the GMB union'); '' turns the "
