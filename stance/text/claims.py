@@ -176,6 +176,8 @@ def _words(text: str) -> int:
 def _finish(text: str, original: str) -> str:
     """Capitalised, closed with a full stop unless it ends in ? or !, quotation marks balanced."""
     text = text.strip(_EDGE)
+    while text.endswith(")") and text.count(")") > text.count("("):  # a bracketed sentence whose "(" went with its frame
+        text = text[:-1].rstrip(_EDGE)
     if not text:
         return original
     text += "" if text[-1] in "?!" else "."

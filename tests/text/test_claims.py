@@ -167,6 +167,15 @@ def test_a_cut_that_would_leave_a_subject_and_its_apposition_drops_the_appositio
         "Democrats, the unions and the Greens, and many small businesses, oppose the plan.")
 
 
+def test_a_bracketed_sentence_whose_opening_went_with_its_frame_loses_its_closing_bracket() -> None:
+    assert short_claim("It had become the largest shareholder of Tribune by acquiring the stake held by Michael Ferro.)") == (
+        "It had become the largest shareholder of Tribune by acquiring the stake held by Michael Ferro.")
+    from stance.text.claims import _finish
+
+    assert _finish("The levy would fund the ferries (and the night buses)", "") == (
+        "The levy would fund the ferries (and the night buses).")  # a balanced bracket stays
+
+
 def test_a_request_is_stated_as_what_should_be_done() -> None:
     assert short_claim("He urged the government to withdraw the bill by the end of the month.") == (
         "The government should withdraw the bill by the end of the month.")
