@@ -124,10 +124,11 @@ _TIME = re.compile(
 # Clause boundaries a long claim may be cut at: where another clause begins, not inside a list of nouns.
 _CLAUSE_BOUNDARY = re.compile(
     r"[;:]\s+|\s+[—–]\s+"
-    r"|,\s+(?=(?:and|but|or|so|then|yet|who|which|where|when|because|after|before|as|if|while)\s)"
+    r"|,[”\"’]?\s+(?=(?:and|but|or|so|then|yet|who|which|where|when|because|after|before|as|if|while)\s)"
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )
 _COMMA = re.compile(r",\s+")
+_SECOND_CLAUSE = re.compile(r";\s+|,[”\"’]?\s+(?=(?:but|yet|while|whereas)\s)")  # a clause that says something else
 # A claim that opens with a subordinate clause, a phrase or a participle's phrase: cut after it, only the condition,
 # the time or the place would be left ("Between 2014 and 2021.", "Breaking with their usual policy of political
 # neutrality.").
@@ -366,6 +367,9 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
         main = text.partition(",")[2].lstrip()
         if _words(main) >= MIN_WORDS:
             return cap_length(main[:1].upper() + main[1:], max_words)
+    if cut is None:  # no boundary within the limit: a second clause of its own after it ends the claim ("… Gold
+        # Standard,” but trust members questioned whether …")
+        cut = next((m.start() for m in _SECOND_CLAUSE.finditer(text) if _words(text[:m.start()]) >= MIN_WORDS), None)
     return text[:cut] if cut is not None else text
 
 

@@ -167,6 +167,16 @@ def test_a_cut_that_would_leave_a_subject_and_its_apposition_drops_the_appositio
         "Democrats, the unions and the Greens, and many small businesses, oppose the plan.")
 
 
+def test_a_long_claim_with_no_cut_within_the_limit_ends_before_a_second_clause_of_its_own() -> None:
+    pledged = ("The department “would be able to track towards that Gold Standard for the whole of the new line,” but "
+               "trust members questioned whether just applying for gold certification was sufficient")
+    assert cap_length(pledged, 15) == "The department “would be able to track towards that Gold Standard for the whole of the new line"
+    # ... not a relative clause, which may say what the claim is about
+    relative = ("BA, Easyjet and Ryanair have made inroads towards a legal challenge to the government's plans for "
+                "arriving travellers, which they say are unworkable")
+    assert cap_length(relative, 15) == relative
+
+
 def test_a_bracketed_sentence_whose_opening_went_with_its_frame_loses_its_closing_bracket() -> None:
     assert short_claim("It had become the largest shareholder of Tribune by acquiring the stake held by Michael Ferro.)") == (
         "It had become the largest shareholder of Tribune by acquiring the stake held by Michael Ferro.")
