@@ -136,6 +136,11 @@ LATE_FRAME_WORDS = 6  # at most this many words in a trailing frame read after a
 QUOTED_SHARE = 0.4  # quotations this share of a sentence are its content ...
 ATTRIBUTION_WORDS = 12  # ... as are quotations with no more than this many words around them
 MIN_QUOTED_WORDS = 5  # (but not a quoted phrase: "said he had received “hundreds of emails” from ...")
+CARRIED_WORDS = 2 * ATTRIBUTION_WORDS  # at most this many words around a lower-case quoted phrase for the sentence to
+# be the claim instead of the phrase: a longer sentence is a claim of 40 words or more (dev: "The trust gave the county
+# an extra month … and then unanimously urged the county and the state, which is funding …, to ensure that it
+# “honors the prior commitments …”"; 24 keeps the sentence for "Vaughn urged both sides to stay at the table “until
+# there is a deal.”")
 
 
 def _without(text: str, spans: list[tuple[int, int]]) -> str:
@@ -216,8 +221,8 @@ def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> b
 
 
 def _carried(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> bool:
-    """One quoted phrase, in lower case and shorter than the narration around it, that the narration's clause goes
-    on into ("urged both sides to stay at the table “until there is a deal.”"): alone it is no claim; not a
+    """One quoted phrase, in lower case and shorter than the narration around it (of at most ``CARRIED_WORDS``), that
+    the narration's clause goes on into ("urged both sides to stay at the table “until there is a deal.”"): alone it is no claim; not a
     quotation that opens the sentence or goes on from an earlier one, nor one that says most of what the sentence
     does ("remarcó que el analista, “… dio a la gente información suficiente …”")."""
     if len(spans) != 1:
@@ -225,7 +230,8 @@ def _carried(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> boo
     edge = _frames(sentence.lang).edge_punctuation
     a, b = spans[0][0] - sentence.start, spans[0][1] - sentence.start
     quoted, around = len(text[a:b].split()), len(text[:a].split()) + len(text[b:].split())
-    return around > quoted and text[:a].strip(edge) != "" and text[a:b].strip(edge).lstrip()[:1].islower()
+    return (quoted < around <= CARRIED_WORDS and text[:a].strip(edge) != ""
+            and text[a:b].strip(edge).lstrip()[:1].islower())
 
 
 def _without_marks(text: str, lang: str) -> str:

@@ -113,6 +113,12 @@ def content(sentence: str) -> str:
          "Vaughn urged both sides to stay at the table “until there is a deal.”"),
         ("The growth of mobile apps owned by Chinese firms \"threatens the national security of the US\", said Trump.",
          "The growth of mobile apps owned by Chinese firms \"threatens the national security of the US.\""),
+        # ... nor in a sentence too long to be a claim (the quotation is the nearest one)
+        ("The trust gave the county an extra month to do the job and then unanimously urged the county and the state, "
+         "which is funding two-thirds of the new line, to ensure that it “honors the prior commitments to provide and "
+         "maintain a true Gold Standard bus rapid transit project for the whole of the county.”",
+         "Honors the prior commitments to provide and maintain a true Gold Standard bus rapid transit project for the "
+         "whole of the county."),
         # ... but a quotation that says most of what the sentence says is its content
         ("The paper said the analyst, “in the absence of any supervising authority, gave the public enough information "
          "about modern intelligence to allow a debate”.", "In the absence of any supervising authority, gave the public "
