@@ -69,6 +69,8 @@ def _frames(lang: str) -> _Frames:
     no_preposition = rf"(?!(?i:{word_alternation(rules(lang).attribution.prepositions)})\s)"
     told_bare = (rf"|(?:{told})\s+(?:{no_preposition}[^\s,;:{outside}]+\s+){{1,4}}?"
                  rf"(?=(?i:{alternation(spec.clause_openers)})\s)" if spec.clause_openers else "")
+    plurals = rules(lang).attribution.plural_pronouns
+    plural_after_opening = rf"|[{upper}][^,{outside}]{{0,40}},\s+(?=(?i:{plurals})\s)" if plurals else ""
     return _Frames(
         # "..., Blinken said." / "..., said Lopiano, 52." / "..., the official told reporters on Monday."
         trailing=re.compile(
@@ -86,7 +88,9 @@ def _frames(lang: str) -> _Frames:
             # Internal Market Bill which enable the UK to override the Withdrawal Agreement, Mr Sharma said: ...")
             rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,6}}?"
             # ... or after an aside between dashes ("Theresa May - who stood down as prime minister after ... - said:")
-            rf"|[{upper}][^,{outside}]{{0,60}}?\s[-—–]\s[^{outside}]{{1,160}}?\s[-—–]\s+)"
+            rf"|[{upper}][^,{outside}]{{0,60}}?\s[-—–]\s[^{outside}]{{1,160}}?\s[-—–]\s+"
+            # ... or after a short opening phrase, a plural pronoun's frame ("In it, they argue the rules …")
+            rf"{plural_after_opening})"
             rf"(?:(?:{frame}|{denial})(?:,\s+[{lower}]+,)?(?:\s+{word}){{0,4}}?(?:{spec.complementizers})"
             rf"|{bare}{after_verb}(?:\s+(?:{alternation(spec.bare_clause_times)})\s+\w+)?[,:]?\s+"
             rf"|{frame}(?:\s+{word}){{0,4}}?:\s+"  # "told MPs: 'Our approach will ...'"

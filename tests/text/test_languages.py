@@ -215,6 +215,8 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Le projet de loi va trop loin et doit être retiré.", False),
         ("de", "Kritiker warnen, die Reform werde die Mieten weiter steigen lassen.",
          "Die Reform werde die Mieten weiter steigen lassen.", False),
+        ("en", "In it, they argue the rules for incoming travellers will be more stringent than for the ill.",
+         "The rules for incoming travellers will be more stringent than for the ill.", False),  # after an opening phrase
         # ... not a negated one, a concession's, "Let us say" or "Let's say"
         ("en", "Mr Trump doesn't think science knows actually.", "Mr Trump doesn't think science knows actually.", False),
         ("en", "Though officials insist no corners are being cut, the timetable is simply too short for any vaccine.",
