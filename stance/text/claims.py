@@ -219,6 +219,12 @@ def as_request(text: str) -> str:
     return f"{who[:1].upper()}{who[1:]} should {match.group('neg') or ''}{match.group('what')}"
 
 
+def states_a_request(text: str) -> bool:
+    """Whether ``text`` is "X urged Y to do Z" (``as_request``), after an opening phrase too ("In a joint article
+    with Sir John, Mr Blair urged MPs to reject …")."""
+    return any(as_request(part) != part for part in (text, text.split(", ", 1)[-1]))
+
+
 def strip_leading(text: str) -> str:
     """Drop discourse markers, hedges, concessions, times and sources at the start, as long as enough words remain."""
     while True:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from stance.text.claims import states_a_request
 from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
 from stance.text.sentences import Sentence, quoted_spans, quotes
 
@@ -321,6 +322,26 @@ def _as_subject(phrase: str, lang: str) -> tuple[str, bool]:
               or f" {attribution.and_word} " in f" {phrase} "
               or (last.islower() and last.endswith("s") and not last.endswith("ss")))
     return phrase, plural
+
+
+def said_after_charge(sentence: Sentence) -> tuple[int, str] | None:
+    """Where a charge, a label or a request goes on with what its speaker said besides (", saying …", ", arguing
+    …": ``with_frames``' participles), and what that is: "Mr Blair urged MPs to reject the 'shaming' legislation,
+    saying it imperils the Irish peace process" is two statements, "MPs should reject …" and "it imperils …"; None
+    when the part before says nothing of its own ("Blinken alluded to talks …, saying …")."""
+    spec = rules(sentence.lang).reported
+    if not spec.with_frames:
+        return None
+    participles = spec.with_frames.split("|", 1)[-1]
+    found = re.search(rf",[”\"’']?\s+(?:{participles})(?:\s+that)?\s+", sentence.text)
+    if found is None:
+        return None
+    head, frames = sentence.text[:found.start()], _frames(sentence.lang)
+    charged = _accused_deed(head, frames, sentence.lang) or _labelled(head, frames, sentence.lang)
+    if charged is None and not states_a_request(head):
+        return None
+    content = sentence.text[found.end():].strip()
+    return (found.start(), content) if len(content) >= MIN_CONTENT_CHARS else None
 
 
 def _trailing_frame(content: str, frames: _Frames) -> int | None:

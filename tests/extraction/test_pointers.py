@@ -482,6 +482,18 @@ def test_what_a_speaker_adds_in_the_same_sentence_is_a_statement_of_its_own():
     munoz = one("Munoz called the decision “a step backward” and said neighboring counties were watching.")
     assert [st.claim for st in added_statements([munoz])] == [
         "The decision is a step backward.", "Neighboring counties were watching."]
+    # a charge, a label or a request that goes on ", saying …" is two statements; an action is not
+    blair = one("In a joint article with Sir John, Mr Blair urged MPs to reject the 'shaming' legislation, saying it "
+                "imperils the Irish peace process.")
+    assert [st.claim for st in added_statements([blair])] == [
+        "MPs should reject the 'shaming' legislation.", "It imperils the Irish peace process."]
+    starmer = one("Keir Starmer accused No 10 of reopening old arguments that had been settled, saying the focus should "
+                  "be on getting a trade deal done.")
+    assert [st.claim for st in added_statements([starmer])] == [
+        "No 10 is reopening old arguments that had been settled.", "The focus should be on getting a trade deal done."]
+    alluded = one("Blinken alluded to indirect talks with Iran in Oman, saying Iran could show its willingness through "
+                  "its actions.")
+    assert len(added_statements([alluded])) == 1
     # a second reported clause after "and that"; a relative clause is no statement of its own
     okafor = one("Okafor said drivers had not received a raise above inflation since 2019 and that the authority "
                  "could afford one.")
