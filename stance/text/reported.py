@@ -226,10 +226,10 @@ def _fragments(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> b
 
 
 def _carried(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> bool:
-    """One quoted phrase, in lower case and shorter than the narration around it (of at most ``CARRIED_WORDS``), that
-    the narration's clause goes on into ("urged both sides to stay at the table “until there is a deal.”"): alone it is no claim; not a
-    quotation that opens the sentence or goes on from an earlier one, nor one that says most of what the sentence
-    does ("remarcó que el analista, “… dio a la gente información suficiente …”")."""
+    """One quoted phrase, in lower case and shorter than the narration around it (of at most ``CARRIED_WORDS``),
+    that the narration's clause goes on into ("urged both sides to stay at the table “until there is a deal.”"):
+    alone it is no claim; not a quotation that opens the sentence or goes on from an earlier one, nor one that says
+    most of what the sentence does ("remarcó que el analista, “… dio a la gente información suficiente …”")."""
     if len(spans) != 1:
         return False
     edge = _frames(sentence.lang).edge_punctuation
