@@ -354,13 +354,13 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
         cut = _last_cut(text, _COMMA, max_words, skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c))
+    subordinate = _SUBORDINATE.match(text)
+    led = _PARTICIPLE.match(text) or _asked().match(text)  # an opening participle's or asker's phrase
     apposed = _APPOSED_SUBJECT.match(text)
-    opener = _SUBORDINATE.match(text) or _PARTICIPLE.match(text) or _asked().match(text)
-    if apposed is not None and opener is None and cut is not None and cut < apposed.end():  # a subject, not a phrase
+    if apposed is not None and not (subordinate or led) and cut is not None and cut < apposed.end():  # a subject
         subject = text[:text.index(",")]
         return cap_length(f"{subject} {text[apposed.end() - 1:]}", max_words)
-    subordinate = _SUBORDINATE.match(text)
-    opening = subordinate or ((_PARTICIPLE.match(text) or _asked().match(text)) and cut is not None and text[cut] == ",")
+    opening = subordinate or (led and cut is not None and text[cut] == ",")
     if cut is not None and opening and all(no_proposition(piece) for piece in text[:cut].split(",")[1:]):
         # the cut would leave a lone condition ("If the bill were to be adopted."), or a phrase and a date ("Durante
         # su última conferencia de prensa de 2013, el 20 de diciembre."): the main clause says what is claimed
