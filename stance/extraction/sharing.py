@@ -44,7 +44,7 @@ from dataclasses import replace
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.extraction.retrieval import side_on_proposal
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import cited_view, past_kind, phrase_head, proposed, side_and_object
+from stance.text.attribution import cited_view, is_decision_noun, past_kind, phrase_head, proposed, side_and_object
 from stance.text.claims import (
     content_words,
     name_reported_subject,
@@ -54,7 +54,7 @@ from stance.text.claims import (
     short_claim,
     stems,
 )
-from stance.text.languages import DEFAULT, alternation, rules
+from stance.text.languages import DEFAULT, rules
 from stance.text.names import person_key
 from stance.text.polarity import (
     bare_denial,
@@ -168,12 +168,6 @@ def _lede(others: Sequence[tuple[PointedStatement, str]]) -> PointedStatement | 
     return first
 
 
-@functools.cache
-def _decision_nouns(lang: str) -> re.Pattern[str] | None:
-    words = rules(lang).attribution.decision_nouns
-    return re.compile(rf"(?:{alternation(words)})", re.IGNORECASE) if words else None
-
-
 def _names_the_lede(object_: str | None, lede: PointedStatement,
                     proposal_stems: Callable[[PointedStatement], frozenset[str]]) -> bool:
     """A side taken on nothing ("voted no", "was deeply disappointed"), on "it", on a word for a decision ("the
@@ -184,25 +178,22 @@ def _names_the_lede(object_: str | None, lede: PointedStatement,
     last = phrase_head(object_, lede.sentence.lang)
     if last is None:
         return True  # a pronoun: "would vote for it"
-    decisions = _decision_nouns(lede.sentence.lang)
-    if decisions is not None and decisions.fullmatch(last):
+    if is_decision_noun(last, lede.sentence.lang):
         return True
     return stems(content_words(last)) <= proposal_stems(lede)
 
 
 def _names_a_decision(phrase: str, lang: str) -> bool:
     """Whether a phrase is a word for a decision and no more ("the vote", "the decision"; data ``decision_nouns``)."""
-    decisions, head = _decision_nouns(lang), phrase_head(phrase, lang)
-    return decisions is not None and head is not None and decisions.fullmatch(head) is not None and len(
-        content_words(phrase)) == 1
+    head = phrase_head(phrase, lang)
+    return head is not None and is_decision_noun(head, lang) and len(content_words(phrase)) == 1
 
 
 def _is_a_decision(object_: str, lang: str) -> bool:
     """Whether the thing a side is taken on is a decision, a proposal or a measure by its noun ("a ban imposed by US
     President Donald Trump", "the new law on Hong Kong"; data ``decision_nouns``), read up to its first preposition
     for the noun; not anything else ("the latest attack", "Smith"), nor a bare "the plan"."""
-    decisions = _decision_nouns(lang)
-    if decisions is None or not any(decisions.fullmatch(w.strip(",.;:’'")) for w in before_preposition(object_, lang)[1:]):
+    if not any(is_decision_noun(w.strip(",.;:’'"), lang) for w in before_preposition(object_, lang)[1:]):
         return False
     return len(content_words(object_)) >= 2  # "the plan" alone says nothing a claim can hold
 

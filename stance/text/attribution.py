@@ -804,10 +804,9 @@ def second_side(sentence: Sentence, first: str) -> SecondSide | None:
     words = match.group("object").split()
     if words and words[0].lower() in rules(sentence.lang).attribution.prepositions:
         words = words[1:]  # "voted against the plan"
-    decisions = rules(sentence.lang).attribution.decision_nouns
     head = phrase_head(" ".join(words), sentence.lang) if words else None
     refers = (len(words) == 1 and _stand_in_pronoun(sentence.lang).match(words[0]) is not None) or (
-        head is not None and decisions and re.fullmatch(decisions, head, re.IGNORECASE) is not None)
+        head is not None and is_decision_noun(head, sentence.lang))
     if not refers:
         return None
     return SecondSide(who=who, side="support" if match.group("support") else "oppose", start=match.start())
@@ -1490,6 +1489,18 @@ def _subject(before: str, who: str, lang: str) -> bool | None:
                 i -= 1
             return bool(speaker & set(run))
     return None
+
+
+@cache
+def _decision_nouns(lang: str) -> re.Pattern[str] | None:
+    words = rules(lang).attribution.decision_nouns
+    return re.compile(rf"(?:{alternation(words)})", re.IGNORECASE) if words else None
+
+
+def is_decision_noun(word: str, lang: str = DEFAULT) -> bool:
+    """Whether a word names a decision, a proposal or a measure ("vote", "plan", "ban"; data ``decision_nouns``)."""
+    decisions = _decision_nouns(lang)
+    return decisions is not None and decisions.fullmatch(word) is not None
 
 
 def phrase_head(phrase: str, lang: str = DEFAULT) -> str | None:
