@@ -222,13 +222,13 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance] if author is None else st.stance)
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
+        lede = _lede(others)  # what the article opens by proposing or deciding, if another actor's
         denied = _claim_just_before(st, earlier) if denies else None
         if denied is not None:  # "Nothing could be further from the truth.": the claim before, the speaker's own too
             out.append(replace(st, claim=denied.claim, stance="oppose"))
             continue
         if noncommittal(st.sentence):
             topic = no_comment_topic(st.sentence.text)
-            lede = _lede(others)
             if topic is not None and lede is not None and _names_a_decision(topic, st.sentence.lang):
                 target: PointedStatement | None = lede  # "declined to comment on the vote": the decision the article opens with
             else:
@@ -256,7 +256,6 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
-        lede = _lede(others)
         taken = side_and_object(st.sentence, st.who, st.claim)
         if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
             # "said he would vote for it"; "campaigned against fluoridation" is for "… should stop adding fluoride"
