@@ -279,7 +279,7 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     found = frames.accusation.match(content) if frames.accusation is not None else None
     if found is None:
         return None
-    deed = _without_marks(frames.deed_end.split(content[found.end():], maxsplit=1)[0], lang).strip()
+    deed = _charged(content[found.end():], frames, lang)
     accused, plural = _as_subject(found.group("accused"), lang)
     for opening, singular, plural_form in rules(lang).reported.accused_deeds:
         opened = re.match(opening, deed)
@@ -289,6 +289,11 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     return f"{accused} {deed}" if len(deed) >= MIN_CONTENT_CHARS else None
 
 
+def _charged(rest: str, frames: _Frames, lang: str) -> str:
+    """A charge's deed or a label, from where it begins to a clause of its own (``charge_ends``), unquoted."""
+    return _without_marks(frames.deed_end.split(rest, maxsplit=1)[0], lang).strip()
+
+
 def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
     """What a speaker's label says of a thing, as a clause ("Munoz called the decision "a step backward"": "The
     decision is a step backward"; "described the situation as "apocalyptic"": "The situation is apocalyptic");
@@ -296,7 +301,7 @@ def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
     found = frames.label.match(content) if frames.label is not None else None
     if found is None:
         return None
-    label = _without_marks(frames.deed_end.split(content[found.end():], maxsplit=1)[0], lang).strip()
+    label = _charged(content[found.end():], frames, lang)
     thing, article = found.group("thing"), re.search(
         rf"\s(?:{alternation(rules(lang).attribution.descriptor_articles)})$", found.group("thing"), re.IGNORECASE)
     if article is not None:  # "called it a “kamikaze” threat": the article opens the label
@@ -315,7 +320,8 @@ def _as_subject(phrase: str, lang: str) -> tuple[str, bool]:
     attribution = rules(lang).attribution
     phrase = phrase.strip()
     phrase = rules(lang).reported.object_pronouns.get(phrase.lower(), phrase)
-    first, last = phrase.split()[0], phrase.split()[-1]
+    words = phrase.split()
+    first, last = words[0], words[-1]
     determiners = rules(lang).reported.plural_determiners
     plural = (re.fullmatch(attribution.plural_pronouns, phrase, re.IGNORECASE) is not None
               or bool(determiners and re.fullmatch(determiners, first, re.IGNORECASE))
