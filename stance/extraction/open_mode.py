@@ -28,7 +28,6 @@ from stance.text.attribution import (
     QUOTATION_PARAGRAPHS,
     QUOTATION_REACH,
     REPORT_REACH,
-    Added,
     added_statement,
     co_speakers,
     continues_a_report,
@@ -64,7 +63,7 @@ from stance.text.claims import content_words, short_claim, states_a_request
 from stance.text.languages import DEFAULT
 from stance.text.narrator import dateline_outlet, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
-from stance.text.reported import doubted_clause, report_of, reports_denial, said_after_charge, spoken_spans
+from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
 from stance.text.sentences import Sentence, is_heading_question, quotes
 
 CLAIM_MERGE_SCORE = 88.0
@@ -300,7 +299,7 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
     annotators code the two as two claims (19 of 36 such sentences in the English gold have two or more claims of
     one actor)."""
     out: list[PointedStatement] = []
-    found = [(st, added_statement(st.sentence) or _said_besides_a_charge(st.sentence)) for st in statements]
+    found = [(st, added_statement(st.sentence)) for st in statements]
     # claims the model's other rows already give (a row of the split sentence itself may hold the added part's words)
     have = {(st.sentence.n, st.who.lower(), norm_claim(st.claim)) for st, added in found if added is None}
     for st, added in found:
@@ -326,12 +325,6 @@ def added_statements(statements: list[PointedStatement]) -> list[PointedStatemen
             have.add((st.sentence.n, st.who.lower(), norm_claim(claim)))
             out.append(replace(st, claim=claim, stance=stance))
     return out
-
-
-def _said_besides_a_charge(sentence: Sentence) -> Added | None:
-    """``reported.said_after_charge`` as an added statement ("…, saying it imperils the Irish peace process")."""
-    found = said_after_charge(sentence)
-    return Added(content=found[1], start=found[0]) if found is not None else None
 
 
 def joined_subjects(statements: list[PointedStatement],

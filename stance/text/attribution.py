@@ -18,6 +18,7 @@ from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
 from stance.text.names import TITLE_WORDS, fold, strip_titles, without_leading_words
 from stance.text.polarity import clauses, negated
+from stance.text.reported import said_after_charge
 from stance.text.sentences import Sentence, quotes
 
 # The English lists below now live in languages/en.toml (moved verbatim); each language's patterns are built
@@ -831,9 +832,18 @@ MIN_ADDED_WORDS = 4  # an added statement this long at least: ", adding that it 
 
 def added_statement(sentence: Sentence) -> Added | None:
     """The second statement of the sentence's speaker ("... said the deadline was a 'just in case' scenario, adding
-    that it was 'possible, but not probable' ...", "... could be ready in October and vowed it would be safe"),
-    read outside quotations; None when there is none. Its speaker is the first statement's: a second speaker of
-    their own is ``second_speaker``'s."""
+    that it was 'possible, but not probable' ...", "... could be ready in October and vowed it would be safe"; or
+    what a charge, a label or a request goes on to say: ``reported.said_after_charge``), read outside quotations;
+    None when there is none. Its speaker is the first statement's: a second speaker of their own is
+    ``second_speaker``'s."""
+    found = _added_by_frame(sentence)
+    if found is None and (charged := said_after_charge(sentence)) is not None:
+        found = Added(content=charged[1], start=charged[0])  # "…, saying it imperils the Irish peace process"
+    return found
+
+
+def _added_by_frame(sentence: Sentence) -> Added | None:
+    """``added_statement`` by the language's ``added_frames``."""
     pattern = _added(sentence.lang)
     if pattern is None:
         return None
