@@ -86,7 +86,8 @@ def _overlap(a: set[str], b: set[str]) -> float:
 _NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
 
 
-_NAME_RUN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)+")
+_CAPITAL = "[A-ZÀ-ÖØ-ÞŒ]"  # Latin capitals of the four languages' names ("Élysée", "Ángel", "Île", "Œuvre")
+_NAME_RUN = re.compile(rf"{_CAPITAL}[\w’'.-]*(?:\s+{_CAPITAL}[\w’'.-]*)+")
 
 
 def _proposition_words(claim: str) -> set[str]:

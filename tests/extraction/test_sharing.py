@@ -310,3 +310,10 @@ def test_a_person_is_named_by_surname_a_description_whole() -> None:
                   PointedStatement(sentences[3], "Harbour Board", "It would appeal.", "support")]
     assert [st.claim for st in share_claims(text, statements)] == [
         "Ortiz likes the levy.", "One MP doubts it will pass.", "Harbour Board would appeal."]
+
+
+def test_a_name_that_opens_with_an_accented_capital_is_one_word() -> None:
+    from stance.extraction.sharing import _proposition_words
+
+    words = _proposition_words("Renault received a letter from Élysée Palace officials")
+    assert "élysée palace" in words and "palace" not in words
