@@ -262,6 +262,11 @@ def _cut_before(sentence: Sentence, start: int) -> Sentence:
     return replace(sentence, text=sentence.text[:start], end=sentence.start + start)
 
 
+def _claim_before(st: PointedStatement, start: int) -> PointedStatement:
+    """``st`` with the claim of its sentence up to ``start``, where a second actor's clause begins."""
+    return replace(st, claim=short_claim(report_of(_cut_before(st.sentence, start)).content))
+
+
 def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement]:
     """A sentence that joins a second speaker to its first ("..., but trust members said they wanted a copy";
     ``attribution.second_speaker``) gives the second their own statement of what follows their verb, and the
@@ -277,13 +282,13 @@ def second_speakers(statements: list[PointedStatement]) -> list[PointedStatement
                 # "Two senators introduced a resolution to amend the rules, but McConnell has consistently opposed
                 # such a measure": the first clause is the claim, and the second actor takes a side on it
                 have.add((st.sentence.n, side.who.lower()))
-                st = replace(st, claim=short_claim(report_of(_cut_before(st.sentence, side.start)).content))
+                st = _claim_before(st, side.start)
                 out.extend([st, replace(st, who=side.who, stance=side.side)])
                 continue
             out.append(st)
             continue
         if second.who in st.claim:  # the first speaker's claim ran on into the second's words: the part before
-            st = replace(st, claim=short_claim(report_of(_cut_before(st.sentence, second.start)).content))
+            st = _claim_before(st, second.start)
         out.append(st)
         if (st.sentence.n, second.who.lower()) not in have:
             have.add((st.sentence.n, second.who.lower()))
