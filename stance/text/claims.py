@@ -324,6 +324,16 @@ def _is_name(piece: str) -> bool:
         w[0].isupper() or w in _name_particles() for w in words)
 
 
+ASIDE_WORDS = 4  # an aside between commas this short, after a subject and its auxiliary ("Il n’a, à aucun moment,")
+
+
+def _closes_aside(text: str, comma: re.Match[str]) -> bool:
+    """A comma that closes a short aside right after the subject and its auxiliary: a cut there leaves no claim
+    ("Il n’a, à aucun moment, développé une vision …" cut to "Il n’a, à aucun moment.")."""
+    head, opening, aside = text[: comma.start()].rpartition(",")
+    return bool(opening) and _words(head) < MIN_WORDS and _words(aside) <= ASIDE_WORDS
+
+
 def _at_apposed_name(text: str, comma: re.Match[str]) -> bool:
     """A comma that opens or closes a name in apposition: a cut there leaves the subject without its verb ("El
     presidente del gobierno español, Mariano Rajoy.")."""
@@ -353,7 +363,8 @@ def cap_length(text: str, max_words: int = MAX_WORDS) -> str:
         return text
     cut = _last_cut(text, _CLAUSE_BOUNDARY, max_words)
     if cut is None:
-        cut = _last_cut(text, _COMMA, max_words, skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c))
+        cut = _last_cut(text, _COMMA, max_words,
+                        skip=lambda t, c: _between_adjectives(t, c) or _at_apposed_name(t, c) or _closes_aside(t, c))
     subordinate = _SUBORDINATE.match(text)
     led = _PARTICIPLE.match(text) or _asked().match(text)  # an opening participle's or asker's phrase
     apposed = _APPOSED_SUBJECT.match(text)

@@ -365,6 +365,16 @@ def _trailing_frame(content: str, frames: _Frames) -> int | None:
     return late.start() if late is not None else None
 
 
+def _article_before(before: str, lang: str) -> str:
+    """The article a quotation opens after, which belongs to its noun ("constate que le «gouvernement ne sait pas
+    …»": "le gouvernement ne sait pas …", not "Gouvernement ne sait pas …"); "" when there is none."""
+    articles = rules(lang).attribution.descriptor_articles
+    opening = "".join(o for o, _ in quotes(lang).pairs)
+    found = re.search(rf"\b(?:{alternation(articles)})\s*$", before.rstrip(opening + " \u00a0\u202f"),
+                      re.IGNORECASE) if articles else None
+    return found.group(0).strip() + " " if found else ""
+
+
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
@@ -377,7 +387,8 @@ def report_of(sentence: Sentence) -> Report:
         or (outside_words <= ATTRIBUTION_WORDS and quoted_words >= MIN_QUOTED_WORDS)
     ):
         quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(edge) for a, b in spans)
-        return Report(_sentence_case(quoted, sentence.lang), denied=False)
+        return Report(_sentence_case(_article_before(text[:spans[0][0] - sentence.start], sentence.lang) + quoted,
+                                     sentence.lang), denied=False)
     if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
         text = _without_marks(text, sentence.lang)
     content = frames.leading_no_comment.sub("", frames.leading_source.sub("", text.strip()))

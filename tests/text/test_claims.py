@@ -103,6 +103,12 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     assert cap_length(apposed, 15) == apposed
     places = "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes, à Toulouse"
     assert cap_length(places, 15) == "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes"
+    # never where a short aside after the subject and its auxiliary closes ("Il n’a, à aucun moment.")
+    aside = ("Il n’a, à aucun moment, développé une vision d’ensemble pour le Luxembourg ni montré aucune "
+             "compréhension de ce qu’est le Luxembourg")
+    assert cap_length(aside, 15) == aside
+    assert cap_length("He has, at no point, developed a vision for the country or shown any understanding of what it "
+                      "is", 15).startswith("He has, at no point, developed")
     no_boundary = " ".join(["word"] * 20)
     assert cap_length(no_boundary, 15) == no_boundary  # nothing to cut at: left whole
     assert cap_length("Short and sweet, as it is", 15) == "Short and sweet, as it is"

@@ -215,6 +215,26 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Le projet de loi va trop loin et doit être retiré.", False),
         ("de", "Kritiker warnen, die Reform werde die Mieten weiter steigen lassen.",
          "Die Reform werde die Mieten weiter steigen lassen.", False),
+        # a fear or a concern is a frame like a belief: what is feared is the claim
+        ("en", "Officials in Washington are concerned that the firm could pass American users' data to the Chinese "
+         "government.", "The firm could pass American users' data to the Chinese government.", False),
+        ("en", "Some fear that a failure to agree on border arrangements could jeopardise the peace process.",
+         "A failure to agree on border arrangements could jeopardise the peace process.", False),
+        ("en", "He worried about the cost of the plan.", "He worried about the cost of the plan.", False),  # no clause
+        ("de", "Kritiker befürchten, dass die Reform die Mieten weiter steigen lässt.",
+         "Die Reform die Mieten weiter steigen lässt.", False),
+        ("es", "Los vecinos temen que la empresa cierre la fábrica de Vigo.", "La empresa cierre la fábrica de Vigo.",
+         False),
+        # a quotation that opens after its noun's article keeps the article
+        ("fr", "Fernand Kartheiser (ADR), lui aussi, constate que le «gouvernement ne sait pas maîtriser les "
+         "conséquences de sa propre politique de croissance».",
+         "Le gouvernement ne sait pas maîtriser les conséquences de sa propre politique de croissance.", False),
+        ("en", 'Smith said the "government cannot control the consequences of its own growth policy".',
+         "The government cannot control the consequences of its own growth policy.", False),
+        # a long claim is not cut where a short aside closes: "Il n’a, à aucun moment." says nothing
+        ("fr", "«Il n’a, à aucun moment, développé une vision d’ensemble pour le Luxembourg ni montré aucune "
+         "compréhension de ce qu’est le Luxembourg.", "Il n’a, à aucun moment, développé une vision d’ensemble pour "
+         "le Luxembourg ni montré aucune compréhension de ce qu’est le Luxembourg.", False),
         ("en", "In it, they argue the rules for incoming travellers will be more stringent than for the ill.",
          "The rules for incoming travellers will be more stringent than for the ill.", False),  # after an opening phrase
         # ... not a negated one, a concession's, "Let us say" or "Let's say"
