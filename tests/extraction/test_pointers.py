@@ -541,6 +541,44 @@ def test_a_second_actor_taking_a_side_on_the_first_clause_shares_its_claim(text:
     assert (second.who, second.stance) == (who, side)
 
 
+@pytest.mark.parametrize(("lang", "text", "who", "claim"), [
+    ("en", "Officials in Washington are concerned that the firm could pass American users' data to the Chinese "
+     "government, something ByteDance has denied doing.", "ByteDance",
+     "The firm could pass American users' data to the Chinese government."),
+    ("en", "Prosecutors say the company hid the losses, a charge Uber strongly rejects.", "Uber",
+     "The company hid the losses."),
+    ("fr", "Selon la police, la société a transmis les données des clients, ce que Renault dément.", "Renault",
+     "La société a transmis les données des clients."),
+    ("es", "Según Washington, la empresa pasó los datos a China, algo que ByteDance ha negado.", "ByteDance",
+     "La empresa pasó los datos a China."),
+    ("de", "Die Regierung wirft dem Konzern vor, Daten weitergegeben zu haben, was Siemens bestreitet.", "Siemens",
+     None),
+])
+def test_an_actor_who_denies_what_the_sentence_says_in_its_closing_clause_opposes_its_claim(
+        lang: str, text: str, who: str, claim: str | None) -> None:
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences(text, lang=lang)
+    first = PointedStatement(sentence, "Dana Ortiz", reported_content(sentence), "support")
+    cut, second = second_speakers([first])
+    assert who not in cut.claim and second.claim == cut.claim
+    assert (second.who, second.stance) == (who, "oppose")
+    if claim is not None:
+        assert cut.claim == claim
+
+
+@pytest.mark.parametrize("text", [
+    "The council approved the plan, which allowed the depot to move north.",  # no denial
+    "Smith said the plan would fail, which he denied.",  # a pronoun is no second actor
+])
+def test_a_closing_clause_without_a_named_denier_adds_no_one(text: str) -> None:
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences(text)
+    first = PointedStatement(sentence, "Dana Ortiz", reported_content(sentence), "support")
+    assert second_speakers([first]) == [first]
+
+
 def test_a_side_on_something_else_is_no_side_on_the_first_clause() -> None:
     from stance.extraction.open_mode import second_speakers
 

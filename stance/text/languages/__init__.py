@@ -142,6 +142,10 @@ class AttributionRules(_Section):
         "", description="nouns by which a sentence that only takes a side refers to the decision or proposal the "
                         "article opens with ('decision|plan|proposal'): 'was pleased with the decision'; '' turns "
                         "the rule off")
+    denial_relatives: str = Field(
+        "", description="words that open a closing clause in which a second actor denies what the sentence says "
+                        "('something|which|a claim': '…, something ByteDance has denied doing', with one of "
+                        "reported.denial_verbs): that actor opposes the sentence's claim; '' turns the rule off")
     approval: str = Field(
         "", description="verbs and phrases by which someone takes the side of a decision or proposal without "
                         "restating it ('voted for|welcomed|was pleased'): the position of an action sentence; '' "
