@@ -202,21 +202,26 @@ def strip_frame(text: str) -> str:
 
 # "He urged the government to withdraw the bill": what was asked of whom is the claim, "the government should
 # withdraw the bill", as a reader would state it (and as gold claims do). Not "urged him to": a pronoun names no one.
-_REQUEST = re.compile(
-    r"^[^,;:“”\"]{1,80}?\s(?:also\s+|again\s+|repeatedly\s+)?(?:urged|urges|called\s+on|calls\s+on|pressed|presses|"
-    r"implored|implores|asked|asks|encouraged|encourages|told)\s+"
-    r"(?P<who>(?!(?:him|her|them|it|us|me|you|not|for|about|that)\b)[^,;:“”\"]{2,60}?)\s+(?P<neg>not\s+)?to\s+"
-    r"(?P<what>[a-z][^;:]*)$"
-)
+# Each language's ``reported.request_frames`` ("instó a los ciudadanos a trabajar unidos": "Los ciudadanos deben
+# trabajar unidos").
+@cache
+def _requests() -> list[tuple[re.Pattern[str], tuple[str, str], frozenset[str]]]:
+    return [(re.compile(spec.request_frames), spec.request_modals,
+             frozenset(spec.plural_determiners.lower().split("|")))
+            for spec in (rules(code).reported for code in languages()) if spec.request_frames]
 
 
 def as_request(text: str) -> str:
     """"X urged Y to do Z" as "Y should do Z" (and "... urged Y not to" as "Y should not"); else ``text``."""
-    match = _REQUEST.match(text)
-    if match is None or _words(match.group("what")) < 2:
-        return text
-    who = match.group("who")
-    return f"{who[:1].upper()}{who[1:]} should {match.group('neg') or ''}{match.group('what')}"
+    for pattern, (singular, plural), plurals in _requests():
+        match = pattern.match(text)
+        if match is None or _words(match.group("what")) < 2:
+            continue
+        found = match.groupdict()
+        who = ("el " if found.get("al") else "") + match.group("who")
+        modal = plural if who.split()[0].lower() in plurals else singular
+        return f"{who[:1].upper()}{who[1:]} {modal} {found.get('neg') or ''}{match.group('what').lstrip()}"
+    return text
 
 
 def states_a_request(text: str) -> bool:

@@ -150,7 +150,7 @@ def test_an_opening_date_is_no_claim() -> None:
     assert not no_proposition("The bill passed") and not no_proposition("Snowden merece más")
     assert short_claim("El 24 de diciembre, Snowden llamó a los ciudadanos del mundo entero a poner fin a la "
                        "vigilancia masiva, y estimó que ha cumplido con su misión.") == (
-        "Snowden llamó a los ciudadanos del mundo entero a poner fin a la vigilancia masiva.")
+        "Los ciudadanos del mundo entero deben poner fin a la vigilancia masiva.")  # (a request: as_request)
 
 
 def test_a_named_speakers_inner_frame_with_an_apposition_is_cut() -> None:
@@ -203,6 +203,15 @@ def test_a_request_is_stated_as_what_should_be_done() -> None:
         "MPs should reject the 'shaming' legislation.")
     for unchanged in ("Trump advisers have urged him to fire feds faster.", "She asked not to be named.",
                       "He asked about the timing."):
+        assert short_claim(unchanged) == unchanged
+    # ... in each language's words, with its modal for one or many
+    assert short_claim("Snowden llamó a los ciudadanos del mundo entero a “poner fin a la vigilancia masiva.”") == (
+        "Los ciudadanos del mundo entero deben “poner fin a la vigilancia masiva.”")
+    assert short_claim("El ministro instó al gobierno a retirar la ley de inmediato.") == (
+        "El gobierno debe retirar la ley de inmediato.")
+    assert short_claim("Le Premier ministre a appelé les syndicats à « prendre leurs responsabilités »") == (
+        "Les syndicats doivent « prendre leurs responsabilités ».")
+    for unchanged in ("El ministro llamó a la calma.", "Il a appelé à la grève générale."):
         assert short_claim(unchanged) == unchanged
 
 

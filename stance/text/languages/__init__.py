@@ -290,6 +290,14 @@ class ReportedRules(_Section):
         ("", ""), description="the verb that joins a labelled thing to its label, singular and plural ('is', 'are')")
     object_pronouns: dict[str, str] = Field(
         {}, description="object pronouns and the subject pronouns an accused or labelled one becomes ('him' -> 'he')")
+    request_frames: str = Field(
+        "", description="a regular expression for a request reported with whom it asks and what ('X urged Y to do "
+                        "Z'), matched on a whole claim, with groups 'who' and 'what', 'neg' for a negated request ('not "
+                        "to') and 'al' for a preposition that holds the article (Spanish 'al'): the claim becomes 'Y "
+                        "should do Z', as a reader states it; '' turns it off")
+    request_modals: tuple[str, str] = Field(
+        ("", ""), description="what a request's 'Y' must do: the modal after a singular and after a plural Y "
+                              "('should', 'should'; Spanish 'debe', 'deben'), plural by plural_determiners")
 
 
 class PolarityRules(_Section):
