@@ -17,12 +17,17 @@ DATELINE_CHARS = 600
 _PLACE = r"[A-ZÀ-Ý][\w.'’/-]*(?:[ \t,]+[A-ZÀ-Ý][\w.'’/-]*){0,3},?[ \t]+"  # capitalised words: "HONG KONG ", "Berlin "
 _DATELINE = re.compile(rf"^[ \t]*(?P<place>{_PLACE})?\((?P<outlet>[^\W\d][\w&.'’ ]{{1,30}})\)[ \t]*(?:—|–|-{{1,2}})[ \t]",
                        re.MULTILINE)
+# ... or, after a place, an outlet in capitals (CNN's house style) with no dash before the story's first capital:
+# "London (CNN) The UK is preparing …"; not "Keir Starmer (Labour) Says …"
+_DATELINE_NO_DASH = re.compile(rf"^[ \t]*(?P<place>{_PLACE})\((?P<outlet>[A-Z]{{2,6}})\)[ \t]*(?=[A-ZÀ-Ý])",
+                               re.MULTILINE)
 
 
 def dateline_outlet(text: str) -> str | None:
     """The outlet a dateline near the top of ``text`` names ("Reuters" in "PARIS (Reuters) - …", "dpa" in
     "BERLIN (dpa) - …"), or None."""
-    for match in _DATELINE.finditer(text[:DATELINE_CHARS]):
+    top = text[:DATELINE_CHARS]
+    for match in sorted([*_DATELINE.finditer(top), *_DATELINE_NO_DASH.finditer(top)], key=lambda m: m.start()):
         if match["place"] or match["outlet"][0].isupper():  # "BERLIN (dpa) -", but not a line's "(really) -"
             return match["outlet"].strip()
     return None
@@ -36,7 +41,7 @@ def is_narrator(who: str, outlet: str | None) -> bool:
 def strip_dateline(text: str) -> str:
     """``text`` without the dateline it opens with ("PARIS (Reuters) - Le ministre …" is "Le ministre …"): where a
     story was filed from, and by whom, is no part of a claim."""
-    match = _DATELINE.match(text)
+    match = _DATELINE.match(text) or _DATELINE_NO_DASH.match(text)
     if match is None or not (match["place"] or match["outlet"][0].isupper()):
         return text
     rest = text[match.end():].lstrip()

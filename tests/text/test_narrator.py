@@ -14,9 +14,12 @@ from stance.text.narrator import dateline_outlet, is_narrator, strip_dateline
     ("Bill passes\nHONG KONG (REUTERS) - Lawmakers passed the bill.", "REUTERS"),
     ("WASHINGTON, D.C. (AP) -- The Senate voted.", "AP"),
     ("Streik\nBERLIN (dpa) - Die Gewerkschaft ruft zum Streik auf.", "dpa"),
+    # CNN's house style: no dash after the outlet in capitals
+    ("Bill published\n\nLondon (CNN) The UK is preparing legislation.", "CNN"),
     # not datelines: a party after a name, a lower-case aside, a bracket further down the article
     ("Vote\n\nSmith (R) - said he would vote no.", None),
     ("The mayor (D) - said so.", None),
+    ("Vote\n\nKeir Starmer (Labour) Said he would vote no.", None),
     ("No dateline here (really) - yes.", None),
     ("(really) - no place, no capital.", None),
     ("Headline\n\n" + "The council met. " * 50 + "\nPARIS (AFP) - Later news.", None),
@@ -34,3 +37,4 @@ def test_a_claim_does_not_open_with_its_dateline() -> None:
     assert strip_dateline("PARIS (Reuters) - Le ministre a accusé la CGT.") == "Le ministre a accusé la CGT."
     assert strip_dateline("(CNN) — senators blocked the bill.") == "Senators blocked the bill."
     assert strip_dateline("The mayor (D) - said so.") == "The mayor (D) - said so."
+    assert strip_dateline("London (CNN) The UK is preparing legislation.") == "The UK is preparing legislation."
