@@ -221,6 +221,8 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "Some fear that a failure to agree on border arrangements could jeopardise the peace process.",
          "A failure to agree on border arrangements could jeopardise the peace process.", False),
         ("en", "He worried about the cost of the plan.", "He worried about the cost of the plan.", False),  # no clause
+        ("en", "Critics complain that the move would breach international law.", "The move would breach international law.",
+         False),
         ("de", "Kritiker befürchten, dass die Reform die Mieten weiter steigen lässt.",
          "Die Reform die Mieten weiter steigen lässt.", False),
         ("es", "Los vecinos temen que la empresa cierre la fábrica de Vigo.", "La empresa cierre la fábrica de Vigo.",
