@@ -791,27 +791,30 @@ def _second_side(lang: str) -> re.Pattern[str] | None:
 
 
 @cache
-def _denied_after(lang: str) -> re.Pattern[str] | None:
+def _side_after(lang: str) -> re.Pattern[str] | None:
     spec, letters, reported = rules(lang).attribution, rules(lang).sentences, rules(lang).reported
     if not (spec.denial_relatives and reported.denial_verbs):
         return None
     upper, lower = letters.capitals, letters.lowercase
     article = rf"(?:(?i:{alternation(spec.descriptor_articles)})\s+)?" if spec.descriptor_articles else ""
-    return re.compile(rf"[,;]\s+(?i:{alternation(spec.denial_relatives)})\s*{article}"
-                      rf"(?P<who>[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}})\s+(?:[{lower}]+\s+){{0,2}}?"
-                      rf"(?i:{alternation(reported.denial_verbs)})\b(?:\s+[{lower}]+){{0,3}}\s*[.!?]?\s*$")
+    admitted = rf"|(?P<admitted>(?i:{alternation(spec.admission_verbs)}))" if spec.admission_verbs else ""
+    return re.compile(rf"(?:[,;]|\s[-—–])\s+(?i:{alternation(spec.denial_relatives)})\s*{article}"
+                      rf"(?P<who>[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,5}})\s+(?:[{lower}]+\s+){{0,2}}?"
+                      rf"(?:(?i:{alternation(reported.denial_verbs)}){admitted})\b(?:\s+[{lower}]+){{0,5}}\s*[.!?]?\s*$")
 
 
 def second_side(sentence: Sentence, first: str) -> SecondSide | None:
     """A second actor's side on what the sentence's first clause says, when its object refers back to it (a pronoun,
     "such a measure", a word for a decision: ``decision_nouns``), or a closing clause in which they deny it
-    ("…, something ByteDance has denied doing": ``denial_relatives``); not ``first`` again, nor a pronoun. None
-    when the sentence has none."""
+    ("…, something ByteDance has denied doing": ``denial_relatives``), or admit it ("- something Northern Ireland
+    Secretary Brandon Lewis admitted last week was the case": ``admission_verbs``); not ``first`` again, nor a
+    pronoun. None when the sentence has none."""
     text = _blank_quotations(sentence.text, sentence.lang)
-    denied = _denied_after(sentence.lang)
-    found = denied.search(text) if denied is not None else None
+    relative = _side_after(sentence.lang)
+    found = relative.search(text) if relative is not None else None
     if found is not None and not _name_words(found.group("who"), sentence.lang) & _name_words(first, sentence.lang):
-        return SecondSide(who=found.group("who"), side="oppose", start=found.start())
+        return SecondSide(who=found.group("who"), side="support" if found.group("admitted") else "oppose",
+                          start=found.start())
     pattern = _second_side(sentence.lang)
     match = pattern.search(text) if pattern is not None else None
     if match is None:

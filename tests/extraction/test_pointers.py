@@ -567,6 +567,23 @@ def test_an_actor_who_denies_what_the_sentence_says_in_its_closing_clause_oppose
         assert cut.claim == claim
 
 
+@pytest.mark.parametrize(("lang", "text", "who"), [
+    ("en", "Critics complain that the move would breach international law - something Northern Ireland Secretary "
+     "Brandon Lewis admitted last week was the case.", "Northern Ireland Secretary Brandon Lewis"),
+    ("es", "Según Washington, la empresa pasó los datos a China, algo que ByteDance ha reconocido.", "ByteDance"),
+    ("de", "Die Regierung wirft dem Konzern vor, Daten weitergegeben zu haben, was Siemens eingeräumt hat.", "Siemens"),
+])
+def test_an_actor_who_admits_what_the_sentence_says_in_its_closing_clause_supports_its_claim(
+        lang: str, text: str, who: str) -> None:
+    from stance.extraction.open_mode import second_speakers
+
+    (sentence,) = split_sentences(text, lang=lang)
+    first = PointedStatement(sentence, "Dana Ortiz", reported_content(sentence), "support")
+    cut, second = second_speakers([first])
+    assert who not in cut.claim and second.claim == cut.claim
+    assert (second.who, second.stance) == (who, "support")
+
+
 @pytest.mark.parametrize("text", [
     "The council approved the plan, which allowed the depot to move north.",  # no denial
     "Smith said the plan would fail, which he denied.",  # a pronoun is no second actor

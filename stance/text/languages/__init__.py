@@ -146,6 +146,10 @@ class AttributionRules(_Section):
         "", description="words that open a closing clause in which a second actor denies what the sentence says "
                         "('something|which|a claim': '…, something ByteDance has denied doing', with one of "
                         "reported.denial_verbs): that actor opposes the sentence's claim; '' turns the rule off")
+    admission_verbs: str = Field(
+        "", description="verbs by which, in such a closing clause, the second actor admits what the sentence says "
+                        "('admitted|acknowledged': '- something Brandon Lewis admitted was the case'): that actor "
+                        "supports its claim; '' reads denials only")
     approval: str = Field(
         "", description="verbs and phrases by which someone takes the side of a decision or proposal without "
                         "restating it ('voted for|welcomed|was pleased'): the position of an action sentence; '' "
