@@ -223,6 +223,10 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "He worried about the cost of the plan.", "He worried about the cost of the plan.", False),  # no clause
         ("en", "Critics complain that the move would breach international law.", "The move would breach international law.",
          False),
+        # "there is no evidence that X" doubts X, as "it is unlikely that X" does
+        ("en", "There is no evidence that the vaccine causes autism, the agency said.", "The vaccine causes autism.", True),
+        ("en", "They argued that there was no proof that Mr Pemberton merited a commuted sentence.",
+         "Mr Pemberton merited a commuted sentence.", True),
         ("de", "Kritiker befürchten, dass die Reform die Mieten weiter steigen lässt.",
          "Die Reform die Mieten weiter steigen lässt.", False),
         ("es", "Los vecinos temen que la empresa cierre la fábrica de Vigo.", "La empresa cierre la fábrica de Vigo.",
