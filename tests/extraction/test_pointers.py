@@ -547,6 +547,8 @@ def test_a_second_actor_taking_a_side_on_the_first_clause_shares_its_claim(text:
      "The firm could pass American users' data to the Chinese government."),
     ("en", "Prosecutors say the company hid the losses, a charge Uber strongly rejects.", "Uber",
      "The company hid the losses."),
+    ("en", "Officials said Russia was behind the attack, a claim that Moscow denies.", "Moscow",
+     "Russia was behind the attack."),
     ("fr", "Selon la police, la société a transmis les données des clients, ce que Renault dément.", "Renault",
      "La société a transmis les données des clients."),
     ("es", "Según Washington, la empresa pasó los datos a China, algo que ByteDance ha negado.", "ByteDance",
