@@ -87,7 +87,7 @@ def _frames(lang: str) -> _Frames:
             rf"^(?:(?:{word}\s+){{0,12}}?(?<![,;]\s)|[{upper}][^,{outside}]{{0,60}},[^{outside}]{{1,160}}?,\s+"
             # ... or after an opening participle's phrase of any length ("Addressing the controversial elements of the
             # Internal Market Bill which enable the UK to override the Withdrawal Agreement, Mr Sharma said: ...")
-            rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,6}}?"
+            rf"|[{upper}][{lower}]+(?:ing|ed|ando|iendo)\s[^,{outside}]{{1,200}},\s+(?:{word}\s+){{0,12}}?"
             # ... or after an aside between dashes ("Theresa May - who stood down as prime minister after ... - said:")
             rf"|[{upper}][^,{outside}]{{0,60}}?\s[-—–]\s[^{outside}]{{1,160}}?\s[-—–]\s+"
             # ... or after a short opening phrase, a plural pronoun's frame ("In it, they argue the rules …")

@@ -215,6 +215,11 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
          "Le projet de loi va trop loin et doit être retiré.", False),
         ("de", "Kritiker warnen, die Reform werde die Mieten weiter steigen lassen.",
          "Die Reform werde die Mieten weiter steigen lassen.", False),
+        # an opening participle's phrase, then a speaker of many words ("chair of the Justice Committee and Tory MP
+        # Bob Neill said ...")
+        ("en", 'Speaking during an urgent question on the bill, chair of the Justice Committee and Tory MP Bob Neill said '
+         'the "adherence to the rule of law is not negotiable."', 'The "adherence to the rule of law is not negotiable."',
+         False),
         # a fear or a concern is a frame like a belief: what is feared is the claim
         ("en", "Officials in Washington are concerned that the firm could pass American users' data to the Chinese "
          "government.", "The firm could pass American users' data to the Chinese government.", False),
