@@ -104,6 +104,7 @@ _TRAILING_ASIDE = re.compile(
 # would ...": a cap at the first comma left "The bill, if approved.").
 _INNER_ASIDE = re.compile(
     r",\s+(?:who|which|whose)\b[^,;“”\"()]{1,120},(?=\s)|\s*\([^()]{1,160}\)|\s+[—–]\s[^—–]{1,120}\s[—–](?=\s)"
+    r"|\s+-\s(?:(?!\s-\s)[^—–]){1,120}\s-(?=\s)"  # ... and " - ... - ", as British papers set a dash
     r"|,\s+(?:if|once|when|unless)(?:\s+[^\s,;“”\"()]+){1,3},(?=\s)"
     # a participle's aside: "that Mr Pemberton, having been detained with special privileges ..., merited ..."
     r"|,\s+(?:having|being)\s[^,;“”\"()]{1,120},(?=\s)"
@@ -123,7 +124,7 @@ _TIME = re.compile(
 
 # Clause boundaries a long claim may be cut at: where another clause begins, not inside a list of nouns.
 _CLAUSE_BOUNDARY = re.compile(
-    r"[;:]\s+|\s+[—–]\s+"
+    r"[;:]\s+|\s+[—–-]\s+"
     r"|,[”\"’]?\s+(?=(?:and|but|or|so|then|yet|who|which|where|when|because|after|before|as|if|while)\s)"
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )

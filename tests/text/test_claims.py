@@ -103,6 +103,13 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
     assert cap_length(apposed, 15) == apposed
     places = "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes, à Toulouse"
     assert cap_length(places, 15) == "Les ordres sont donnés face à cette violence, à Paris, à Nantes, à Rennes"
+    # a spaced hyphen is a dash, as British papers set one: a clause boundary alone, an aside in pairs
+    assert cap_length('It would only make "minor clarifications in extremely specific areas" - but it worried some in '
+                      "Brussels and Westminster", 15) == 'It would only make "minor clarifications in extremely specific areas"'
+    assert short_claim("The practicalities of the protocol - which will deal with issues of state aid and customs checks "
+                       "- is still being negotiated by a joint committee.") == (
+        "The practicalities of the protocol is still being negotiated by a joint committee.")
+    assert short_claim("The well-known Brexit-related row is far from over.") == "The well-known Brexit-related row is far from over."
     # never where a short aside after the subject and its auxiliary closes ("Il n’a, à aucun moment.")
     aside = ("Il n’a, à aucun moment, développé une vision d’ensemble pour le Luxembourg ni montré aucune "
              "compréhension de ce qu’est le Luxembourg")
