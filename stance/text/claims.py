@@ -129,7 +129,7 @@ _CLAUSE_BOUNDARY = re.compile(
     r"|\s+(?=(?:because|although|unless|until)\s)"
 )
 _COMMA = re.compile(r",\s+")
-_SECOND_CLAUSE = re.compile(r";\s+|,[”\"’]?\s+(?=(?:but|yet|while|whereas)\s)")  # a clause that says something else
+_SECOND_CLAUSE = re.compile(r";\s+|\s+[—–-]\s+|,[”\"’]?\s+(?=(?:but|yet|while|whereas)\s)")  # a clause that says something else
 # A claim that opens with a subordinate clause, a phrase or a participle's phrase: cut after it, only the condition,
 # the time or the place would be left ("Between 2014 and 2021.", "Breaking with their usual policy of political
 # neutrality.").

@@ -110,6 +110,10 @@ def test_cap_length_cuts_at_a_clause_boundary_then_at_a_comma() -> None:
                        "- is still being negotiated by a joint committee.") == (
         "The practicalities of the protocol is still being negotiated by a joint committee.")
     assert short_claim("The well-known Brexit-related row is far from over.") == "The well-known Brexit-related row is far from over."
+    # ... and where no boundary falls within the limit, a dash past it still ends the claim's first clause
+    assert cap_length("The EU issued a statement that was about as furious as any I've ever seen in this kind of context "
+                      "- demanding that the UK government withdraw the plans", 15) == (
+        "The EU issued a statement that was about as furious as any I've ever seen in this kind of context")
     # never where a short aside after the subject and its auxiliary closes ("Il n’a, à aucun moment.")
     aside = ("Il n’a, à aucun moment, développé une vision d’ensemble pour le Luxembourg ni montré aucune "
              "compréhension de ce qu’est le Luxembourg")
