@@ -226,6 +226,8 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "Some fear that a failure to agree on border arrangements could jeopardise the peace process.",
          "A failure to agree on border arrangements could jeopardise the peace process.", False),
         ("en", "He worried about the cost of the plan.", "He worried about the cost of the plan.", False),  # no clause
+        ("en", "Many in the UK are convinced that this is merely the latest bit of Brexit posturing.",
+         "This is merely the latest bit of Brexit posturing.", False),
         ("en", "Critics complain that the move would breach international law.", "The move would breach international law.",
          False),
         # "there is no evidence that X" doubts X, as "it is unlikely that X" does
