@@ -303,6 +303,8 @@ def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
     if found is None:
         return None
     label = _charged(content[found.end():], frames, lang)
+    if found.group("thing").split()[-1].lower() in rules(lang).attribution.prepositions:
+        return None  # "called Mr Putin's party a place of "crooks and thieves"": the quotation opens inside the label
     thing, article = found.group("thing"), re.search(
         rf"\s(?:{alternation(rules(lang).attribution.descriptor_articles)})$", found.group("thing"), re.IGNORECASE)
     if article is not None:  # "called it a “kamikaze” threat": the article opens the label
@@ -391,7 +393,10 @@ def report_of(sentence: Sentence) -> Report:
         return Report(_sentence_case(_article_before(text[:spans[0][0] - sentence.start], sentence.lang) + quoted,
                                      sentence.lang), denied=False)
     if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
-        text = _without_marks(text, sentence.lang)
+        # ... and a list of them may be labels ("called climate change "mythical", "non-existent", or "an expensive
+        # hoax"": "Climate change is mythical, …"), read while their marks still say where each begins
+        labelled = None if frames.leading.match(text) else _labelled(text.strip(), frames, sentence.lang)
+        text = _without_marks(labelled or text, sentence.lang)
     content = frames.leading_no_comment.sub("", frames.leading_source.sub("", text.strip()))
     relative = _relative_report(content, frames)
     if relative is not None:  # "... a national security law, which the United States ... say will erode freedoms"

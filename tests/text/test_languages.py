@@ -228,6 +228,11 @@ def test_the_speaker_next_to_a_speech_verb(lang: str, text: str, speaker: str | 
         ("en", "He worried about the cost of the plan.", "He worried about the cost of the plan.", False),  # no clause
         ("en", "Many in the UK are convinced that this is merely the latest bit of Brexit posturing.",
          "This is merely the latest bit of Brexit posturing.", False),
+        # a list of quoted labels is a label too; not when the quotation opens inside the label ("a place of …")
+        ("en", 'Mr Trump has previously called climate change "mythical", "non-existent", or "an expensive hoax".',
+         "Climate change is mythical, non-existent, or an expensive hoax.", False),
+        ("en", "He has called Mr Putin's party a place of \"crooks and thieves\" that is sucking the blood out of Russia.",
+         "He has called Mr Putin's party a place of \"crooks and thieves\" that is sucking the blood out of Russia.", False),
         ("en", "Critics complain that the move would breach international law.", "The move would breach international law.",
          False),
         # "there is no evidence that X" doubts X, as "it is unlikely that X" does
