@@ -54,7 +54,7 @@ from stance.text.claims import (
     short_claim,
     stems,
 )
-from stance.text.languages import DEFAULT, rules
+from stance.text.languages import DEFAULT, capitalised_run, rules
 from stance.text.names import person_key
 from stance.text.polarity import (
     bare_denial,
@@ -86,8 +86,8 @@ def _overlap(a: set[str], b: set[str]) -> float:
 _NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
 
 
-_CAPITAL = "[A-ZÀ-ÖØ-ÞŒ]"  # Latin capitals of the four languages' names ("Élysée", "Ángel", "Île", "Œuvre")
-_NAME_RUN = re.compile(rf"{_CAPITAL}[\w’'.-]*(?:\s+{_CAPITAL}[\w’'.-]*)+")
+_CAPITALS = "A-ZÀ-ÖØ-ÞŒ"  # Latin capitals of the four languages' names ("Élysée", "Ángel", "Île", "Œuvre")
+_NAME_RUN = re.compile(capitalised_run(_CAPITALS, "+"))
 
 
 def _proposition_words(claim: str) -> set[str]:

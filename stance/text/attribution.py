@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 from stance.text.actors import guess_type, named_as_person
 from stance.text.claims import content_words
-from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
+from stance.text.languages import DEFAULT, alternation, capitalised_run, char_class, rules, word_alternation
 from stance.text.names import TITLE_WORDS, fold, strip_titles, without_leading_words
 from stance.text.polarity import clauses, negated
 from stance.text.reported import said_after_charge
@@ -178,7 +178,7 @@ def _described(lang: str) -> re.Pattern[str] | None:
     if not spec.described_as:
         return None
     upper = letters.capitals
-    return re.compile(rf"^(?P<subject>[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,4}}){spec.described_as}")
+    return re.compile(rf"^(?P<subject>{capitalised_run(upper, '{0,4}')}){spec.described_as}")
 
 
 def describes_speaker(who: str, sentence: Sentence) -> bool:
@@ -604,7 +604,7 @@ def _group_subject(lang: str) -> re.Pattern[str] | None:
     prepositions = word_alternation(spec.prepositions)
     # ... and hyphened modifiers in lower case ("pro-establishment lawmakers", "far-right activists")
     # ... and a place after the group ("Officials in Washington are concerned that ...")
-    place = rf"(?:\s+(?:{alternation(spec.group_places)})\s+[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,2}})?" \
+    place = rf"(?:\s+(?:{alternation(spec.group_places)})\s+{capitalised_run(upper, '{0,2}')})?" \
         if spec.group_places else ""
     return re.compile(rf"(?:^|\s)(?:{determiners})?((?:(?:[{upper}][\w’'.-]*|[{lower}]+-[{lower}][\w-]*)\s+){{0,2}}"
                       rf"(?i:{alternation(spec.group_nouns)}){place})"
@@ -617,7 +617,7 @@ def _asked_by(lang: str) -> re.Pattern[str] | None:
     spec, upper = rules(lang).attribution, rules(lang).sentences.capitals
     if not (spec.asked_by and spec.descriptor_articles):
         return None
-    name = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*)*"
+    name = capitalised_run(upper, "*")
     # "Consultada por la Afp, la Casa Blanca hizo referencia ...": who asked, then the subject who answered
     return re.compile(rf"^(?i:{alternation(spec.asked_by)})\s+(?P<asker>[^,]{{1,60}}),\s+"
                       rf"(?:(?i:{alternation(spec.descriptor_articles)})\s+)?(?P<subject>{name})\s")
@@ -721,7 +721,7 @@ def _second_speaker(lang: str) -> re.Pattern[str] | None:
     if not conjunctions:
         return None
     upper, lower = letters.capitals, letters.lowercase
-    name_run = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}}"
+    name_run = capitalised_run(upper, "{0,3}")
     group = (rf"|(?:[{upper}][\w’'.-]*\s+){{0,2}}(?:[{lower}]+\s+)?(?:{alternation(spec.group_nouns)})"
              if spec.group_nouns else "")
     # "and" only after a comma or a dash ("Teresa Munoz and James Holloway voted no" is one subject of two); a
@@ -782,7 +782,7 @@ def _second_side(lang: str) -> re.Pattern[str] | None:
     if not (reported.second_frame_conjunctions and spec.approval and spec.disapproval and spec.auxiliaries):
         return None
     upper = letters.capitals
-    name_run = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}}"
+    name_run = capitalised_run(upper, "{0,3}")
     group = rf"|(?:[{upper}][\w’'.-]*\s+){{0,2}}(?:{alternation(spec.group_nouns)})" if spec.group_nouns else ""
     return re.compile(rf"(?:[,;]|\s[—–])\s+(?:{reported.second_frame_conjunctions})\s+(?P<who>{name_run}{group})\s+"
                       rf"(?:(?:{spec.auxiliaries})\s+)?(?:[{letters.lowercase}]+ly\s+)?"
@@ -799,7 +799,7 @@ def _side_after(lang: str) -> re.Pattern[str] | None:
     article = rf"(?:(?i:{alternation(spec.descriptor_articles)})\s+)?" if spec.descriptor_articles else ""
     admitted = rf"|(?P<admitted>(?i:{alternation(spec.admission_verbs)}))" if spec.admission_verbs else ""
     return re.compile(rf"(?:[,;]|\s[-—–])\s+(?i:{alternation(spec.denial_relatives)})\s*{article}"
-                      rf"(?P<who>[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,5}})\s+(?:[{lower}]+\s+){{0,2}}?"
+                      rf"(?P<who>{capitalised_run(upper, '{0,5}')})\s+(?:[{lower}]+\s+){{0,2}}?"
                       rf"(?:(?i:{alternation(reported.denial_verbs)}){admitted})\b(?:\s+[{lower}]+){{0,5}}\s*[.!?]?\s*$")
 
 
@@ -984,7 +984,7 @@ def pair_speakers(sentence: Sentence, before: Sentence | None) -> list[str]:
     if pattern is None or before is None or not pattern.match(sentence.text):
         return []
     upper = rules(sentence.lang).sentences.capitals
-    name = rf"[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*)*"
+    name = capitalised_run(upper, "*")
     pairs = re.findall(rf"({name})\s+(?:{rules(sentence.lang).attribution.and_word})\s+({name})",
                        _blank_quotations(before.text, before.lang))
     if not pairs:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from stance.text.claims import states_a_request
-from stance.text.languages import DEFAULT, alternation, char_class, rules, word_alternation
+from stance.text.languages import DEFAULT, alternation, capitalised_run, char_class, rules, word_alternation
 from stance.text.sentences import Sentence, quoted_spans, quotes
 
 
@@ -61,7 +61,7 @@ def _frames(lang: str) -> _Frames:
     word = rf"[^\s{outside}]+"
     # "Am Montag sagte Scholz, die Lage sei ernst": in such a language the speaker may follow the verb
     lower = rules(lang).sentences.lowercase
-    after_verb = (rf"(?:\s+(?:[{lower}]+\s+){{0,2}}?[{upper}][\w’'.-]*(?:\s+[{upper}][\w’'.-]*){{0,3}})?"
+    after_verb = (rf"(?:\s+(?:[{lower}]+\s+){{0,2}}?{capitalised_run(upper, '{0,3}')})?"
                   if spec.inverted_after_comma else "")
     tail = rf"(?:{alternation(spec.tail_words)})\b[^{outside}]{{0,100}}"
     told, source = alternation(spec.told_verbs), alternation(spec.source_markers)
@@ -302,9 +302,9 @@ def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
     found = frames.label.match(content) if frames.label is not None else None
     if found is None:
         return None
-    label = _charged(content[found.end():], frames, lang)
     if found.group("thing").split()[-1].lower() in rules(lang).attribution.prepositions:
         return None  # "called Mr Putin's party a place of "crooks and thieves"": the quotation opens inside the label
+    label = _charged(content[found.end():], frames, lang)
     thing, article = found.group("thing"), re.search(
         rf"\s(?:{alternation(rules(lang).attribution.descriptor_articles)})$", found.group("thing"), re.IGNORECASE)
     if article is not None:  # "called it a “kamikaze” threat": the article opens the label

@@ -468,6 +468,13 @@ def word_alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words)) or "(?!)"
 
 
+def capitalised_run(capitals: str, more: str) -> str:
+    """A regular expression for capitalised words in a row ("Northern Ireland Secretary Brandon Lewis"): one word
+    opening with one of ``capitals`` (a language's ``sentences.capitals``, the inside of a character class), then
+    ``more`` of them, a quantifier ("*", "+", "{0,3}")."""
+    return rf"[{capitals}][\w’'.-]*(?:\s+[{capitals}][\w’'.-]*){more}"
+
+
 def char_class(marks: str) -> str:
     """Marks as the body of a regular-expression class, each escaped."""
     return "".join(re.escape(m) if m in "\\]^-[" else m for m in marks)
