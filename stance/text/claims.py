@@ -40,7 +40,7 @@ from stance.text.narrator import strip_dateline
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
 
-_EDGE = " ,;:.“”\"‘’'—–-…"
+_EDGE = " ,;:.“”„«»\"‘’'—–-…"
 
 # A reporting frame left inside the content ("Bloomberg News reported on Friday that ...", "..., saying that ...").
 _REPORTING_VERB = (
@@ -175,6 +175,31 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# Double quotation marks of the four languages: what each opening mark closes with, and the reverse. “ closes a
+# German „ and opens an English “; « and » open French and close German (»…«) quotations.
+_CLOSER = {"„": "“", "“": "”", "«": "»", "»": "«", "‹": "›", "›": "‹", '"': '"'}
+_OPENER = {"”": "“", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›"}
+
+
+def _unbalanced(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The opening marks left open at the end (each with the space set inside it) and the closing marks with no
+    opening before them, in order. A mark that may close or open closes what is open; with nothing open it opens
+    at a word's start and closes after one."""
+    opened: list[tuple[str, str]] = []
+    unopened: list[str] = []
+    for i, ch in enumerate(text):
+        if ch not in _CLOSER and ch not in _OPENER:
+            continue
+        if opened and _CLOSER[opened[-1][0]] == ch:
+            opened.pop()
+        elif ch in _CLOSER and (ch not in _OPENER or i == 0 or not text[i - 1].strip() or text[i - 1] in "([—–-"):
+            after = text[i + 1:i + 2]
+            opened.append((ch, after if ch in "«»‹›" and after in (" ", "\u00a0", "\u202f") else ""))
+        else:
+            unopened.append(ch)
+    return opened, unopened
+
+
 def _finish(text: str, original: str) -> str:
     """Capitalised, closed with a full stop unless it ends in ? or !, quotation marks balanced."""
     text = text.strip(_EDGE)
@@ -182,13 +207,13 @@ def _finish(text: str, original: str) -> str:
         text = text[:-1].rstrip(_EDGE)
     if not text:
         return original
-    text += "" if text[-1] in "?!" else "."
-    if text.count("“") > text.count("”"):
-        text += "”"
-    elif text.count("”") > text.count("“"):
-        text = "“" + text
-    elif text.count('"') % 2:  # a straight quotation opened and cut at the end: closed there
-        text += '"'
+    opened, unopened = _unbalanced(text)
+    stop = "" if text[-1] in "?!" else "."
+    # « prendre leurs responsabilités »: a mark set off by a space inside is closed the same way
+    closers = "".join(pad + _CLOSER[mark] for mark, pad in reversed(opened))
+    # “… brink.” as English writes it; „eindeutig“. and «insignifiant». as German and French do
+    text += stop + closers if set(closers) <= {"”", '"'} else closers + stop
+    text = "".join(_OPENER[mark] for mark in reversed(unopened)) + text
     first = next((i for i, ch in enumerate(text) if ch.isalnum()), 0)
     return text[:first] + text[first].upper() + text[first + 1:]
 

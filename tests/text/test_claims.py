@@ -203,6 +203,27 @@ def test_a_bracketed_sentence_whose_opening_went_with_its_frame_loses_its_closin
         "The levy would fund the ferries (and the night buses).")  # a balanced bracket stays
 
 
+@pytest.mark.parametrize(("content", "claim"), [
+    # German „…“: “ closes „, so nothing is added (it was closed again with an English ”)
+    ("die rechtlichen Grundlagen des Einsatzes „eindeutig“ sein müssten",
+     "Die rechtlichen Grundlagen des Einsatzes „eindeutig“ sein müssten."),
+    ("es sei politisch „klüger", "Es sei politisch „klüger“."),  # cut inside: closed with its own mark
+    ("Wir haben „keine Wahl“", "Wir haben „keine Wahl“."),
+    # French «…»: the full stop after the closing mark, not inside and again after it
+    ("il a regretté un discours «très faible» et «insignifiant.»", "Il a regretté un discours «très faible» et «insignifiant»."),
+    ("la situation est « moins bonne", "La situation est « moins bonne »."),
+    ("Die Lage sei »ernst«", "Die Lage sei »ernst«."),  # German »…«
+    ("They weren’t “asking for the moon.”", "They weren’t “asking for the moon.”"),  # English: inside
+    ("the firm will be “stronger", "The firm will be “stronger.”"),
+    ("said the plan was “wrong” and “unworkable", "Said the plan was “wrong” and “unworkable.”"),
+    ("wrong,” he said", "“Wrong,” he said."),  # a quotation whose opening was cut off
+    # straight quotes: a space after a mark that opens is no padding
+    ('damaged trust" and it would not be "shy" of legal action', 'Damaged trust" and it would not be "shy" of legal action."'),
+])
+def test_quotation_marks_are_balanced_in_the_articles_own_style(content: str, claim: str) -> None:
+    assert short_claim(content) == claim
+
+
 def test_a_request_is_stated_as_what_should_be_done() -> None:
     assert short_claim("He urged the government to withdraw the bill by the end of the month.") == (
         "The government should withdraw the bill by the end of the month.")
