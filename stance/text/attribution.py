@@ -1002,6 +1002,16 @@ QUOTATION_REACH = 3  # sentences back, within the paragraph, to the one naming a
 QUOTATION_PARAGRAPHS = 2
 
 
+@cache
+def _possessive_lead(lang: str) -> re.Pattern[str] | None:
+    """"His reasoning: “…”", "Seine Begründung: „…“": a quotation after a short lead-in of the one just named."""
+    spec = rules(lang).attribution
+    if not spec.possessives:
+        return None
+    openers = char_class("".join(dict.fromkeys(o for o, _ in quotes(lang).pairs)))
+    return re.compile(rf"\s*(?:{spec.possessives})\s+[^\s:]+(?:\s+[^\s:]+){{0,2}}\s*:\s*[{openers}]", re.IGNORECASE)
+
+
 def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str, *,
                           continued: bool, later: Sequence[Sentence] = ()) -> str:
     """The speaker named just before, in the same paragraph or in up to ``QUOTATION_PARAGRAPHS`` paragraphs
@@ -1016,7 +1026,8 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     if stated_speaker(sentence) is not None or pronoun_speaks(sentence):
         return who
     openers = {o for o, _ in quotes(sentence.lang).pairs}  # at a sentence's start even '"' opens
-    if not (continued or sentence.text.lstrip()[:1] in openers):
+    lead = _possessive_lead(sentence.lang)
+    if not (continued or sentence.text.lstrip()[:1] in openers or (lead is not None and lead.match(sentence.text))):
         return who
     named_after = _named_where_it_closes(sentence, later, text, continued=continued, earlier=earlier)
     if named_after is not None:

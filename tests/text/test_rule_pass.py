@@ -241,6 +241,26 @@ def test_straight_quotation_marks_go_on_after_their_speaker_too():
                                  continued=False) == "Dana Whitlock"
 
 
+def test_a_quotation_after_a_possessive_lead_in_is_the_one_just_named():
+    from stance.text.attribution import speaker_for_quotation
+
+    text = ("Tornado-Einsatz\n"
+            "Oskar Lafontaine, Fraktionschef der Linkspartei, sprach sich kategorisch gegen den Bundeswehreinsatz aus. "
+            "Seine Begründung: „Dann holen wir uns den Terrorismus nach Deutschland.“\n")
+    sentences = split_sentences(text, "de")
+    assert speaker_for_quotation("Frank-Walter Steinmeier", sentences[2], sentences[:2], text,
+                                 continued=False) == "Oskar Lafontaine"
+    text = ("Council split\n"
+            "Councillor Ann Reyes, who chairs the committee, said the levy was unfair. "
+            "Her reasoning: “Families pay twice for the same road.” Talks went on.\n")
+    sentences = split_sentences(text)
+    assert speaker_for_quotation("Mayor Ortiz", sentences[2], sentences[:2], text, continued=False) == "Councillor Ann Reyes"
+    # no possessive, no lead-in: a heading-like "The verdict: “…”" keeps the model's speaker
+    text = "Council split\nAnn Reyes said the levy was unfair. The verdict: “Families pay twice.”\n"
+    sentences = split_sentences(text)
+    assert speaker_for_quotation("Mayor Ortiz", sentences[2], sentences[:2], text, continued=False) == "Mayor Ortiz"
+
+
 def test_a_quotation_that_goes_on_after_a_described_speaker_is_theirs():
     from stance.text.attribution import quotation_continuations, speaker_for_quotation
 

@@ -107,6 +107,9 @@ class AttributionRules(_Section):
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
                         "article last named as speaking; '' turns the rule off")
+    possessives: str = Field(
+        "", description="third-person possessive determiners ('his|her|their'): a quotation after 'His reasoning:' "
+                        "goes on quoting the person just named; '' turns the rule off")
     null_subject: bool = Field(
         False, description="the language drops a subject pronoun ('“...”, dijo.'): a speech verb that ends the "
                            "sentence with no one after it is 'he' or 'she' speaking")
