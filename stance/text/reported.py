@@ -241,8 +241,13 @@ def _carried(text: str, spans: list[tuple[int, int]], sentence: Sentence) -> boo
 
 
 def _without_marks(text: str, lang: str) -> str:
-    """``text`` with its quotation marks removed (the words inside them stay)."""
-    return re.sub(rf"[{char_class(quotes(lang).marks)}]", "", text)
+    """``text`` with its quotation marks removed (the words inside them stay), with the spaces set inside French
+    marks: "de vouloir « attiser … routiers » à « 10% »" reads "de vouloir attiser … routiers à 10%"."""
+    def joined(mark: re.Match[str]) -> str:
+        spaced, after = mark.group() != mark.group().strip(), text[mark.end():mark.end() + 1]
+        return " " if spaced and after and after not in ",.;:!?)" else ""
+
+    return re.sub(rf"\s*[{char_class(quotes(lang).marks)}]+\s*", joined, text)
 
 
 def _after_doubt(text: str, frames: _Frames) -> str | None:

@@ -543,3 +543,17 @@ def test_a_bare_denial_is_read_in_every_language(lang: str, denies: str, affirms
 def test_labelling_a_thing_false_rejects_it_in_every_language(lang: str, text: str, thing: str) -> None:
     found = rejection(text, lang)
     assert found is not None and (found.thing, found.besides) == (thing, True)
+
+
+def test_quotation_marks_read_out_of_the_narration_leave_no_double_spaces() -> None:
+    text = ("Loi Travail\n"
+            "Le Premier ministre a accusé la CGT et FO, « qui sont minoritaires dans le transport routier », de "
+            "vouloir « attiser les inquiétudes en faisant croire que la loi mènerait à baisser la rémunération » "
+            "à « 10% au lieu de 25% ».\n")
+    sentence = sentences.split_sentences(text, "fr")[1]
+    content = reported.report_of(sentence).content
+    assert "  " not in content and " ," not in content
+    assert "FO, qui sont minoritaires dans le transport routier, de vouloir attiser les inquiétudes" in content
+    # English: a word after a closing mark keeps its space
+    assert reported._without_marks("the plan was “a disaster,” and “would never work” for farmers", "en") == (
+        "the plan was a disaster, and would never work for farmers")
