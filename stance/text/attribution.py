@@ -272,7 +272,11 @@ def _object_of_clause(text: str, start: int, lang: str) -> bool:
     before = text[:start].split()
     while before and fold(before[-1]) in rules(lang).names.articles:
         before = before[:-1]  # "to the Gold Standard"
-    if not before or before[-1] not in rules(lang).attribution.prepositions:
+    prepositions = rules(lang).attribution.prepositions
+    opening = text[start:].split(maxsplit=1)
+    if len(opening) > 1 and opening[0].lower() in prepositions:
+        return True  # a sentence's "Sur RTL, le secrétaire général de la CGT, Philippe Martinez, a mis en cause"
+    if not before or before[-1] not in prepositions:
         return False
     return len(before) < 2 or not before[-2][:1].isupper()  # "Secretary of State Antony Blinken": one name
 
@@ -311,6 +315,11 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
             runs.append(m.group(1))
             continue
         inner = cues.speaker_before.search(text, m.end(1), m.end()) if m.group(2) else None
+        while inner is not None and inner.group(2):  # "…, le secrétaire général de la CGT, Philippe Martinez, a …"
+            deeper = cues.speaker_before.search(text, inner.end(1), inner.end())
+            if deeper is None or len(deeper.group(1).split()) < 2:
+                break
+            inner = deeper
         # a name in the aside with an aside of its own, or a full name ("A spokeswoman for Calloway Logistics, Erin
         # Bass, said"); not a place ("in Doha, Qatar, said"), and none at all for "critics, including Tory MPs, warned"
         if inner is not None and (inner.group(2) or len(inner.group(1).split()) > 1):
@@ -510,9 +519,13 @@ def speaker_for_pronoun(who: str, sentence: Sentence, earlier: Sequence[Sentence
     subject = _dropped_subject(sentence, earlier[-1], text) if speaks and earlier else None
     if subject is not None:  # "Obama eludió la cuestión … “El debate es importante …”, dijo.": Obama
         return _named_unless_same(who, subject, lang)
-    if not not_a_person and any(words & _name_words(_POSSESSOR.sub(" ", s.text), lang) for s in [*near, sentence]):
-        return who  # the model's speaker was named nearby: "he" may be them (not as whose someone is: "May's")
-    named = _last_named_speaker(near, text, persons_only=not_a_person)
+    named, at = _last_named_speaker_at(near, text, persons_only=not_a_person)
+    # the model's speaker named nearby, and not before another speaker was named: "he" may be them (not as whose
+    # someone is: "May's"); "Sur RTL, …, Philippe Martinez, a mis en cause …" after Michel Sapin's sentences makes
+    # the "…", a-t-il dit." that follows Martinez's
+    if not not_a_person and any(words & _name_words(_POSSESSOR.sub(" ", s.text), lang)
+                                for s in [*near[max(at, 0):], sentence]):
+        return who
     return named if named is not None else who
 
 
@@ -1075,11 +1088,17 @@ def _named_where_it_closes(sentence: Sentence, later: Sequence[Sentence], text: 
 def _last_named_speaker(earlier: Sequence[Sentence], text: str, *, persons_only: bool) -> str | None:
     """The speaker the last of ``earlier`` that names one names, within ``PRONOUN_REACH`` sentences; with
     ``persons_only`` a person's ("he" or "she" is no city or body: "London said ..." is skipped, ``no_person``)."""
-    for before in reversed(earlier[-PRONOUN_REACH:]):
-        named = stated_speaker(before)
-        if named is not None and not (persons_only and no_person(named, text, before.lang)):
-            return named
-    return None
+    return _last_named_speaker_at(earlier, text, persons_only=persons_only)[0]
+
+
+def _last_named_speaker_at(earlier: Sequence[Sentence], text: str, *, persons_only: bool) -> tuple[str | None, int]:
+    """``_last_named_speaker`` and the index in ``earlier`` of the sentence that names them (-1 for none)."""
+    first = max(len(earlier) - PRONOUN_REACH, 0)
+    for i in range(len(earlier) - 1, first - 1, -1):
+        named = stated_speaker(earlier[i])
+        if named is not None and not (persons_only and no_person(named, text, earlier[i].lang)):
+            return named, i
+    return None, -1
 
 
 def _closes(sentence: Sentence, *, continued: bool) -> bool:

@@ -738,3 +738,29 @@ def test_a_question_on_a_line_of_its_own_is_a_subheading() -> None:
 ])
 def test_a_pronoun_that_may_stand_for_the_speaker(text: str, who: str, voiced: bool) -> None:
     assert may_voice(who, split_sentences(text)[0], continued=False) is voiced
+
+
+@pytest.mark.parametrize(("text", "lang", "speaker"), [
+    ("Strike\nOn CNN, the union's general secretary, Sharon Graham, said the offer was an insult.\n", "en",
+     "Sharon Graham"),  # was "CNN": a sentence's opening "On CNN" is where, not who
+    ("Grève\nSur RTL, le secrétaire général de la CGT, Philippe Martinez, a mis en cause le gouvernement.\n", "fr",
+     "Philippe Martinez"),
+])
+def test_the_name_after_an_opening_place_and_a_description_speaks(text: str, lang: str, speaker: str) -> None:
+    from stance.text.attribution import stated_speaker
+
+    assert stated_speaker(split_sentences(text, lang)[1]) == speaker
+
+
+def test_he_said_is_the_last_named_speaker_when_the_models_was_named_before_them() -> None:
+    from stance.text.attribution import speaker_for_pronoun
+
+    text = ("Fuel strike\n"
+            "Michel Sapin said the blockades were not legitimate. "
+            "Union leader Philippe Martinez said the government had chosen force. "
+            "“Let the government listen rather than choose force,” he said.\n")
+    sentences = split_sentences(text)
+    assert speaker_for_pronoun("Michel Sapin", sentences[3], sentences[:3], text) == "Philippe Martinez"
+    # named after the last speaker (or in the sentence itself), the model's speaker stays
+    assert speaker_for_pronoun("Philippe Martinez", sentences[3], sentences[:3], text) == "Philippe Martinez"
+    assert speaker_for_pronoun("Michel Sapin", sentences[2], sentences[:2], text) == "Michel Sapin"
