@@ -59,7 +59,7 @@ from stance.text.attribution import (
     stated_speaker,
     states_a_norm,
 )
-from stance.text.claims import content_words, short_claim, states_a_request
+from stance.text.claims import MIN_WORDS, content_words, short_claim, states_a_request
 from stance.text.languages import DEFAULT
 from stance.text.narrator import dateline_outlet, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
@@ -470,6 +470,10 @@ def join_continued_quotations(statements: list[PointedStatement], continued: set
             and st.sentence.n in continued
             and opening_mark(st.sentence) is None  # a new paragraph of the quotation says a new thing
             and not bare_denial(before.claim, before.sentence.lang)  # "Nothing could be further from the truth."
+            # what should be done is a claim of its own, if it can stand alone: "“Snowden expuso una grave mala
+            # conducta. … Él debe ser indultado”, tuiteó." (not "It is time.")
+            and not (states_a_norm(st.sentence, quoted=True) and not states_a_norm(before.sentence, quoted=True)
+                     and len(st.claim.split()) >= MIN_WORDS)
             and st.sentence.n - before.sentence.n == 1
             and (st.who, st.stance) == (before.who, before.stance)
         ):

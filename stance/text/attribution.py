@@ -299,6 +299,15 @@ def _person_of_place(text: str, start: int, run: str, lang: str) -> str | None:
     return " ".join(name) if len(name) >= 2 else None
 
 
+def _named_in_aside(text: str, match: re.Match[str]) -> bool:
+    """Whether a name before a speech verb ends a description and the aside after it is a person's full name: "El
+    director de la organización … Human Rights Watch, Kenneth Roth, también insistió" is Roth speaking (not "John
+    Smith, Labour MP, said": nothing describes John Smith)."""
+    before, aside = text[:match.start(1)].split(), (match.group(2) or "").strip(" ,").split()
+    return (bool(before) and before[-1][:1].islower() and before[-1].isalpha() and len(aside) >= 2
+            and all(word[:1].isupper() for word in aside))
+
+
 def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Names before a speech verb, and the spans they were read from. A name that is a clause's object gives
     way to a name in the aside after it: "... geared to the Gold Standard, under questioning Josenrique Cueto,
@@ -311,7 +320,7 @@ def _before_runs(text: str, lang: str) -> tuple[list[str], list[tuple[int, int]]
         if of_place is not None:
             runs.append(of_place)  # "Democratic Whip Dick Durbin of Illinois said": Durbin, not Illinois
             continue
-        if not _object_of_clause(text, m.start(1), lang):
+        if not (_object_of_clause(text, m.start(1), lang) or _named_in_aside(text, m)):
             runs.append(m.group(1))
             continue
         inner = cues.speaker_before.search(text, m.end(1), m.end()) if m.group(2) else None
@@ -1423,11 +1432,12 @@ def _normative(lang: str) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{alternation(words)})\b", re.IGNORECASE) if words else None
 
 
-def states_a_norm(sentence: Sentence) -> bool:
+def states_a_norm(sentence: Sentence, *, quoted: bool = False) -> bool:
     """True when the sentence says what should, must or needs to be ("Red tape needs to be cut."): a position
-    by itself, whoever's voice it is in (``normative_words`` of the sentence's language)."""
+    by itself, whoever's voice it is in (``normative_words`` of the sentence's language); read outside its
+    quotations unless ``quoted``."""
     pattern = _normative(sentence.lang)
-    return pattern is not None and bool(pattern.search(_outside_quotations(sentence)))
+    return pattern is not None and bool(pattern.search(sentence.text if quoted else _outside_quotations(sentence)))
 
 
 _APPOSITION_BEFORE = re.compile(r",[^,]{1,80},\s*$")

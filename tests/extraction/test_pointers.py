@@ -338,6 +338,17 @@ def test_a_quotation_running_on_into_the_next_sentence_is_one_claim():
     assert join_continued_quotations(other, continued)[-1].claim == "It is time."  # another speaker: its own claim
 
 
+def test_what_should_be_done_in_a_quotation_that_runs_on_is_a_claim_of_its_own() -> None:
+    text = ("Headline\n“Snowden exposed serious misconduct. Others who raised it officially were ignored. He should be "
+            "pardoned,” Roth tweeted.\n")
+    sentences = split_sentences(text)
+    continued = quotation_continuations(sentences, headline=True)
+    assert continued == {sentences[2].n, sentences[3].n}
+    statements = [PointedStatement(s, "Kenneth Roth", reported_content(s), "support") for s in sentences[1:]]
+    joined = join_continued_quotations(statements, continued)
+    assert [st.claim for st in joined] == ["Snowden exposed serious misconduct."] * 2 + ["He should be pardoned."]
+
+
 @pytest.mark.parametrize("reply", ['"Yes.', "“No, no."])
 def test_a_reply_that_goes_on_takes_the_claim_of_what_follows(reply: str) -> None:
     text = f"Headline\nThe Northern Ireland secretary replied: {reply} This does break international law.{reply[0]}\n"

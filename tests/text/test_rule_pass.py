@@ -764,3 +764,14 @@ def test_he_said_is_the_last_named_speaker_when_the_models_was_named_before_them
     # named after the last speaker (or in the sentence itself), the model's speaker stays
     assert speaker_for_pronoun("Philippe Martinez", sentences[3], sentences[:3], text) == "Philippe Martinez"
     assert speaker_for_pronoun("Michel Sapin", sentences[2], sentences[:2], text) == "Michel Sapin"
+
+
+def test_a_full_name_in_the_aside_after_a_description_speaks() -> None:
+    from stance.text.attribution import stated_speaker
+
+    text = ("Clemencia\n"
+            "El director de la organización de defensa de los derechos humanos Human Rights Watch, Kenneth Roth, "
+            "también insistió en la necesidad de perdón para Snowden. John Smith, Labour MP, said no.\n")
+    sentences = split_sentences(text, "es")
+    assert stated_speaker(sentences[1]) == "Kenneth Roth"  # was "Human Rights Watch"
+    assert stated_speaker(split_sentences("Row\nJohn Smith, Labour MP, said the levy was unfair.\n")[1]) == "John Smith"
