@@ -775,3 +775,16 @@ def test_a_full_name_in_the_aside_after_a_description_speaks() -> None:
     sentences = split_sentences(text, "es")
     assert stated_speaker(sentences[1]) == "Kenneth Roth"  # was "Human Rights Watch"
     assert stated_speaker(split_sentences("Row\nJohn Smith, Labour MP, said the levy was unfair.\n")[1]) == "John Smith"
+
+
+def test_a_name_that_believes_or_points_out_is_the_speaker_a_quotation_goes_on_from() -> None:
+    from stance.text.attribution import speaker_for_quotation, stated_speaker
+
+    text = ("Backfire\n"
+            "Cheeseman believes that the UK's move could affect the country's ability to influence events. "
+            "\"What are the big stories at the moment? Opposition leaders are getting poisoned in Russia.\"\n")
+    sentences = split_sentences(text)
+    assert stated_speaker(sentences[1]) == "Cheeseman"
+    assert speaker_for_quotation("Boris Johnson", sentences[2], sentences[:2], text, continued=False) == "Cheeseman"
+    pointed = split_sentences("Row\nNic Cheeseman, a professor of democracy, points out that the bill breaks the law.\n")
+    assert stated_speaker(pointed[1]) == "Nic Cheeseman"
