@@ -38,6 +38,7 @@ class _Frames:
     accusation: re.Pattern[str] | None
     label: re.Pattern[str] | None
     deed_end: re.Pattern[str]
+    colon: re.Pattern[str]  # a speech verb and a colon, where what is said begins: "…, Mr Trump said: “…"
 
 
 # How much may follow the speaker's name in a trailing frame ("…," said Jeff Eagan, president of the National
@@ -122,6 +123,7 @@ def _frames(lang: str) -> _Frames:
         accusation=_first_verb(spec.accusation_verbs, spec.accusation_frames, outside),
         label=_first_verb(spec.label_verbs, spec.label_frames, outside),
         deed_end=re.compile(spec.charge_ends or "$^"),
+        colon=re.compile(rf"\b{frame}\s*:\s*[{char_class(marks.marks)}]", re.IGNORECASE),
     )
 
 
@@ -383,6 +385,19 @@ def _article_before(before: str, lang: str) -> str:
     return found.group(0).strip() + " " if found else ""
 
 
+def _said_after_colon(text: str, sentence: Sentence) -> str | None:
+    """The quotation that ends a sentence after "said:", closed there or going on in the next sentence, whatever
+    the narration before the frame quotes; None when there is none or more follows it (another quotation)."""
+    frames, marks = _frames(sentence.lang), quotes(sentence.lang).marks
+    found = frames.colon.search(text)
+    if found is None:
+        return None
+    said = text[found.end():].rstrip().rstrip(frames.edge_punctuation + "…")
+    if any(mark in said for mark in marks) or len(said) < MIN_CONTENT_CHARS:
+        return None
+    return said
+
+
 def report_of(sentence: Sentence) -> Report:
     """The claim a sentence reports and whether it was denied, read once (see ``reported_content``)."""
     text, frames, edge = sentence.text, _frames(sentence.lang), _frames(sentence.lang).edge_punctuation
@@ -397,6 +412,9 @@ def report_of(sentence: Sentence) -> Report:
         quoted = " ".join(text[a - sentence.start:b - sentence.start].strip(edge) for a, b in spans)
         return Report(_sentence_case(_article_before(text[:spans[0][0] - sentence.start], sentence.lang) + quoted,
                                      sentence.lang), denied=False)
+    said = _said_after_colon(text, sentence)
+    if said is not None:  # "Dismissing one official's plea to not “ignore the science”, Mr Trump said: “It'll …”"
+        return Report(_sentence_case(said, sentence.lang), denied=False)
     if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
         # ... and a list of them may be labels ("called climate change "mythical", "non-existent", or "an expensive
         # hoax"": "Climate change is mythical, …"), read while their marks still say where each begins
