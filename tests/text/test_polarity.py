@@ -39,6 +39,13 @@ from stance.text.polarity import (
         ("The pace required here is astounding.",
          "\"The pace required here is astounding, dramatically more rapid than any prior drug or vaccine rollout.",
          "support"),
+        # a rejection in the narration is not the speaker's of their own quoted words (the quotation goes on)
+        ("It'll start getting cooler, you just watch.",
+         "Dismissing one official's plea to not \"ignore the science\" on climate change, Mr Trump said: \"It'll start "
+         "getting cooler, you just watch...", "support"),
+        ("The plan is a fraud.", "Rejecting the deal, Ms Ortiz said: “The plan is a fraud.”", "support"),
+        # ... but the narration's rejection of what the claim restates stands
+        ("The plan is a fraud.", "Ms Ortiz rejected claims that the plan is a fraud.", "oppose"),
         # someone else's claim in other words: nothing to settle
         ("The city can afford the stadium.", "“We are broke,” the treasurer said.", "oppose"),
     ],

@@ -788,3 +788,22 @@ def test_a_name_that_believes_or_points_out_is_the_speaker_a_quotation_goes_on_f
     assert speaker_for_quotation("Boris Johnson", sentences[2], sentences[:2], text, continued=False) == "Cheeseman"
     pointed = split_sentences("Row\nNic Cheeseman, a professor of democracy, points out that the bill breaks the law.\n")
     assert stated_speaker(pointed[1]) == "Nic Cheeseman"
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    # the narration quotes a phrase of its own before "said:": what was said is the quotation after the colon ...
+    ("Dismissing one official's plea to not \"ignore the science\" on climate change, Mr Trump said: \"It'll start "
+     "getting cooler, you just watch...", "It'll start getting cooler, you just watch."),
+    ("Asked about the “so-called deal”, Ms Ortiz replied: “Is the council going to change its ways?”",
+     "Is the council going to change its ways?"),
+    # ... not when more narration or another quotation follows it
+    ("Ms Ortiz said: “We will appeal,” and the council said: “So will we.”", None),
+])
+def test_what_follows_said_and_a_colon_is_what_was_said(text: str, content: str | None) -> None:
+    from stance.text.reported import report_of
+
+    got = report_of(split_sentences("Headline\n" + text + "\n")[1]).content
+    if content is None:
+        assert got not in ("So will we.", "We will appeal.")
+    else:
+        assert got == content
