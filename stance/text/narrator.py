@@ -33,6 +33,16 @@ def dateline_outlet(text: str) -> str | None:
     return None
 
 
+def dateline_place(text: str) -> str | None:
+    """The place a dateline near the top of ``text`` names ("LONDON" in "LONDON (REUTERS) – …"), or None: where the
+    story was filed from, which says nothing (a small model names it as a sentence's speaker)."""
+    top = text[:DATELINE_CHARS]
+    for match in sorted([*_DATELINE.finditer(top), *_DATELINE_NO_DASH.finditer(top)], key=lambda m: m.start()):
+        if match["place"]:
+            return match["place"].strip(" \t,")
+    return None
+
+
 def is_narrator(who: str, outlet: str | None) -> bool:
     """Whether the speaker ``who`` is the dateline's outlet, whatever its case ("REUTERS", "Reuters")."""
     return outlet is not None and who.strip(" .").casefold() == outlet.casefold()

@@ -661,9 +661,26 @@ def test_the_outlet_of_the_dateline_narrates_and_takes_no_side(tmp_path: Path):
 
     def outlets(body: dict[str, Any]) -> Any:
         last = body["messages"][-1]["content"]
-        rows = [[int(n), "Anna Platt" if "Platt" in s else "New York Times" if "Times" in s else "CNN", "support"]
+        rows = [[int(n), "Anna Platt" if "Platt" in s else "New York Times" if "Times" in s else
+                 "CNN", "support"]
                 for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)]
         return reply_json({"statements": rows})
 
     result, _ = extract_with_fake(text, "a.txt", "extract-pointers", outlets, tmp_path)
     assert {s.actor for c in result.claims for s in c.stances} == {"Anna Platt", "New York Times"}
+
+
+def test_the_place_of_the_dateline_is_no_speaker(tmp_path: Path):
+    text = ("Brexit talks in crisis\n\n"
+            "LONDON (REUTERS) – Britain plunged Brexit trade talks into crisis by acknowledging it could break "
+            "international law.\n"
+            "Irish Prime Minister Micheal Martin said the bill was a breach of trust.\n")
+
+    def place(body: dict[str, Any]) -> Any:
+        last = body["messages"][-1]["content"]
+        rows = [[int(n), "Micheal Martin" if "Martin" in s else "LONDON", "support"]
+                for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)]
+        return reply_json({"statements": rows})
+
+    result, _ = extract_with_fake(text, "a.txt", "extract-pointers", place, tmp_path)
+    assert {s.actor for c in result.claims for s in c.stances} == {"Micheal Martin"}

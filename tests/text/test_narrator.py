@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.narrator import dateline_outlet, is_narrator, strip_dateline
+from stance.text.narrator import dateline_outlet, dateline_place, is_narrator, strip_dateline
 
 
 @pytest.mark.parametrize(("text", "outlet"), [
@@ -38,3 +38,12 @@ def test_a_claim_does_not_open_with_its_dateline() -> None:
     assert strip_dateline("(CNN) — senators blocked the bill.") == "Senators blocked the bill."
     assert strip_dateline("The mayor (D) - said so.") == "The mayor (D) - said so."
     assert strip_dateline("London (CNN) The UK is preparing legislation.") == "The UK is preparing legislation."
+
+
+def test_a_dateline_names_the_place_the_story_was_filed_from() -> None:
+    assert dateline_place("Headline\nLONDON (REUTERS) – Britain plunged Brexit trade talks into crisis.") == "LONDON"
+    assert dateline_place("Headline\nHONG KONG (Reuters) - Police entered the legislature.") == "HONG KONG"
+    assert dateline_place("Headline\nLondon (CNN) The UK is preparing legislation.") == "London"
+    assert dateline_place("Headline\n(AP) — Teachers rallied.") is None  # an outlet with no place
+    assert dateline_place("Headline\nTeachers rallied in London on Monday.") is None
+    assert is_narrator("London", dateline_place("Headline\nLONDON (REUTERS) – Britain plunged talks into crisis."))
