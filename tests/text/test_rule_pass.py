@@ -788,6 +788,10 @@ def test_a_name_that_believes_or_points_out_is_the_speaker_a_quotation_goes_on_f
     assert speaker_for_quotation("Boris Johnson", sentences[2], sentences[:2], text, continued=False) == "Cheeseman"
     pointed = split_sentences("Row\nNic Cheeseman, a professor of democracy, points out that the bill breaks the law.\n")
     assert stated_speaker(pointed[1]) == "Nic Cheeseman"
+    text = ("Pardon\nForeign Secretary Teodoro Locsin first broke the news on his Twitter account that Pemberton could "
+            "walk free.\n\n\"The President has granted an absolute pardon to Pemberton,\" he said.\n")
+    sentences = split_sentences(text)
+    assert stated_speaker(sentences[1]) == "Teodoro Locsin"
 
 
 @pytest.mark.parametrize(("text", "content"), [
