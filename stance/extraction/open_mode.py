@@ -53,6 +53,7 @@ from stance.text.attribution import (
     speaker_for_group,
     speaker_for_pronoun,
     speaker_for_quotation,
+    speaker_for_source,
     speaker_for_subject,
     speaker_for_title,
     speaking_pronoun,
@@ -177,6 +178,7 @@ def point_statements(
         else:
             claim, model_stance = st.claim.strip(), st.stance
         who = speaker_for_subject(speaker_for_group(speaker_for(st.who.strip(), sentence), sentence), sentence)
+        who = speaker_for_source(who, sentence)
         who = speaker_for_agent(speaker_for_asked(who, sentence), sentence)
         key = (sentence.n, who.lower(), norm_claim(claim))
         if key in seen:

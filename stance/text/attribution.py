@@ -17,7 +17,7 @@ from stance.text.actors import guess_type, named_as_person
 from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, capitalised_run, char_class, rules, word_alternation
 from stance.text.names import TITLE_WORDS, fold, strip_titles, without_leading_words
-from stance.text.polarity import clauses, negated
+from stance.text.polarity import before_preposition, clauses, negated
 from stance.text.reported import said_after_charge
 from stance.text.sentences import Sentence, quotes
 
@@ -684,6 +684,37 @@ def speaker_for_agent(who: str, sentence: Sentence) -> str:
         return who
     agent = " ".join(words)
     return who if _name_words(who, sentence.lang) & _name_words(agent, sentence.lang) else agent
+
+
+@cache
+def _closing_source(lang: str) -> re.Pattern[str] | None:
+    markers = rules(lang).reported.source_markers
+    if not markers:
+        return None
+    return re.compile(rf",\s+(?:{markers})\s+(?P<source>[^,;:.!?“”\"«»„()]{{3,80}}?)\s*(?:[,;.!?]|$)", re.IGNORECASE)
+
+
+def speaker_for_source(who: str, sentence: Sentence) -> str:
+    """The source a sentence cites after its statement ("The New York State Attorney General (NYAG) is investigating
+    WeWork, according to two people familiar with the matter, adding to …"), when what comes before reports no one speaking (no speech
+    verb, no "that": not "Nancy Pelosi sounded an ominous warning Sunday that she may not support …, according to
+    two people directly involved in the talks") and the source is no record ("according to city data"); else the
+    model's ``who``, which names the sentence's subject."""
+    pattern, spec = _closing_source(sentence.lang), rules(sentence.lang).attribution
+    text = _blank_quotations(sentence.text, sentence.lang)
+    found = pattern.search(text) if pattern is not None else None
+    if found is None:
+        return who
+    before = text[:found.start()]
+    complementizer = rules(sentence.lang).reported.complementizers
+    if re.search(rf"\b(?:{alternation(spec.speech_verbs)})\b", before, re.IGNORECASE) or (
+            complementizer and re.search(complementizer, before)):
+        return who
+    source = " ".join(without_leading_words(found.group("source").split(), sentence.lang))
+    head = before_preposition(source, sentence.lang)
+    if not source or (spec.records and re.fullmatch(spec.records, head[-1].strip(",."), re.IGNORECASE)):
+        return who
+    return _named_unless_same(who, source, sentence.lang)
 
 
 def speaker_for_group(who: str, sentence: Sentence) -> str:

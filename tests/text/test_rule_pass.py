@@ -811,3 +811,22 @@ def test_what_follows_said_and_a_colon_is_what_was_said(text: str, content: str 
         assert got not in ("So will we.", "We will appeal.")
     else:
         assert got == content
+
+
+@pytest.mark.parametrize(("text", "lang", "speaker"), [
+    ("The New York State Attorney General (NYAG) is investigating WeWork, according to two people familiar with the "
+     "matter, adding to a mounting series of problems.", "en", "two people familiar with the matter"),
+    ("Nearly 300 school districts closed because of the rally, according to teachers unions.", "en", "teachers unions"),
+    # someone speaking before the source: the source reports their words, which stay theirs
+    ("House Speaker Nancy Pelosi sounded an ominous warning Sunday that she may not support the bill, according to "
+     "two people directly involved in the talks.", "en", "Nancy Pelosi"),
+    ("Mr Reed said the merger would close, according to a filing.", "en", "Nancy Pelosi"),
+    # a record is no source to credit
+    ("Rents rose by a fifth in two years, according to city data.", "en", "Nancy Pelosi"),
+    ("Plusieurs centaines de militants ont bloqué le dépôt, prélude, selon le syndicat, à des actions plus larges.",
+     "fr", "syndicat"),
+])
+def test_the_source_a_sentence_cites_after_its_statement_speaks(text: str, lang: str, speaker: str) -> None:
+    from stance.text.attribution import speaker_for_source
+
+    assert speaker_for_source("Nancy Pelosi", split_sentences("Headline\n" + text + "\n", lang)[1]) == speaker

@@ -107,6 +107,9 @@ class AttributionRules(_Section):
     personal_pronouns: str = Field(
         "", description="third-person singular subject pronouns ('he|she'): next to a speech verb, the person the "
                         "article last named as speaking; '' turns the rule off")
+    records: str = Field(
+        "", description="nouns for records, not actors, lower case ('data|figures|polls'): a sentence ending '…, "
+                        "according to city data' has no source to credit; '' credits every source")
     possessives: str = Field(
         "", description="third-person possessive determiners ('his|her|their'): a quotation after 'His reasoning:' "
                         "goes on quoting the person just named; '' turns the rule off")
