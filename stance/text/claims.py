@@ -68,7 +68,8 @@ _LEADING_MARKER = re.compile(
     r"^(?:and|but|so|well|yet|still|also|now|then|however|moreover|meanwhile|nonetheless|nevertheless|"
     r"separately|essentially|basically|frankly|honestly|perhaps|indeed|of course|in fact|after all|earlier|later|"
     r"at the same time|for (?:me|us|now|my part|our part)|in (?:the end|short|general|any case)|"
-    r"to be (?:sure|clear|honest)|"
+    r"to be (?:sure|clear|honest)|simply put|put simply|to put it (?:simply|bluntly|another way)|put another way|"
+    r"in other words|"
     # first-person markers of emphasis: "Let me be absolutely clear:", "I repeat:", "Make no mistake,"
     r"let me be (?:absolutely |very |perfectly )?clear|let me (?:say|repeat)(?: (?:this|that|it))?(?: again)?|"
     r"I repeat|I say again|make no mistake(?: about it)?|believe me|mark my words)\b[,:]?\s+",

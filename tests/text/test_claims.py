@@ -53,6 +53,8 @@ def test_strip_leading_drops_markers_and_hedges_but_keeps_enough_words() -> None
     assert strip_leading("But it works") == "But it works"  # three words would be left: too few
     assert strip_leading("I repeat: not one single dime of new taxes") == "not one single dime of new taxes"
     assert strip_leading("Let me be absolutely clear: the plan will pass this year") == "the plan will pass this year"
+    assert strip_leading("Simply put, the proliferation risk is steadily becoming more acute") == (
+        "the proliferation risk is steadily becoming more acute")
 
 
 def test_strip_inner_and_trailing_and_time() -> None:
