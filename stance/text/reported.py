@@ -112,7 +112,7 @@ def _frames(lang: str) -> _Frames:
                                   re.IGNORECASE),
         leading_no_comment=re.compile(rf"^[^{outside}]{{0,120}}?\b{spec.no_comment}\s+", re.IGNORECASE),
         denial=re.compile(rf"\b{denial}\b"),
-        doubt=re.compile(rf"(?:^|\bthat\s+|,\s+|{spec.complementizers})(?:{spec.doubt_frames})\s+")
+        doubt=re.compile(rf"(?:^|,\s+|{spec.complementizers})(?:{spec.doubt_frames})\s+")
         if spec.doubt_frames else None,
         doubt_in_frame=re.compile(rf"\b(?:{spec.doubt_frames})\b") if spec.doubt_frames else None,
         edge_punctuation=" ,;:." + marks.marks + marks.padding + "‘’'—–-",
