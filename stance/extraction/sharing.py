@@ -86,8 +86,9 @@ def _overlap(a: set[str], b: set[str]) -> float:
 _NOT_A_FIRST_NAME = frozenset("one two a an the another some".split())  # "One MP" describes, it does not name
 
 
-_CAPITALS = "A-ZÀ-ÖØ-ÞŒ"  # Latin capitals of the four languages' names ("Élysée", "Ángel", "Île", "Œuvre")
-_NAME_RUN = re.compile(capitalised_run(_CAPITALS, "+"))
+# a name's capitals from any Latin-script language ("Élysée", "Ángel", "Île", "Šefčovič"): a claim does not know its
+# language, and every language file holds the same capitals
+_NAME_RUN = re.compile(capitalised_run(rules(DEFAULT).sentences.capitals, "+"))
 
 
 def _proposition_words(claim: str) -> set[str]:

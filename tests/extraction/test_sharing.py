@@ -317,3 +317,6 @@ def test_a_name_that_opens_with_an_accented_capital_is_one_word() -> None:
 
     words = _proposition_words("Renault received a letter from Élysée Palace officials")
     assert "élysée palace" in words and "palace" not in words
+    # ... from any Latin-script language, as the language files' capitals are
+    assert "maroš šefčovič" in _proposition_words("Maroš Šefčovič met the envoy on Monday")
+    assert "łukasz wróbel" in _proposition_words("Łukasz Wróbel signed the letter")
