@@ -557,3 +557,10 @@ def test_quotation_marks_read_out_of_the_narration_leave_no_double_spaces() -> N
     # English: a word after a closing mark keeps its space
     assert reported._without_marks("the plan was “a disaster,” and “would never work” for farmers", "en") == (
         "the plan was a disaster, and would never work for farmers")
+
+
+def test_a_german_conclusion_is_a_frame() -> None:
+    text = ("Tornado\nDer wissenschaftliche Dienst des Bundestages ist zu dem Ergebnis gekommen, dass eine zeitlich "
+            "limitierte Stationierung nicht an eine erneute Abstimmung im Parlament gebunden sei.\n")
+    content = reported.report_of(sentences.split_sentences(text, "de")[1]).content
+    assert content == "Eine zeitlich limitierte Stationierung nicht an eine erneute Abstimmung im Parlament gebunden sei."
