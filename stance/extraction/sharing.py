@@ -73,7 +73,11 @@ MIN_SHARED_WORDS = 4  # ... with at least this many words in common
 # pair F1 0.704 and text_pair_f1 0.370 → 0.355, and most of what it joins are two propositions.
 TOPIC_OVERLAP = 0.5  # share of a no-comment topic's content words an earlier claim must have
 LEDE_SENTENCES = 2  # a sentence that only takes a side is about what the first sentences propose or decide
-# (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md)
+# (codebook mode: evals/reports/codebook-lede.md; open mode: evals/reports/rejecting-what-was-proposed.md); 3, past
+# a deck line under the headline (with the first proposing statement there as the lede, "signed legislation" a
+# decision and "approved" a side), gave open mode one more shared claim on dev and on the corpus (multi-actor share
+# 0.041 -> 0.046, 0.045 -> 0.051) but cost the corpus codebook run a pair and its oppose recall 0.250 -> 0.167
+# (cached answers; evals/reports/speakers-sources-and-the-lede.md)
 TOPIC_OF_ITS_OWN = 3  # content words of a no-comment topic "the ..." that make it a topic, not a word for what was
 # just said: "the status of sale talks" (3) is one, "the report" or "the figures" (1) refer back
 NEAREST_CLAIM_SENTENCES = 3  # an unnamed no-comment topic (or rejected object) is the claim of another actor at most this many sentences back
