@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from support.articles import pointing_model
 from support.fake_openai import FakeOpenAI, reply_json
 from support.runs import extract_with_fake
 
@@ -237,14 +237,9 @@ ARTICLE = (
 )
 
 
-def pointers_for(body: dict[str, Any]) -> Any:
-    """Point at every numbered sentence; the speaker is whoever the sentence or the one before names."""
-    last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
-    rows = []
-    for number, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M):
-        who = "Raj Patel" if "Patel" in sentence else "Dana Ortiz"
-        rows.append([int(number), who, "support"])  # a small model's "support" for a denial too
-    return reply_json({"statements": rows})
+# Point at every numbered sentence; the speaker is whoever the sentence names, else Ortiz (a small model's "support"
+# for a denial too)
+pointers_for = pointing_model(lambda sentence: "Raj Patel" if "Patel" in sentence else "Dana Ortiz")
 
 
 def test_a_pointer_answer_becomes_claims_in_the_articles_words(tmp_path: Path):
@@ -428,11 +423,7 @@ def test_a_said_sentence_the_model_skipped_is_its_named_speakers(tmp_path: Path)
             "Council member Raj Patel said the lanes would hurt local shops.\n"
             "The lanes were first proposed in 2019 and approved last year.\n")
 
-    def only_ortiz(body: dict[str, Any]) -> Any:
-        last = body["messages"][-1]["content"]
-        rows = [[int(n), "Dana Ortiz", "support"] for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)
-                if "Ortiz" in s]
-        return reply_json({"statements": rows})
+    only_ortiz = pointing_model(lambda s: "Dana Ortiz" if "Ortiz" in s else None)
 
     result, _ = extract_with_fake(text, "a.txt", "extract-pointers", only_ortiz, tmp_path)
     held = {(s.actor, c.text) for c in result.claims for s in c.stances}
@@ -659,12 +650,7 @@ def test_the_outlet_of_the_dateline_narrates_and_takes_no_side(tmp_path: Path):
             "The New York Times reported that the resort stayed open for days.\n"
             "Governor Anna Platt said the authorities acted correctly.\n")
 
-    def outlets(body: dict[str, Any]) -> Any:
-        last = body["messages"][-1]["content"]
-        rows = [[int(n), "Anna Platt" if "Platt" in s else "New York Times" if "Times" in s else
-                 "CNN", "support"]
-                for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)]
-        return reply_json({"statements": rows})
+    outlets = pointing_model(lambda s: "Anna Platt" if "Platt" in s else "New York Times" if "Times" in s else "CNN")
 
     result, _ = extract_with_fake(text, "a.txt", "extract-pointers", outlets, tmp_path)
     assert {s.actor for c in result.claims for s in c.stances} == {"Anna Platt", "New York Times"}
@@ -676,11 +662,7 @@ def test_the_place_of_the_dateline_is_no_speaker(tmp_path: Path):
             "international law.\n"
             "Irish Prime Minister Micheal Martin said the bill was a breach of trust.\n")
 
-    def place(body: dict[str, Any]) -> Any:
-        last = body["messages"][-1]["content"]
-        rows = [[int(n), "Micheal Martin" if "Martin" in s else "LONDON", "support"]
-                for n, s in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)]
-        return reply_json({"statements": rows})
+    place = pointing_model(lambda s: "Micheal Martin" if "Martin" in s else "LONDON")
 
     result, _ = extract_with_fake(text, "a.txt", "extract-pointers", place, tmp_path)
     assert {s.actor for c in result.claims for s in c.stances} == {"Micheal Martin"}

@@ -8,6 +8,7 @@ runs with different worker counts, and runs killed and resumed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,14 @@ def good_answer(message: str) -> dict[str, Any]:
 def clean_model(body: dict[str, Any]) -> Action:
     """A correct model behind a reliable endpoint."""
     return reply_json(good_answer(article_message(body)), usage=(100, 20))
+
+
+def pointing_model(speaker: Callable[[str], str | None]) -> Callable[[dict[str, Any]], Action]:
+    """A pointer-answering model: a "support" row for each numbered sentence of the last user turn that
+    ``speaker`` names someone for (None: no row), as the small model answers."""
+    def model(body: dict[str, Any]) -> Action:
+        last = [m["content"] for m in body["messages"] if m["role"] == "user"][-1]
+        rows = [[int(n), who, "support"] for n, sentence in re.findall(r"^\[(\d+)\] (.+)$", last, flags=re.M)
+                if (who := speaker(sentence)) is not None]
+        return reply_json({"statements": rows})
+    return model
