@@ -82,7 +82,11 @@ _LEADING_HEDGE = re.compile(
     r"am convinced|are convinced|am confident|are confident)"
     r"(?:\s+that)?,?\s+"
     r"|^it(?:\s+also)?(?:[’']s| is| was| has been| had been)(?:\s+(?:also|now|very|quite|increasingly|still))*\s+"
-    r"(?:clear|obvious|evident|understandable|true|apparent|no secret)(?:\s+(?:for|to)\s+[^,]{1,30}?)?\s+that\s+",
+    r"(?:clear|obvious|evident|understandable|true|apparent|no secret)(?:\s+(?:for|to)\s+[^,]{1,30}?)?\s+that\s+"
+    # "A greater concern would be that X", "The reason for the delay was that X": what the concern or reason is, X
+    r"|^(?:the|a|an|my|our|his|her|their|one)\s+(?:\w+\s+){0,2}?(?:concern|worry|fear|problem|issue|point|reason|"
+    r"truth|reality|danger|risk|hope|belief|view|fact)(?:\s+(?:for|of|about|behind)\s+[^,;:“”\"]{1,40}?)?\s+"
+    r"(?:is|was|would be|remains|has been)\s+that\s+",
     re.IGNORECASE,
 )
 # A concession or a time before the proposition ("Though officials insist no corners are being cut, the timetable is
@@ -109,6 +113,7 @@ _INNER_ASIDE = re.compile(
     r"|,\s+(?:if|once|when|unless)(?:\s+[^\s,;“”\"()]+){1,3},(?=\s)"
     # a participle's aside: "that Mr Pemberton, having been detained with special privileges ..., merited ..."
     r"|,\s+(?:having|being)\s[^,;“”\"()]{1,120},(?=\s)"
+    r"|,\s+(?:i\.e\.|e\.g\.|that is),?\s[^,;“”\"()]{1,60},(?=\s)"  # "could be marginalized, i.e., ignored, by …"
 )
 # When it was said or done: "on Monday", "last week", "earlier this year", "in July", "on Oct. 31".
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"

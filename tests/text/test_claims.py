@@ -375,3 +375,11 @@ def test_a_claim_leaves_the_dateline_out() -> None:
 ])
 def test_no_claim_ends_on_a_dangling_word(content: str, claim: str) -> None:
     assert short_claim(content) == claim
+
+
+def test_what_a_concern_or_a_reason_is_is_the_claim() -> None:
+    assert short_claim("A greater concern would be that selected employees could be marginalized, i.e., ignored, by new "
+                       "leadership") == "Selected employees could be marginalized by new leadership."
+    assert short_claim("The reason for the time requirement was that the county made the video presentation") == (
+        "The county made the video presentation.")
+    assert short_claim("The problem is that nobody listens") == "The problem is that nobody listens."  # too few left
