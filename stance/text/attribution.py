@@ -687,32 +687,33 @@ def speaker_for_agent(who: str, sentence: Sentence) -> str:
 
 
 @cache
-def _closing_source(lang: str) -> re.Pattern[str] | None:
-    markers = rules(lang).reported.source_markers
-    if not markers:
+def _closing_source(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None] | None:
+    """The source cited after a comma (``reported.source_markers``), what reports speech before it (a speech verb
+    or the language's complementizer), and a record that is no source (``records``)."""
+    spec, reported = rules(lang).attribution, rules(lang).reported
+    if not reported.source_markers:
         return None
-    return re.compile(rf",\s+(?:{markers})\s+(?P<source>[^,;:.!?“”\"«»„()]{{3,80}}?)\s*(?:[,;.!?]|$)", re.IGNORECASE)
+    source = re.compile(rf",\s+(?:{reported.source_markers})\s+(?P<source>[^,;:.!?“”\"«»„()]{{3,80}}?)\s*(?:[,;.!?]|$)",
+                        re.IGNORECASE)
+    complementizer = f"|{reported.complementizers}" if reported.complementizers else ""
+    speech = re.compile(rf"\b(?:{alternation(spec.speech_verbs)})\b{complementizer}", re.IGNORECASE)
+    return source, speech, re.compile(spec.records, re.IGNORECASE) if spec.records else None
 
 
 def speaker_for_source(who: str, sentence: Sentence) -> str:
-    """The source a sentence cites after its statement ("The New York State Attorney General (NYAG) is investigating
-    WeWork, according to two people familiar with the matter, adding to …"), when what comes before reports no one speaking (no speech
-    verb, no "that": not "Nancy Pelosi sounded an ominous warning Sunday that she may not support …, according to
-    two people directly involved in the talks") and the source is no record ("according to city data"); else the
-    model's ``who``, which names the sentence's subject."""
-    pattern, spec = _closing_source(sentence.lang), rules(sentence.lang).attribution
+    """The source a sentence cites after its statement ("The New York State Attorney General (NYAG) is
+    investigating WeWork, according to two people familiar with the matter, adding to …"), when what comes before
+    reports no one speaking (no speech verb, no "that": not "Nancy Pelosi sounded an ominous warning Sunday that she
+    may not support …, according to two people directly involved in the talks") and the source is no record
+    ("according to city data"); else the model's ``who``, which names the sentence's subject."""
+    patterns = _closing_source(sentence.lang)
     text = _blank_quotations(sentence.text, sentence.lang)
-    found = pattern.search(text) if pattern is not None else None
-    if found is None:
-        return who
-    before = text[:found.start()]
-    complementizer = rules(sentence.lang).reported.complementizers
-    if re.search(rf"\b(?:{alternation(spec.speech_verbs)})\b", before, re.IGNORECASE) or (
-            complementizer and re.search(complementizer, before)):
+    found = patterns[0].search(text) if patterns is not None else None
+    if patterns is None or found is None or patterns[1].search(text[:found.start()]):
         return who
     source = " ".join(without_leading_words(found.group("source").split(), sentence.lang))
-    head = before_preposition(source, sentence.lang)
-    if not source or (spec.records and re.fullmatch(spec.records, head[-1].strip(",."), re.IGNORECASE)):
+    records = patterns[2]
+    if not source or (records is not None and records.fullmatch(before_preposition(source, sentence.lang)[-1].strip(",."))):
         return who
     return _named_unless_same(who, source, sentence.lang)
 
