@@ -65,7 +65,7 @@ from stance.text.languages import DEFAULT
 from stance.text.narrator import dateline_outlet, dateline_place, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
-from stance.text.sentences import Sentence, is_heading_question, quotes
+from stance.text.sentences import Sentence, is_heading_question, unclosed_quotation
 
 CLAIM_MERGE_SCORE = 88.0
 CONTEXT_SENTENCES = 2
@@ -496,10 +496,8 @@ def _a_reply(sentence: Sentence) -> bool:
     """The quotation the sentence ends in (it goes on in the next) has at most ``REPLY_WORDS`` words: the words
     after its last opening mark, or after a mark that opens and closes alike when it stands alone ('… replied:
     "Yes.')."""
-    text, marks = sentence.text, quotes(sentence.lang)
-    starts = [m.end() for m in marks.opening.finditer(text)]
-    starts += [text.rfind(o) + 1 for o, c in marks.pairs if o == c and text.count(o) % 2 == 1]
-    return bool(starts) and 0 < len(text[max(starts):].split()) <= REPLY_WORDS
+    said = unclosed_quotation(sentence)
+    return said is not None and 0 < len(said.split()) <= REPLY_WORDS
 
 
 @dataclass

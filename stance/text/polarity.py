@@ -20,7 +20,7 @@ from rapidfuzz.utils import default_process
 
 from stance.text.claims import content_words
 from stance.text.languages import DEFAULT, alternation, rules
-from stance.text.sentences import Sentence, quoted_spans, quotes
+from stance.text.sentences import Sentence, quoted_spans, unclosed_quotation
 
 CLAUSE_WORDS = 2  # content words a clause shares with a claim to be one it comes from
 OWN_WORDS_SIMILARITY = 80.0  # token-set similarity (0-100) of the claim to its sentence or quotation
@@ -265,12 +265,9 @@ def _spoken(claim: str, sentence: Sentence) -> bool:
     """The claim is the words of a quotation in the sentence (one closed there, or the one it ends inside): what
     the speaker says, which they do not reject whatever the narration around it does ("Dismissing one official's
     plea …, Mr Trump said: "It'll start getting cooler, you just watch...")."""
-    text, marks = sentence.text, quotes(sentence.lang)
-    passages = [text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
-    opened = [m.end() for m in marks.opening.finditer(text)]
-    if opened and not marks.closing.search(text, opened[-1]):
-        passages.append(text[opened[-1]:])  # a quotation that goes on in the next sentence
-    passages += [text[i + 1:] for o, c in marks.pairs if o == c and text.count(o) % 2 == 1 for i in [text.rfind(o)]]
+    passages = [sentence.text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
+    going_on = unclosed_quotation(sentence)  # a quotation that goes on in the next sentence
+    passages += [going_on] if going_on is not None else []
     return any(fuzz.token_set_ratio(claim, p, processor=default_process) >= OWN_WORDS_SIMILARITY
                and len(p.split()) >= len(claim.split()) // 2 for p in passages if p.strip())
 

@@ -166,6 +166,18 @@ def quotes(lang: str) -> Quotes:
     )
 
 
+def unclosed_quotation(sentence: Sentence) -> str | None:
+    """The words of the quotation a sentence ends inside (it goes on in the next): after its last opening mark when
+    no closing mark follows it, or after a mark that opens and closes alike when it stands alone ('… replied:
+    "Yes.'); None when every quotation it opens closes in it."""
+    text, marks = sentence.text, quotes(sentence.lang)
+    starts = [m.end() for m in marks.opening.finditer(text)]
+    if starts and not marks.closing.search(text, starts[-1]):
+        return text[starts[-1]:]
+    straight = [text.rfind(o) + 1 for o, c in marks.pairs if o == c and text.count(o) % 2 == 1]
+    return text[max(straight):] if straight else None
+
+
 def quoted_spans(sentence: Sentence) -> list[tuple[int, int]]:
     """Absolute spans of the quotations inside a sentence (the words actually spoken)."""
     spec = quotes(sentence.lang)
