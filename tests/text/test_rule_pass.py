@@ -830,3 +830,16 @@ def test_the_source_a_sentence_cites_after_its_statement_speaks(text: str, lang:
     from stance.text.attribution import speaker_for_source
 
     assert speaker_for_source("Nancy Pelosi", split_sentences("Headline\n" + text + "\n", lang)[1]) == speaker
+
+
+@pytest.mark.parametrize(("text", "lang", "said"), [
+    ('The Northern Ireland secretary replied: "Yes.', "en", "Yes."),
+    ("Mr Trump said: “It'll start getting cooler, you just watch.", "en", "It'll start getting cooler, you just watch."),
+    ("Er sagte: „Dann holen wir uns den Terrorismus", "de", "Dann holen wir uns den Terrorismus"),
+    ("“We will appeal,” she said.", "en", None),  # closed in the sentence
+    ("Nobody spoke.", "en", None),
+])
+def test_the_quotation_a_sentence_ends_inside(text: str, lang: str, said: str | None) -> None:
+    from stance.text.sentences import unclosed_quotation
+
+    assert unclosed_quotation(split_sentences("Headline\n" + text + "\n", lang)[1]) == said
