@@ -715,6 +715,8 @@ def speaker_for_source(who: str, sentence: Sentence) -> str:
     records = patterns[2]
     if not source or (records is not None and records.fullmatch(before_preposition(source, sentence.lang)[-1].strip(",."))):
         return who
+    if who.casefold() not in sentence.text.casefold():
+        return source  # the model's own spelling of the source ("Austria Health Ministry"): the article's
     return _named_unless_same(who, source, sentence.lang)
 
 

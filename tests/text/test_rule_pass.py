@@ -832,6 +832,15 @@ def test_the_source_a_sentence_cites_after_its_statement_speaks(text: str, lang:
     assert speaker_for_source("Nancy Pelosi", split_sentences("Headline\n" + text + "\n", lang)[1]) == speaker
 
 
+def test_the_source_keeps_the_articles_spelling_over_the_models() -> None:
+    from stance.text.attribution import speaker_for_source
+
+    sentence = split_sentences("Headline\nThere have been more than 10,000 coronavirus cases in Austria, according to "
+                               "the Austrian Health Ministry.\n")[1]
+    assert speaker_for_source("Austria Health Ministry", sentence) == "Austrian Health Ministry"
+    assert speaker_for_source("Austrian Health Ministry", sentence) == "Austrian Health Ministry"
+
+
 @pytest.mark.parametrize(("text", "lang", "said"), [
     ('The Northern Ireland secretary replied: "Yes.', "en", "Yes."),
     ("Mr Trump said: “It'll start getting cooler, you just watch.", "en", "It'll start getting cooler, you just watch."),
