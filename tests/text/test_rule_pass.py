@@ -852,3 +852,17 @@ def test_the_quotation_a_sentence_ends_inside(text: str, lang: str, said: str | 
     from stance.text.sentences import unclosed_quotation
 
     assert unclosed_quotation(split_sentences("Headline\n" + text + "\n", lang)[1]) == said
+
+
+def test_a_name_the_model_spelled_otherwise_is_the_articles() -> None:
+    from stance.text.actors import as_written, canonicalise
+
+    text = ("Vaccine doubts\nThe US Centres for Disease Control and Prevention told states to prepare. "
+            "Dr Albertson, political psychologist Bethany Albertson, and a NYAG spokesperson were asked. "
+            "A spokesperson declined to comment.\n")
+    assert as_written("Centers for Disease Control and Prevention", text) == "Centres for Disease Control and Prevention"
+    assert as_written("NYAG spokesperson", text) == "NYAG spokesperson"  # in the text as written
+    assert as_written("NYAG spokesman", text) == "NYAG spokesman"  # no word-for-word match: "A spokesperson" is not it
+    mapping, _ = canonicalise(["Centers for Disease Control and Prevention", "Dr. Albertson", "Bethany Albertson"], text)
+    assert mapping["Centers for Disease Control and Prevention"] == "Centres for Disease Control and Prevention"
+    assert mapping["Dr. Albertson"] == "Bethany Albertson"  # a title and a surname: the full name, as before
