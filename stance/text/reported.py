@@ -289,11 +289,12 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
         return None
     deed = _charged(content[found.end():], frames, lang)
     accused, plural = _as_subject(found.group("accused"), lang)
-    for opening, singular, plural_form in rules(lang).reported.accused_deeds:
-        opened = re.match(opening, deed)
-        if opened is not None:
-            deed = (plural_form if plural else singular) + deed[opened.end():]
-            break
+    deeds = rules(lang).reported.accused_deeds
+    opened = next(((m, forms) for opening, *forms in deeds if (m := re.match(opening, deed)) is not None), None)
+    if deeds and opened is None:
+        return None  # a deed this language cannot restate (a French infinitive not conjugated in its file)
+    if opened is not None:
+        deed = opened[1][1 if plural else 0] + deed[opened[0].end():]
     return f"{accused} {deed}" if len(deed) >= MIN_CONTENT_CHARS else None
 
 

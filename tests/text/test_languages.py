@@ -547,7 +547,7 @@ def test_labelling_a_thing_false_rejects_it_in_every_language(lang: str, text: s
 
 def test_quotation_marks_read_out_of_the_narration_leave_no_double_spaces() -> None:
     text = ("Loi Travail\n"
-            "Le Premier ministre a accusé la CGT et FO, « qui sont minoritaires dans le transport routier », de "
+            "Le Premier ministre a critiqué la CGT et FO, « qui sont minoritaires dans le transport routier », de "
             "vouloir « attiser les inquiétudes en faisant croire que la loi mènerait à baisser la rémunération » "
             "à « 10% au lieu de 25% ».\n")
     sentence = sentences.split_sentences(text, "fr")[1]
@@ -564,3 +564,17 @@ def test_a_german_conclusion_is_a_frame() -> None:
             "limitierte Stationierung nicht an eine erneute Abstimmung im Parlament gebunden sei.\n")
     content = reported.report_of(sentences.split_sentences(text, "de")[1]).content
     assert content == "Eine zeitlich limitierte Stationierung nicht an eine erneute Abstimmung im Parlament gebunden sei."
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("PARIS (Reuters) - Le ministre des Finances, Michel Sapin, a accusé lundi la CGT de prendre les Français en "
+     "otages et assuré que le gouvernement agirait.", "La CGT prend les Français en otages."),
+    ("Le Premier ministre a accusé la CGT et FO, « qui sont minoritaires », de vouloir « attiser les inquiétudes ».",
+     "La CGT et FO veulent attiser les inquiétudes."),  # two subjects joined by "et": plural
+    # an infinitive the French file does not conjugate: the sentence is left as it is, not "Le préfet mentir …"
+    ("Le maire a accusé le préfet de mentir sur les chiffres du chômage.",
+     "Le maire a accusé le préfet de mentir sur les chiffres du chômage."),
+])
+def test_a_french_accusation_states_the_charge_when_its_verb_is_conjugated(text: str, content: str) -> None:
+    sentence = sentences.split_sentences("Grève\n" + text + "\n", "fr")[1]
+    assert reported.report_of(sentence).content == content
