@@ -293,8 +293,8 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     opened = next(((m, forms) for opening, *forms in deeds if (m := re.match(opening, deed)) is not None), None)
     if deeds and opened is None:
         return None  # a deed this language cannot restate (a French infinitive not conjugated in its file)
-    if opened is not None:
-        deed = opened[1][1 if plural else 0] + deed[opened[0].end():]
+    if opened is not None:  # the form may name the opening's groups: a regular verb's stem, "\g<stem>a "
+        deed = opened[0].expand(opened[1][1 if plural else 0]) + deed[opened[0].end():]
     return f"{accused} {deed}" if len(deed) >= MIN_CONTENT_CHARS else None
 
 

@@ -578,3 +578,14 @@ def test_a_german_conclusion_is_a_frame() -> None:
 def test_a_french_accusation_states_the_charge_when_its_verb_is_conjugated(text: str, content: str) -> None:
     sentence = sentences.split_sentences("Grève\n" + text + "\n", "fr")[1]
     assert reported.report_of(sentence).content == content
+
+
+@pytest.mark.parametrize(("text", "lang", "content"), [
+    ("Le maire a accusé le préfet de manipuler les chiffres du chômage.", "fr", "Le préfet manipule les chiffres du chômage."),
+    ("Rajoy acusó al equipo de Mas de proclamar los encantos de la independencia.", "es",
+     "Equipo de Mas proclama los encantos de la independencia."),
+    ("El alcalde acusó a los sindicatos de mentir sobre las cifras del paro.", "es",
+     "Los sindicatos mienten sobre las cifras del paro."),  # a stem-changing verb the file lists
+])
+def test_a_regular_or_listed_infinitive_of_a_charge_is_conjugated(text: str, lang: str, content: str) -> None:
+    assert reported.report_of(sentences.split_sentences("Titre\n" + text + "\n", lang)[1]).content == content

@@ -282,7 +282,9 @@ class ReportedRules(_Section):
         [], description="how an accusation's deed becomes a clause: [how the deed opens (a regular expression), the "
                         "words that replace that opening after a singular accused, after a plural one], the first "
                         "that matches ('having ' -> 'has '/'have ', a gerund -> 'is '/'are ' before it, a noun -> "
-                        "'is guilty of ')")
+                        "'is guilty of '; a form may name the opening's groups, a regular verb's stem: French "
+                        "'(?P<stem>…)er ' -> '\\g<stem>e '). With a list and none matching, the sentence is left as it "
+                        "is (a French or Spanish infinitive not conjugated)")
     label_verbs: str = Field(
         "", description="verbs that put a label on a thing ('called|described|condemned'): the first of them in a "
                         "sentence may open a label (``label_frames``); '' turns it off")
