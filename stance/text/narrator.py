@@ -23,24 +23,28 @@ _DATELINE_NO_DASH = re.compile(rf"^[ \t]*(?P<place>{_PLACE})\((?P<outlet>[A-Z]{{
                                re.MULTILINE)
 
 
+def _is_dateline(match: re.Match[str]) -> bool:
+    """"BERLIN (dpa) -" is a dateline, but not a line's "(really) -": a place, or an outlet's capital."""
+    return bool(match["place"]) or match["outlet"][0].isupper()
+
+
+def _datelines(text: str) -> list[re.Match[str]]:
+    """The datelines near the top of ``text``, in the order they stand."""
+    top = text[:DATELINE_CHARS]
+    found = sorted([*_DATELINE.finditer(top), *_DATELINE_NO_DASH.finditer(top)], key=lambda m: m.start())
+    return [m for m in found if _is_dateline(m)]
+
+
 def dateline_outlet(text: str) -> str | None:
     """The outlet a dateline near the top of ``text`` names ("Reuters" in "PARIS (Reuters) - …", "dpa" in
     "BERLIN (dpa) - …"), or None."""
-    top = text[:DATELINE_CHARS]
-    for match in sorted([*_DATELINE.finditer(top), *_DATELINE_NO_DASH.finditer(top)], key=lambda m: m.start()):
-        if match["place"] or match["outlet"][0].isupper():  # "BERLIN (dpa) -", but not a line's "(really) -"
-            return match["outlet"].strip()
-    return None
+    return next((m["outlet"].strip() for m in _datelines(text)), None)
 
 
 def dateline_place(text: str) -> str | None:
     """The place a dateline near the top of ``text`` names ("LONDON" in "LONDON (REUTERS) – …"), or None: where the
     story was filed from, which says nothing (a small model names it as a sentence's speaker)."""
-    top = text[:DATELINE_CHARS]
-    for match in sorted([*_DATELINE.finditer(top), *_DATELINE_NO_DASH.finditer(top)], key=lambda m: m.start()):
-        if match["place"]:
-            return match["place"].strip(" \t,")
-    return None
+    return next((m["place"].strip(" \t,") for m in _datelines(text) if m["place"]), None)
 
 
 def is_narrator(who: str, outlet: str | None) -> bool:
@@ -52,7 +56,7 @@ def strip_dateline(text: str) -> str:
     """``text`` without the dateline it opens with ("PARIS (Reuters) - Le ministre …" is "Le ministre …"): where a
     story was filed from, and by whom, is no part of a claim."""
     match = _DATELINE.match(text) or _DATELINE_NO_DASH.match(text)
-    if match is None or not (match["place"] or match["outlet"][0].isupper()):
+    if match is None or not _is_dateline(match):
         return text
     rest = text[match.end():].lstrip()
     return rest[:1].upper() + rest[1:] if rest else text
