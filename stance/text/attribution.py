@@ -707,12 +707,14 @@ def speaker_for_source(who: str, sentence: Sentence) -> str:
     may not support …, according to two people directly involved in the talks") and the source is no record
     ("according to city data"); else the model's ``who``, which names the sentence's subject."""
     patterns = _closing_source(sentence.lang)
+    if patterns is None:
+        return who
+    cited, speech, records = patterns
     text = _blank_quotations(sentence.text, sentence.lang)
-    found = patterns[0].search(text) if patterns is not None else None
-    if patterns is None or found is None or patterns[1].search(text[:found.start()]):
+    found = cited.search(text)
+    if found is None or speech.search(text[:found.start()]):
         return who
     source = " ".join(without_leading_words(found.group("source").split(), sentence.lang))
-    records = patterns[2]
     if not source or (records is not None and records.fullmatch(before_preposition(source, sentence.lang)[-1].strip(",."))):
         return who
     if who.casefold() not in sentence.text.casefold():
@@ -1059,13 +1061,13 @@ QUOTATION_PARAGRAPHS = 2
 
 
 @cache
-def _possessive_lead(lang: str) -> re.Pattern[str] | None:
-    """"His reasoning: “…”", "Seine Begründung: „…“": a quotation after a short lead-in of the one just named."""
+def _opens_quoting(lang: str) -> re.Pattern[str]:
+    """A sentence that opens a quotation: with its opening mark (at a sentence's start even '"' opens), or after a
+    short possessive lead-in of the one just named ("His reasoning: “…”", "Seine Begründung: „…“")."""
     spec = rules(lang).attribution
-    if not spec.possessives:
-        return None
     openers = char_class("".join(dict.fromkeys(o for o, _ in quotes(lang).pairs)))
-    return re.compile(rf"\s*(?:{spec.possessives})\s+[^\s:]+(?:\s+[^\s:]+){{0,2}}\s*:\s*[{openers}]", re.IGNORECASE)
+    lead = rf"(?:(?:{spec.possessives})\s+[^\s:]+(?:\s+[^\s:]+){{0,2}}\s*:\s*)?" if spec.possessives else ""
+    return re.compile(rf"\s*{lead}[{openers}]", re.IGNORECASE)
 
 
 def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Sentence], text: str, *,
@@ -1081,9 +1083,7 @@ def speaker_for_quotation(who: str, sentence: Sentence, earlier: Sequence[Senten
     """
     if stated_speaker(sentence) is not None or pronoun_speaks(sentence):
         return who
-    openers = {o for o, _ in quotes(sentence.lang).pairs}  # at a sentence's start even '"' opens
-    lead = _possessive_lead(sentence.lang)
-    if not (continued or sentence.text.lstrip()[:1] in openers or (lead is not None and lead.match(sentence.text))):
+    if not (continued or _opens_quoting(sentence.lang).match(sentence.text)):
         return who
     named_after = _named_where_it_closes(sentence, later, text, continued=continued, earlier=earlier)
     if named_after is not None:
