@@ -257,19 +257,26 @@ def own_words(claim: str, sentence: Sentence) -> bool:
     punctuation clings to the words: compared raw, the token "astounding," was not "astounding.", and a
     pointer's own sentence kept the small model's "oppose" (cached answers: real held-out stance accuracy 0.837 →
     0.848, codebook strict 0.565 → 0.580; blind accuracy 0.925 → 0.940; dev unchanged)."""
-    passages = [sentence.text] + [sentence.text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
-    return max(fuzz.token_set_ratio(claim, p, processor=default_process) for p in passages) >= OWN_WORDS_SIMILARITY
+    return any(_restates(claim, passage) for passage in [sentence.text, *_quotations(sentence)])
+
+
+def _quotations(sentence: Sentence) -> list[str]:
+    """The words of the sentence's quotations (``quoted_spans``)."""
+    return [sentence.text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
+
+
+def _restates(claim: str, passage: str) -> bool:
+    """The claim is ``passage``'s words, whatever punctuation clings to them (``OWN_WORDS_SIMILARITY``)."""
+    return fuzz.token_set_ratio(claim, passage, processor=default_process) >= OWN_WORDS_SIMILARITY
 
 
 def _spoken(claim: str, sentence: Sentence) -> bool:
     """The claim is the words of a quotation in the sentence (one closed there, or the one it ends inside): what
     the speaker says, which they do not reject whatever the narration around it does ("Dismissing one official's
     plea …, Mr Trump said: "It'll start getting cooler, you just watch...")."""
-    passages = [sentence.text[a - sentence.start:b - sentence.start] for a, b in quoted_spans(sentence)]
     going_on = unclosed_quotation(sentence)  # a quotation that goes on in the next sentence
-    passages += [going_on] if going_on is not None else []
-    return any(fuzz.token_set_ratio(claim, p, processor=default_process) >= OWN_WORDS_SIMILARITY
-               and len(p.split()) >= len(claim.split()) // 2 for p in passages if p.strip())
+    passages = [*_quotations(sentence), *([going_on] if going_on is not None else [])]
+    return any(_restates(claim, p) and len(p.split()) >= len(claim.split()) // 2 for p in passages if p.strip())
 
 
 def settle_stance(claim: str, stance: str, sentence: Sentence) -> str:
