@@ -607,6 +607,11 @@ def test_also_between_a_name_and_its_speech_verb():
 
     assert stated_speaker(split_sentences("Headline\nReed also said the deal was good.")[1]) == "Reed"
     assert stated_speaker(split_sentences("Titular\nKenneth Roth también insistió en el perdón.", "es")[1]) == "Kenneth Roth"
+    # ... and a time adverb ("Mr Barnier yesterday said", "Blinken today denied"): the Mail's "Mr Barnier" had been
+    # the model's "Brussels"
+    text = ("Headline\nMr Barnier yesterday said he was 'not refusing to list' Britain as a third country. "
+            "Blinken today denied that there was any agreement.")
+    assert [stated_speaker(s) for s in split_sentences(text)[1:]] == ["Mr Barnier", "Blinken"]
 
 
 def test_a_quotation_that_closes_with_he_said_is_the_person_last_named():

@@ -248,7 +248,8 @@ class ReportedRules(_Section):
         description="phrases that name a source before it ('according to', 'selon', 'laut')")
     second_frame_conjunctions: str = Field(
         description="conjunctions that begin a second frame ('... but said ...'): the content ends there")
-    also_words: str = Field(description="'also' between such a conjunction and its verb")
+    also_words: str = Field(description="'also', and adverbs of time ('today|later'), between such a conjunction, or a "
+                                        "speaker's name, and its verb ('Mr Barnier yesterday said')")
     with_frames: str = Field(
         "", description="a second speaker's frame with a participle ('with|saying|arguing|warning': ', with critics "
                         "saying the move is incompatible ...'): the word first, then the participles; '' turns it off")
