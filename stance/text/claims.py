@@ -181,26 +181,33 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-# Double quotation marks of the four languages: what each opening mark closes with, and the reverse. “ closes a
-# German „ and opens an English “; « and » open French and close German (»…«) quotations.
-_CLOSER = {"„": "“", "“": "”", "«": "»", "»": "«", "‹": "›", "›": "‹", '"': '"'}
-_OPENER = {"”": "“", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›"}
+@cache
+def _quotation_marks() -> tuple[dict[str, str], dict[str, str], str]:
+    """Every language's quotation pairs (``languages/xx.toml`` [quotes]), for a claim whose language is not at hand:
+    what each opening mark closes with, what each closing mark of a typographic pair opens with (“ closes a German
+    „ and opens an English “; « and » open French and close German »…« quotations), and the spaces a language
+    sets inside its marks."""
+    pairs = [pair for code in languages() for pair in rules(code).quotes.pairs]
+    padding = "".join(dict.fromkeys(ch for code in languages() for ch in rules(code).quotes.padding))
+    return {o: c for o, c in pairs}, {c: o for o, c in pairs if o != c}, padding
 
 
 def _unbalanced(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The opening marks left open at the end (each with the space set inside it) and the closing marks with no
     opening before them, in order. A mark that may close or open closes what is open; with nothing open it opens
     at a word's start and closes after one."""
+    closer, opener, padding = _quotation_marks()
     opened: list[tuple[str, str]] = []
     unopened: list[str] = []
     for i, ch in enumerate(text):
-        if ch not in _CLOSER and ch not in _OPENER:
+        if ch not in closer and ch not in opener:
             continue
-        if opened and _CLOSER[opened[-1][0]] == ch:
+        if opened and closer[opened[-1][0]] == ch:
             opened.pop()
-        elif ch in _CLOSER and (ch not in _OPENER or i == 0 or not text[i - 1].strip() or text[i - 1] in "([—–-"):
+        elif ch in closer and (ch not in opener or i == 0 or not text[i - 1].strip() or text[i - 1] in "([—–-"):
             after = text[i + 1:i + 2]
-            opened.append((ch, after if ch in "«»‹›" and after in (" ", "\u00a0", "\u202f") else ""))
+            # « prendre leurs responsabilités »: guillemets are the marks a press sets spaces inside
+            opened.append((ch, after if ch in "«»‹›" and after and after in padding else ""))
         else:
             unopened.append(ch)
     return opened, unopened
@@ -216,10 +223,11 @@ def _finish(text: str, original: str) -> str:
     opened, unopened = _unbalanced(text)
     stop = "" if text[-1] in "?!" else "."
     # « prendre leurs responsabilités »: a mark set off by a space inside is closed the same way
-    closers = "".join(pad + _CLOSER[mark] for mark, pad in reversed(opened))
+    closer, opener, _ = _quotation_marks()
+    closers = "".join(pad + closer[mark] for mark, pad in reversed(opened))
     # “… brink.” as English writes it; „eindeutig“. and «insignifiant». as German and French do
     text += stop + closers if set(closers) <= {"”", '"'} else closers + stop
-    text = "".join(_OPENER[mark] for mark in reversed(unopened)) + text
+    text = "".join(opener[mark] for mark in reversed(unopened)) + text
     first = next((i for i, ch in enumerate(text) if ch.isalnum()), 0)
     return text[:first] + text[first].upper() + text[first + 1:]
 

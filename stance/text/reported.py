@@ -381,7 +381,7 @@ def _article_before(before: str, lang: str) -> str:
     …»": "le gouvernement ne sait pas …", not "Gouvernement ne sait pas …"); "" when there is none."""
     articles = rules(lang).attribution.descriptor_articles
     opening = "".join(o for o, _ in quotes(lang).pairs)
-    found = re.search(rf"\b(?:{alternation(articles)})\s*$", before.rstrip(opening + " \u00a0\u202f"),
+    found = re.search(rf"\b(?:{alternation(articles)})\s*$", before.rstrip(opening + " " + quotes(lang).padding),
                       re.IGNORECASE) if articles else None
     return found.group(0).strip() + " " if found else ""
 
