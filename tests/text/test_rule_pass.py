@@ -612,6 +612,12 @@ def test_also_between_a_name_and_its_speech_verb():
     text = ("Headline\nMr Barnier yesterday said he was 'not refusing to list' Britain as a third country. "
             "Blinken today denied that there was any agreement.")
     assert [stated_speaker(s) for s in split_sentences(text)[1:]] == ["Mr Barnier", "Blinken"]
+    # ... a time phrase, and speech acts that hint or signal ("… but Justice Secretary Robert Buckland this morning
+    # hinted ministers were prepared to move", "But Mr Buckland signalled this morning …": Buckland, not Mr Johnson)
+    text = ("Headline\nIt is not yet clear what the Government may have proposed but Justice Secretary Robert Buckland "
+            "this morning hinted ministers were prepared to move on the issue. But Mr Buckland signalled this morning "
+            "the Government could move. Mr. Ruano last week said signal preemption remains his major issue.")
+    assert [stated_speaker(s) for s in split_sentences(text)[1:]] == ["Robert Buckland", "Mr Buckland", "Mr. Ruano"]
 
 
 def test_a_quotation_that_closes_with_he_said_is_the_person_last_named():
