@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 import snowballstemmer
@@ -244,21 +244,28 @@ def strip_frame(text: str) -> str:
 # withdraw the bill", as a reader would state it (and as gold claims do). Not "urged him to": a pronoun names no one.
 # Each language's ``reported.request_frames`` ("instó a los ciudadanos a trabajar unidos": "Los ciudadanos deben
 # trabajar unidos").
+def contracted_article(found: re.Match[str], contractions: Mapping[str, str]) -> str:
+    """The article, with its space, that a preposition fused with it held before the phrase a frame read after it
+    (group 'contracted': Spanish "al" holds "el "); "" when there is none."""
+    word = found.groupdict().get("contracted")
+    return contractions[word.lower()] + " " if word and word.lower() in contractions else ""
+
+
 @cache
-def _requests() -> list[tuple[re.Pattern[str], tuple[str, str], frozenset[str]]]:
+def _requests() -> list[tuple[re.Pattern[str], tuple[str, str], frozenset[str], Mapping[str, str]]]:
     return [(re.compile(spec.request_frames), spec.request_modals,
-             frozenset(spec.plural_determiners.lower().split("|")))
+             frozenset(spec.plural_determiners.lower().split("|")), spec.contractions)
             for spec in (rules(code).reported for code in languages()) if spec.request_frames]
 
 
 def as_request(text: str) -> str:
     """"X urged Y to do Z" as "Y should do Z" (and "... urged Y not to" as "Y should not"); else ``text``."""
-    for pattern, (singular, plural), plurals in _requests():
+    for pattern, (singular, plural), plurals, contractions in _requests():
         match = pattern.match(text)
         if match is None or _words(match.group("what")) < 2:
             continue
         found = match.groupdict()
-        who = ("el " if found.get("al") else "") + match.group("who")
+        who = contracted_article(match, contractions) + match.group("who")
         modal = plural if who.split()[0].lower() in plurals else singular
         return f"{who[:1].upper()}{who[1:]} {modal} {found.get('neg') or ''}{match.group('what').lstrip()}"
     return text

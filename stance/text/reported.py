@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from stance.text.claims import states_a_request
+from stance.text.claims import contracted_article, states_a_request
 from stance.text.languages import DEFAULT, alternation, capitalised_run, char_class, rules, word_alternation
 from stance.text.sentences import Sentence, quoted_spans, quotes
 
@@ -288,7 +288,8 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     if found is None:
         return None
     deed = _charged(content[found.end():], frames, lang)
-    accused, plural = _as_subject(found.group("accused"), lang)
+    accused, plural = _as_subject(contracted_article(found, rules(lang).reported.contractions) + found.group("accused"),
+                                  lang)
     deeds = rules(lang).reported.accused_deeds
     opened = next(((m, forms) for opening, *forms in deeds if (m := re.match(opening, deed)) is not None), None)
     if deeds and opened is None:

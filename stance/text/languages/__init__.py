@@ -306,8 +306,12 @@ class ReportedRules(_Section):
     request_frames: str = Field(
         "", description="a regular expression for a request reported with whom it asks and what ('X urged Y to do "
                         "Z'), matched on a whole claim, with groups 'who' and 'what', 'neg' for a negated request ('not "
-                        "to') and 'al' for a preposition that holds the article (Spanish 'al'): the claim becomes 'Y "
-                        "should do Z', as a reader states it; '' turns it off")
+                        "to') and 'contracted' for a preposition that holds the article (Spanish 'al', see "
+                        "contractions): the claim becomes 'Y should do Z', as a reader states it; '' turns it off")
+    contractions: dict[str, str] = Field(
+        {}, description="prepositions fused with an article, lower case, and the article they hold (Spanish 'al' -> "
+                        "'el'): a request's or an accusation's subject read after one gets its article back ('acusó al "
+                        "equipo de Mas de …': 'el equipo de Mas …'), the group 'contracted' of the frames")
     request_modals: tuple[str, str] = Field(
         ("", ""), description="what a request's 'Y' must do: the modal after a singular and after a plural Y "
                               "('should', 'should'; Spanish 'debe', 'deben'), plural by plural_determiners")
