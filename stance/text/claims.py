@@ -240,10 +240,22 @@ def strip_frame(text: str) -> str:
     return text[match.end():]
 
 
-# "He urged the government to withdraw the bill": what was asked of whom is the claim, "the government should
-# withdraw the bill", as a reader would state it (and as gold claims do). Not "urged him to": a pronoun names no one.
-# Each language's ``reported.request_frames`` ("instó a los ciudadanos a trabajar unidos": "Los ciudadanos deben
-# trabajar unidos").
+def as_subject(phrase: str, lang: str) -> tuple[str, bool]:
+    """An object phrase as the subject of a clause ("him" -> "he"), and whether it is plural ("Ostrovian trawlers",
+    "they", "Unite and the GMB", "los dirigentes del PP"; not "British Airways")."""
+    attribution = rules(lang).attribution
+    phrase = phrase.strip()
+    phrase = rules(lang).reported.object_pronouns.get(phrase.lower(), phrase)
+    words = phrase.split()
+    first, last = words[0], words[-1]
+    determiners = rules(lang).reported.plural_determiners
+    plural = (re.fullmatch(attribution.plural_pronouns, phrase, re.IGNORECASE) is not None
+              or bool(determiners and re.fullmatch(determiners, first, re.IGNORECASE))
+              or f" {attribution.and_word} " in f" {phrase} "
+              or (last.islower() and last.endswith("s") and not last.endswith("ss")))
+    return phrase, plural
+
+
 def contracted_article(found: re.Match[str], contractions: Mapping[str, str]) -> str:
     """The article, with its space, that a preposition fused with it held before the phrase a frame read after it
     (group 'contracted': Spanish "al" holds "el "); "" when there is none."""
@@ -251,23 +263,26 @@ def contracted_article(found: re.Match[str], contractions: Mapping[str, str]) ->
     return contractions[word.lower()] + " " if word and word.lower() in contractions else ""
 
 
+# "He urged the government to withdraw the bill": what was asked of whom is the claim, "the government should
+# withdraw the bill", as a reader would state it (and as gold claims do). Not "urged him to": a pronoun names no one.
+# Each language's ``reported.request_frames`` ("instó a los ciudadanos a trabajar unidos": "Los ciudadanos deben
+# trabajar unidos").
 @cache
-def _requests() -> list[tuple[re.Pattern[str], tuple[str, str], frozenset[str], Mapping[str, str]]]:
-    return [(re.compile(spec.request_frames), spec.request_modals,
-             frozenset(spec.plural_determiners.lower().split("|")), spec.contractions)
-            for spec in (rules(code).reported for code in languages()) if spec.request_frames]
+def _requests() -> list[tuple[str, re.Pattern[str]]]:
+    return [(code, re.compile(rules(code).reported.request_frames)) for code in languages()
+            if rules(code).reported.request_frames]
 
 
 def as_request(text: str) -> str:
     """"X urged Y to do Z" as "Y should do Z" (and "... urged Y not to" as "Y should not"); else ``text``."""
-    for pattern, (singular, plural), plurals, contractions in _requests():
+    for lang, pattern in _requests():
         match = pattern.match(text)
         if match is None or _words(match.group("what")) < 2:
             continue
-        found = match.groupdict()
-        who = contracted_article(match, contractions) + match.group("who")
-        modal = plural if who.split()[0].lower() in plurals else singular
-        return f"{who[:1].upper()}{who[1:]} {modal} {found.get('neg') or ''}{match.group('what').lstrip()}"
+        spec = rules(lang).reported
+        who, plural = as_subject(contracted_article(match, spec.contractions) + match.group("who"), lang)
+        return (f"{who[:1].upper()}{who[1:]} {spec.request_modals[plural]} {match.groupdict().get('neg') or ''}"
+                f"{match.group('what').lstrip()}")
     return text
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from stance.text.claims import contracted_article, states_a_request
+from stance.text.claims import as_subject, contracted_article, states_a_request
 from stance.text.languages import DEFAULT, alternation, capitalised_run, char_class, rules, word_alternation
 from stance.text.sentences import Sentence, quoted_spans, quotes
 
@@ -288,7 +288,7 @@ def _accused_deed(content: str, frames: _Frames, lang: str) -> str | None:
     if found is None:
         return None
     deed = _charged(content[found.end():], frames, lang)
-    accused, plural = _as_subject(contracted_article(found, rules(lang).reported.contractions) + found.group("accused"),
+    accused, plural = as_subject(contracted_article(found, rules(lang).reported.contractions) + found.group("accused"),
                                   lang)
     deeds = rules(lang).reported.accused_deeds
     opened = next(((m, forms) for opening, *forms in deeds if (m := re.match(opening, deed)) is not None), None)
@@ -321,25 +321,9 @@ def _labelled(content: str, frames: _Frames, lang: str) -> str | None:
     rejecting = rules(lang).polarity.rejecting_labels
     if rejecting and re.match(rf"(?:{alternation(rejecting)})\b", label, re.IGNORECASE):
         return None  # "called the charge “baseless”": a rejection of what was said (``polarity.rejection``)
-    thing, plural = _as_subject(thing, lang)
+    thing, plural = as_subject(thing, lang)
     clause = f"{thing} {rules(lang).reported.copulas[plural]} {label}"
     return clause if label and len(clause) >= MIN_CONTENT_CHARS else None
-
-
-def _as_subject(phrase: str, lang: str) -> tuple[str, bool]:
-    """An object phrase as the subject of a clause ("him" -> "he"), and whether it is plural ("Ostrovian trawlers",
-    "they", "Unite and the GMB", "los dirigentes del PP"; not "British Airways")."""
-    attribution = rules(lang).attribution
-    phrase = phrase.strip()
-    phrase = rules(lang).reported.object_pronouns.get(phrase.lower(), phrase)
-    words = phrase.split()
-    first, last = words[0], words[-1]
-    determiners = rules(lang).reported.plural_determiners
-    plural = (re.fullmatch(attribution.plural_pronouns, phrase, re.IGNORECASE) is not None
-              or bool(determiners and re.fullmatch(determiners, first, re.IGNORECASE))
-              or f" {attribution.and_word} " in f" {phrase} "
-              or (last.islower() and last.endswith("s") and not last.endswith("ss")))
-    return phrase, plural
 
 
 def said_after_charge(sentence: Sentence) -> tuple[int, str] | None:
