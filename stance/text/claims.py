@@ -36,6 +36,7 @@ from snowballstemmer.basestemmer import BaseStemmer
 
 from stance.text.languages import alternation, languages, rules
 from stance.text.narrator import strip_dateline
+from stance.text.sentences import at_word_start
 
 MAX_WORDS = 15  # a claim longer than this is cut at a clause boundary ...
 MIN_WORDS = 4  # ... and no cut leaves fewer words than this
@@ -204,7 +205,7 @@ def _unbalanced(text: str) -> tuple[list[tuple[str, str]], list[str]]:
             continue
         if opened and closer[opened[-1][0]] == ch:
             opened.pop()
-        elif ch in closer and (ch not in opener or i == 0 or not text[i - 1].strip() or text[i - 1] in "([—–-"):
+        elif ch in closer and (ch not in opener or at_word_start(text, i)):
             after = text[i + 1:i + 2]
             # « prendre leurs responsabilités »: guillemets are the marks a press sets spaces inside
             opened.append((ch, after if ch in "«»‹›" and after and after in padding else ""))

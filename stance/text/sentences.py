@@ -133,6 +133,15 @@ class Quotes:
     pair_closers: tuple[re.Pattern[str], ...]  # each pair's closing mark, guarded as in ``closing``
 
 
+# What a quotation mark that may also close opens after (besides a space and the text's start): a bracket or a dash.
+OPENS_AFTER = "([—–-"
+
+
+def at_word_start(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` stands where a quotation opens: at the start, after a space, a bracket or a dash."""
+    return at == 0 or text[at - 1].isspace() or text[at - 1] in OPENS_AFTER
+
+
 @cache
 def quotes(lang: str) -> Quotes:
     """The quotation patterns for ``lang``."""
@@ -140,9 +149,10 @@ def quotes(lang: str) -> Quotes:
     pairs = tuple((o, c) for o, c in spec.pairs)
     closers = {c for _, c in pairs}
     # a mark that closes one pair and opens another (German “ and », Swiss «) opens only at a word's start
-    guard = {o: r"(?<![^\s(\[—–-])" if o in closers and (o, o) not in pairs else "" for o, _ in pairs}
+    after = char_class(OPENS_AFTER)
+    guard = {o: rf"(?<![^\s{after}])" if o in closers and (o, o) not in pairs else "" for o, _ in pairs}
     # ... and such a mark closes only after a word or punctuation
-    unguard = {c: r"(?<=[^\s(\[—–-])" if guard.get(c) else "" for _, c in pairs}
+    unguard = {c: rf"(?<=[^\s{after}])" if guard.get(c) else "" for _, c in pairs}
     quoted, blank = [], []
     for o, c in pairs:
         oo, cc, not_c = guard[o] + re.escape(o), re.escape(c), char_class(c)
