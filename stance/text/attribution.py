@@ -788,9 +788,8 @@ def _second_speaker(lang: str) -> re.Pattern[str] | None:
     contrast = "|".join(c for c in conjunctions.split("|") if c != "and") or "(?!)"
     verbs = alternation(reported.frame_verbs)
     if reported.with_frames:  # ", with critics saying the move is incompatible ...": "with", then a participle
-        word, participles = reported.with_frames.split("|", 1)
-        conjunctions = f"{conjunctions}|{word}"
-        verbs = f"{verbs}|{participles}"
+        conjunctions = f"{conjunctions}|{reported.with_word}"
+        verbs = f"{verbs}|{reported.with_participles}"
     return re.compile(rf"(?:(?:[,;]|\s[—–]|\s{{2}})\s+(?:{conjunctions})|\s(?:{contrast}))\s+"
                       rf"(?P<who>(?:[{lower}]+\s+){{0,3}}?(?:{name_run}){group})"
                       rf"\s+(?:(?:{reported.also_words})\s+)?(?:{verbs})\b"

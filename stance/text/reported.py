@@ -334,8 +334,7 @@ def said_after_charge(sentence: Sentence) -> tuple[int, str] | None:
     spec = rules(sentence.lang).reported
     if not spec.with_frames:
         return None
-    participles = spec.with_frames.split("|", 1)[-1]
-    found = re.search(rf",[”\"’']?\s+(?:{participles})(?:\s+that)?\s+", sentence.text)
+    found = re.search(rf",[”\"’']?\s+(?:{spec.with_participles})(?:\s+that)?\s+", sentence.text)
     if found is None:
         return None
     head, frames = sentence.text[:found.start()], _frames(sentence.lang)

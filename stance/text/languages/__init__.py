@@ -316,6 +316,16 @@ class ReportedRules(_Section):
         ("", ""), description="what a request's 'Y' must do: the modal after a singular and after a plural Y "
                               "('should', 'should'; Spanish 'debe', 'deben'), plural by plural_determiners")
 
+    @property
+    def with_word(self) -> str:
+        """The word that opens a ``with_frames`` frame ('with'); '' when the rule is off."""
+        return self.with_frames.split("|", 1)[0] if self.with_frames else ""
+
+    @property
+    def with_participles(self) -> str:
+        """The participles of ``with_frames`` ('saying|arguing|warning'), as an alternation; '' when the rule is off."""
+        return self.with_frames.split("|", 1)[-1] if self.with_frames else ""
+
 
 class PolarityRules(_Section):
     """Cues that keep a stance oppose or make it neutral (stance.text.polarity)."""
