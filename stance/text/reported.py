@@ -400,6 +400,7 @@ def report_of(sentence: Sentence) -> Report:
     said = _said_after_colon(text, sentence)
     if said is not None:  # "Dismissing one official's plea to not “ignore the science”, Mr Trump said: “It'll …”"
         return Report(_sentence_case(said, sentence.lang), denied=False)
+    labelled = None
     if fragments:  # the quoted phrases are the narration's words: its frame may stand after one of them
         # ... and a list of them may be labels ("called climate change "mythical", "non-existent", or "an expensive
         # hoax"": "Climate change is mythical, …"), read while their marks still say where each begins
@@ -411,7 +412,8 @@ def report_of(sentence: Sentence) -> Report:
         return Report(_sentence_case(relative, sentence.lang), denied=False)
     frame = ""
     leading = frames.leading.match(content) or frames.far.search(content)
-    charged = (_accused_deed(content, frames, sentence.lang) or _labelled(content, frames, sentence.lang)
+    charged = (_accused_deed(content, frames, sentence.lang)
+               or (_labelled(content, frames, sentence.lang) if labelled is None else None)  # a label is read once
                if leading is None else None)
     if charged is not None:  # "Balpa has accused British Airways of undermining talks ...": the charge
         content = charged
