@@ -44,8 +44,7 @@ from stance.text.attribution import (
     in_authors_voice,
     phrase_head,
     proposes,
-    side_and_object,
-    side_taken,
+    side_of,
 )
 from stance.text.polarity import noncommittal
 from stance.text.sentences import Sentence, number_sentences, split_sentences
@@ -410,13 +409,14 @@ class RetrievalPlan:
             context = st.sentence.text if per_sentence[st.sentence.n, st.who] == 1 else st.claim
             hits = self.index.code_statement(st.claim, context, st.stance, lang=lang)
             # a side taken by a verb, read in the sentence: the short claim may have cut it ("..., seeking to overturn")
-            side, thing = side_and_object(st.sentence, st.who, context) or (None, None)
+            taken = side_of(st.sentence, st.who)
+            side, thing = (taken.on_claim(context) if taken is not None else None) or (None, None)
             if side is not None and thing is not None:
                 hits = [self._side_on(side, thing, hit, lang) for hit in hits]
                 hits += self._side_named(side, thing, {hit.claim_id for hit in hits}, lang)
             if not hits and lede is not None:  # "said he would vote for it": for or against what the article is about
-                taken, proposal = side_taken(st.sentence, st.who), self.codebook.get(lede)
-                side, governed = taken if taken is not None else (None, None)
+                proposal = self.codebook.get(lede)
+                side, governed = (taken.side, taken.governed) if taken is not None else (None, None)
                 if side is not None and governed is not None and proposal is not None:
                     side = side_on_proposal(side, governed, proposal.text, lang)  # "campaigned against fluoridation"
                 hits = [Coded(claim_id=lede, stance=side, score=0.0)] if side is not None else []

@@ -44,7 +44,7 @@ from dataclasses import replace
 from stance.extraction.merging import REVERSED, PointedStatement
 from stance.extraction.retrieval import side_on_proposal
 from stance.text.actors import canonicalise, guess_type
-from stance.text.attribution import cited_view, is_decision_noun, past_kind, phrase_head, proposed, side_and_object
+from stance.text.attribution import cited_view, is_decision_noun, past_kind, phrase_head, proposed, side_of
 from stance.text.claims import (
     content_words,
     name_reported_subject,
@@ -262,7 +262,8 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
-        taken = side_and_object(st.sentence, st.who, st.claim)
+        by_verb = side_of(st.sentence, st.who)
+        taken = by_verb.on_claim(st.claim) if by_verb is not None else None
         if lede is not None and taken is not None and _names_the_lede(taken[1], lede, proposal_stems):
             # "said he would vote for it"; "campaigned against fluoridation" is for "… should stop adding fluoride"
             side = side_on_proposal(taken[0], taken[1], lede.claim, st.sentence.lang) if taken[1] else taken[0]

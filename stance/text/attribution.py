@@ -1491,40 +1491,53 @@ def position_taken(sentence: Sentence, who: str) -> str | None:
     both kinds, a negation before a verb of opposing ("Not everyone opposed the project") or someone else as its
     subject ("investor Leon Cooperman blasted"): the nearest name or pronoun before the verb must be the
     speaker's."""
-    taken = side_taken(sentence, who)
-    return taken[0] if taken is not None else None
+    taken = side_of(sentence, who)
+    return taken.side if taken is not None else None
 
 
-def side_and_object(sentence: Sentence, who: str, claim: str) -> tuple[str, str | None] | None:
-    """``position_taken``'s side with what it is taken on: the phrase after the verb when it begins with an
-    article or a pronoun ("the decision", "it"), None when the clause ends at the verb ("voted no", "was deeply
-    disappointed."); None overall when there is no side, the verb has some other object ("backed Smith") or it is
-    not in ``claim``, what the sentence reports (""This is the right use for this land," said Marchetti, who voted
-    in favor" reports more than a side)."""
-    found = _side_verb(sentence, who)
-    if found is None or found[0].group(0).lower() not in claim.lower():
-        return None
-    verb, side, turned = found
-    spec = rules(sentence.lang)
-    words = _governed(sentence, verb)
-    if words and words[0].lower() in spec.attribution.prepositions:
-        words = words[1:]  # "was pleased with the decision"
-    if not words:
-        return side, None
-    if turned and _reason_or_condition(words, sentence.lang):
-        return None  # "could not support a bill which risked undermining 'the standing ...'": a view of its own
-    return (side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(sentence.lang) else None
+@dataclass(frozen=True)
+class Side:
+    """The side ``who`` takes in a sentence by a verb alone (``position_taken``), read once: the verb, whether a
+    negation turned it, and the words it governs to its clause's end."""
+
+    side: str  # "support" or "oppose"
+    verb: str  # as written: "voted for"
+    turned: bool  # "did not support": oppose
+    words: tuple[str, ...]  # "against fluoridation for a decade": what the verb governs
+    lang: str
+
+    @property
+    def governed(self) -> str | None:
+        """The words the verb governs, whatever opens them ("campaigned against **fluoridation for a decade**"; None
+        when the clause ends at the verb): what the side is on, for reading it against a proposal's direction, not
+        for naming a claim (``on_claim`` keeps only a phrase that opens with an article or a pronoun)."""
+        return " ".join(self.words) or None
+
+    def on_claim(self, claim: str) -> tuple[str, str | None] | None:
+        """The side with what it is taken on: the phrase after the verb when it begins with an article or a pronoun
+        ("the decision", "it"), None when the clause ends at the verb ("voted no", "was deeply disappointed.");
+        None overall when the verb has some other object ("backed Smith") or it is not in ``claim``, what the
+        sentence reports (""This is the right use for this land," said Marchetti, who voted in favor" reports more
+        than a side)."""
+        if self.verb.lower() not in claim.lower():
+            return None
+        words = list(self.words)
+        if words and words[0].lower() in rules(self.lang).attribution.prepositions:
+            words = words[1:]  # "was pleased with the decision"
+        if not words:
+            return self.side, None
+        if self.turned and _reason_or_condition(words, self.lang):
+            return None  # "could not support a bill which risked undermining 'the standing ...'": a view of its own
+        return (self.side, " ".join(words)) if words[0].lower().rstrip("'’") in _phrase_openers(self.lang) else None
 
 
-def side_taken(sentence: Sentence, who: str) -> tuple[str, str | None] | None:
-    """``position_taken``'s side with the words its verb governs, to its clause's end, whatever opens them
-    ("campaigned against **fluoridation for a decade**"; None when the clause ends at the verb): what the side is
-    on, for reading it against a proposal's direction, not for naming a claim (``side_and_object`` keeps only a
-    phrase that opens with an article or a pronoun)."""
+def side_of(sentence: Sentence, who: str) -> Side | None:
+    """The side ``who`` takes in ``sentence`` by a verb alone, or None (see ``position_taken``)."""
     found = _side_verb(sentence, who)
     if found is None:
         return None
-    return found[1], " ".join(_governed(sentence, found[0])) or None
+    verb, side, turned = found
+    return Side(side=side, verb=verb.group(0), turned=turned, words=tuple(_governed(sentence, verb)), lang=sentence.lang)
 
 
 def _governed(sentence: Sentence, verb: re.Match[str]) -> list[str]:

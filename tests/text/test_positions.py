@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.attribution import position_taken, proposed, proposes, side_and_object, side_taken
-from stance.text.sentences import split_sentences
+from stance.text.attribution import position_taken, proposed, proposes, side_of
+from stance.text.sentences import Sentence, split_sentences
+
+
+def _on_claim(sentence: Sentence, who: str, claim: str) -> tuple[str, str | None] | None:
+    taken = side_of(sentence, who)
+    return taken.on_claim(claim) if taken is not None else None
 
 
 @pytest.mark.parametrize(("text", "who", "side"), [
@@ -49,7 +54,7 @@ def test_a_sentence_that_only_takes_a_side(text: str, who: str, side: str | None
 ])
 def test_a_negated_approval_opposes(text: str, who: str, taken: tuple[str, str | None] | None) -> None:
     (sentence,) = split_sentences(text)
-    assert side_and_object(sentence, who, text) == taken
+    assert _on_claim(sentence, who, text) == taken
 
 
 @pytest.mark.parametrize(("lang", "text", "who", "taken"), [
@@ -64,7 +69,7 @@ def test_a_negated_approval_opposes(text: str, who: str, taken: tuple[str, str |
 ])
 def test_side_verbs_in_other_languages(lang: str, text: str, who: str, taken: tuple[str, str | None] | None) -> None:
     (sentence,) = split_sentences(text, lang=lang)
-    assert side_and_object(sentence, who, text) == taken
+    assert _on_claim(sentence, who, text) == taken
 
 
 @pytest.mark.parametrize(("claim", "proposal"), [
@@ -105,10 +110,11 @@ def test_what_a_sentence_proposes_requests_or_decides(text: str, what: str | Non
 def test_the_side_a_sentence_takes_and_on_what(text: str, who: str, taken: tuple[str, str | None] | None) -> None:
     (sentence,) = split_sentences(text)
     reported = "This is the right use for this land." if "right use" in text else text
-    assert side_and_object(sentence, who, reported) == taken
+    assert _on_claim(sentence, who, reported) == taken
 
 
 def test_the_words_a_side_verb_governs() -> None:
     (sentence,) = split_sentences("Glenn Sauer, who has campaigned against fluoridation for a decade, thanked them.")
-    assert side_and_object(sentence, "Glenn Sauer", sentence.text) is None  # no article: not a thing to name a claim by
-    assert side_taken(sentence, "Glenn Sauer") == ("oppose", "fluoridation for a decade")
+    assert _on_claim(sentence, "Glenn Sauer", sentence.text) is None  # no article: not a thing to name a claim by
+    taken = side_of(sentence, "Glenn Sauer")
+    assert taken is not None and (taken.side, taken.governed) == ("oppose", "fluoridation for a decade")
