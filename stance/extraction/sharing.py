@@ -63,6 +63,7 @@ from stance.text.polarity import (
     noncommittal,
     refers_to_what_was_said,
     rejection,
+    takes_up,
 )
 
 SAME_PROPOSITION = 0.5  # Dice overlap of two claims' content words (negation aside) for one proposition ...
@@ -261,6 +262,11 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 if rejected.besides:
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
+                continue
+        if takes_up(st.sentence.text, st.sentence.lang) and st.stance != "neutral":
+            shared = _claim_just_before(st, [(o, a) for o, a in others if o.sentence.n != st.sentence.n])
+            if shared is not None:  # "Elizabeth Warren echoed that message, saying …": the claim just made (what
+                out.append(replace(st, claim=shared.claim, stance=shared.stance))  # she says is how she echoes it)
                 continue
         by_verb = side_of(st.sentence, st.who)
         taken = by_verb.on_claim(st.claim) if by_verb is not None else None

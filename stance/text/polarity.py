@@ -35,6 +35,7 @@ class _Cues:
     negation: re.Pattern[str]
     noncommittal: re.Pattern[str]
     bare_denial: re.Pattern[str] | None
+    agreeing: re.Pattern[str] | None
     concessive: re.Pattern[str] | None
     scope_ends: frozenset[str]  # words that end a negation's scope (``negation_scope_ends``)
     reversing: re.Pattern[str] | None  # a verb that takes away what it governs (``reversing_words``) ...
@@ -52,6 +53,8 @@ def _cues(lang: str) -> _Cues:
         negation=re.compile(rf"\b(?:{alternation(spec.negation_words)})\b{bounds}{suffixes}", re.IGNORECASE),
         noncommittal=re.compile(r"\b(?:" + alternation(spec.noncommittal) + r")\b", re.IGNORECASE),
         bare_denial=re.compile(rf"(?:{alternation(spec.bare_denials)})", re.IGNORECASE) if spec.bare_denials.strip()
+        else None,
+        agreeing=re.compile(rf"\b(?:{alternation(spec.agreeing_words)})\b", re.IGNORECASE) if spec.agreeing_words.strip()
         else None,
         concessive=re.compile(rf"^(?:{alternation(spec.concessives)})\b", re.IGNORECASE) if spec.concessives.strip()
         else None,
@@ -167,6 +170,13 @@ def bare_denial(claim: str, lang: str = DEFAULT) -> bool:
     true."; data ``bare_denials``): it is about the claim before it."""
     pattern = _cues(lang).bare_denial
     return pattern is not None and bool(pattern.fullmatch(claim.strip(" .!,;:“”\"‘’'")))
+
+
+def takes_up(sentence: str, lang: str = DEFAULT) -> bool:
+    """Whether the sentence has its speaker take up what another just said ("Elizabeth Warren echoed that message",
+    "agreed with him"; data ``agreeing_words``): the speaker shares that claim, on the same side."""
+    pattern = _cues(lang).agreeing
+    return pattern is not None and bool(pattern.search(sentence))
 
 
 # Words a negation governs after it, within its clause. Codebook coding on the dev fixtures (cached answers,

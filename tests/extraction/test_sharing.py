@@ -320,3 +320,16 @@ def test_a_name_that_opens_with_an_accented_capital_is_one_word() -> None:
     # ... from any Latin-script language, as the language files' capitals are
     assert "maroš šefčovič" in _proposition_words("Maroš Šefčovič met the envoy on Monday")
     assert "łukasz wróbel" in _proposition_words("Łukasz Wróbel signed the letter")
+
+
+def test_a_speaker_who_echoes_what_was_just_said_shares_that_claim() -> None:
+    text = ("Democrats block stimulus\n"
+            "Schumer had said there were \"serious issues\" with the current proposal.\n"
+            "Democratic Sen. Elizabeth Warren echoed that message, saying that there is \"great unhappiness\" in the "
+            "Democratic caucus about the proposal.\n"
+            "Senator Jo Smith echoed the song's refrain at a rally.\n")
+    who = {2: "Chuck Schumer", 3: "Elizabeth Warren", 4: "Jo Smith"}
+    shared = {st.who: st for st in share_claims(text, _statements(text, who))}
+    assert (shared["Elizabeth Warren"].claim, shared["Elizabeth Warren"].stance) == (shared["Chuck Schumer"].claim,
+                                                                                      "support")
+    assert shared["Jo Smith"].claim != shared["Chuck Schumer"].claim  # a refrain is nothing anyone said

@@ -342,6 +342,11 @@ class PolarityRules(_Section):
     rejecting_words: str = Field(
         "", description="verbs and phrases that reject a thing named after them ('rejected|dismissed|against': "
                         "'rejected the request', 'signatures against the rezoning'); '' turns the rule off")
+    agreeing_words: str = Field(
+        "", description="verbs by which a speaker takes up what another just said, with the word that refers back to "
+                        "it ('echoed (?:that|this|the|his|her|their)|agreed with (?:him|her|them|that)': 'Elizabeth "
+                        "Warren echoed that message'): the speaker shares that claim, on the same side; '' turns the "
+                        "rule off")
     object_determiners: str = Field(
         "", description="words that open the rejected thing's noun phrase ('the|a|any|this'); an entry ending in an "
                         "apostrophe takes its noun without a space (French l')")
