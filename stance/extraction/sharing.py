@@ -263,10 +263,13 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                     out.append(st)  # "called Ostrovia’s allegations “a fabrication …”": that is a claim too
                 out.append(replace(st, claim=target.claim, stance=REVERSED[target.stance]))
                 continue
-        if takes_up(st.sentence.text, st.sentence.lang) and st.stance != "neutral":
+        taken_up = takes_up(st.sentence.text, st.sentence.lang) if st.stance != "neutral" else None
+        if taken_up is not None:
             shared = _claim_just_before(st, [(o, a) for o, a in others if o.sentence.n != st.sentence.n])
             if shared is not None:  # "Elizabeth Warren echoed that message, saying …": the claim just made (what
-                out.append(replace(st, claim=shared.claim, stance=shared.stance))  # she says is how she echoes it)
+                if taken_up.besides:  # she says is how she echoes it), and a statement of one's own after it
+                    out.append(st)
+                out.append(replace(st, claim=shared.claim, stance=shared.stance))
                 continue
         by_verb = side_of(st.sentence, st.who)
         taken = by_verb.on_claim(st.claim) if by_verb is not None else None

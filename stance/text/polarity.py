@@ -172,11 +172,26 @@ def bare_denial(claim: str, lang: str = DEFAULT) -> bool:
     return pattern is not None and bool(pattern.fullmatch(claim.strip(" .!,;:“”\"‘’'")))
 
 
-def takes_up(sentence: str, lang: str = DEFAULT) -> bool:
+@dataclass(frozen=True)
+class TakenUp:
+    """A speaker taking up what another just said, and whether they also say something of their own."""
+
+    besides: bool  # "hat sich … den Forderungen … angeschlossen und mahnte an, dass …": a statement of their own too;
+    # not ", saying …", which is how they echo it
+
+
+def takes_up(sentence: str, lang: str = DEFAULT) -> TakenUp | None:
     """Whether the sentence has its speaker take up what another just said ("Elizabeth Warren echoed that message",
-    "agreed with him"; data ``agreeing_words``): the speaker shares that claim, on the same side."""
+    "agreed with him", "schloss sich dieser Meinung an"; data ``agreeing_words``): the speaker shares that claim, on
+    the same side."""
     pattern = _cues(lang).agreeing
-    return pattern is not None and bool(pattern.search(sentence))
+    found = pattern.search(sentence) if pattern is not None else None
+    if found is None:
+        return None
+    participles = rules(lang).reported.with_participles
+    rest = sentence[found.end():]
+    elaborated = bool(participles) and re.match(rf"\s*,\s+(?:{participles})\b", rest, re.IGNORECASE) is not None
+    return TakenUp(besides=bool(re.search(r"\w", rest)) and not elaborated and not re.match(r"\s*[:.]", rest))
 
 
 # Words a negation governs after it, within its clause. Codebook coding on the dev fixtures (cached answers,

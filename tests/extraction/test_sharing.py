@@ -327,9 +327,15 @@ def test_a_speaker_who_echoes_what_was_just_said_shares_that_claim() -> None:
             "Schumer had said there were \"serious issues\" with the current proposal.\n"
             "Democratic Sen. Elizabeth Warren echoed that message, saying that there is \"great unhappiness\" in the "
             "Democratic caucus about the proposal.\n"
-            "Senator Jo Smith echoed the song's refrain at a rally.\n")
-    who = {2: "Chuck Schumer", 3: "Elizabeth Warren", 4: "Jo Smith"}
-    shared = {st.who: st for st in share_claims(text, _statements(text, who))}
-    assert (shared["Elizabeth Warren"].claim, shared["Elizabeth Warren"].stance) == (shared["Chuck Schumer"].claim,
-                                                                                      "support")
-    assert shared["Jo Smith"].claim != shared["Chuck Schumer"].claim  # a refrain is nothing anyone said
+            "Senator Jo Smith echoed the song's refrain at a rally.\n"
+            "Senator Ann Lee agreed with him and warned that the fund lacks oversight.\n")
+    who = {2: "Chuck Schumer", 3: "Elizabeth Warren", 4: "Jo Smith", 5: "Ann Lee"}
+    statements = share_claims(text, _statements(text, who))
+    shared = {st.who: st for st in statements}
+    schumer = shared["Chuck Schumer"].claim
+    assert (shared["Elizabeth Warren"].claim, shared["Elizabeth Warren"].stance) == (schumer, "support")
+    assert [st.who for st in statements].count("Elizabeth Warren") == 1  # ", saying …" is how she echoes it
+    assert shared["Jo Smith"].claim != schumer  # a refrain is nothing anyone said
+    # a statement of one's own after the agreement is a claim too, beside the one just made (Jo Smith's)
+    lee = [st.claim for st in statements if st.who == "Ann Lee"]
+    assert len(lee) == 2 and shared["Jo Smith"].claim in lee
