@@ -176,14 +176,13 @@ def bare_denial(claim: str, lang: str = DEFAULT) -> bool:
 class TakenUp:
     """A speaker taking up what another just said, and whether they also say something of their own."""
 
-    besides: bool  # "hat sich … den Forderungen … angeschlossen und mahnte an, dass …": a statement of their own too;
-    # not ", saying …", which is how they echo it
+    besides: bool  # "agreed with him and warned that …": a statement of their own too; not ", saying …", which is
+    # how they echo it
 
 
 def takes_up(sentence: str, lang: str = DEFAULT) -> TakenUp | None:
     """Whether the sentence has its speaker take up what another just said ("Elizabeth Warren echoed that message",
-    "agreed with him", "schloss sich dieser Meinung an"; data ``agreeing_words``): the speaker shares that claim, on
-    the same side."""
+    "agreed with him"; data ``agreeing_words``): the speaker shares that claim, on the same side."""
     pattern = _cues(lang).agreeing
     found = pattern.search(sentence) if pattern is not None else None
     if found is None:
