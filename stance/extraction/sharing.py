@@ -229,6 +229,8 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
             st = replace(st, claim=short_claim(view), stance=REVERSED[st.stance] if author is None else st.stance)
         earlier = [(o, mapping.get(o.who.strip(), o.who.strip())) for o in out]
         others = [(o, a) for o, a in earlier if a != actor and o.stance != "neutral"]
+        # ... not what a co-subject's statement in this sentence became ("X und Y wiesen die Vorwürfe ... zurück")
+        before = [(o, a) for o, a in others if o.sentence.n != st.sentence.n]
         lede = _lede(others)  # what the article opens by proposing or deciding, if another actor's
         denied = _claim_just_before(st, earlier) if denies else None
         if denied is not None:  # "Nothing could be further from the truth.": the claim before, the speaker's own too
@@ -253,8 +255,6 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 continue
         rejected = rejection(st.sentence.text, st.sentence.lang)
         if rejected is not None and st.stance != "neutral":
-            # not what a co-subject's rejection in this sentence became ("X und Y wiesen die Vorwürfe ... zurück")
-            before = [(o, a) for o, a in others if o.sentence.n != st.sentence.n]
             target = _proposal_named(rejected.thing, before, words_of, proposal_stems, st.sentence.lang)
             if target is None and refers_to_what_was_said(rejected.thing, st.sentence.lang):  # "dismissed the allegation": the one just stated
                 target = _claim_just_before(st, before)
@@ -265,7 +265,7 @@ def share_claims(text: str, statements: Sequence[PointedStatement], *, author: s
                 continue
         taken_up = takes_up(st.sentence.text, st.sentence.lang) if st.stance != "neutral" else None
         if taken_up is not None:
-            shared = _claim_just_before(st, [(o, a) for o, a in others if o.sentence.n != st.sentence.n])
+            shared = _claim_just_before(st, before)
             if shared is not None:  # "Elizabeth Warren echoed that message, saying …": the claim just made (what
                 if taken_up.besides:  # she says is how she echoes it), and a statement of one's own after it
                     out.append(st)
