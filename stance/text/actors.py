@@ -146,6 +146,13 @@ AS_WRITTEN_SIMILARITY = 90.0  # character similarity (0-100) of a name to the ar
 # (F1 unchanged), every other set identical
 
 
+@lru_cache(maxsize=16)
+def _word_runs(text: str, n: int) -> frozenset[str]:
+    """The article's runs of ``n`` words, read once per article and length for every name ``as_written`` checks."""
+    article = re.findall(r"[\w’'.&-]+", text)
+    return frozenset(" ".join(article[i:i + n]).strip(".,") for i in range(len(article) - n + 1))
+
+
 @lru_cache(maxsize=4096)
 def as_written(name: str, text: str) -> str:
     """``name`` as the article spells it: a name of two or more words that the article does not hold, but holds in
@@ -154,9 +161,7 @@ def as_written(name: str, text: str) -> str:
     words = name.split()
     if len(words) < 2 or name.casefold() in text.casefold():
         return name
-    article = re.findall(r"[\w’'.&-]+", text)
-    grams = {" ".join(article[i:i + len(words)]).strip(".,") for i in range(len(article) - len(words) + 1)}
-    best = process.extractOne(name, grams, scorer=fuzz.ratio, score_cutoff=AS_WRITTEN_SIMILARITY)
+    best = process.extractOne(name, _word_runs(text, len(words)), scorer=fuzz.ratio, score_cutoff=AS_WRITTEN_SIMILARITY)
     if best is None or not best[0][:1].isupper():
         return name
     # word by word too: not "NYAG spokesperson" for "A spokesperson"
