@@ -62,7 +62,7 @@ from stance.text.attribution import (
 )
 from stance.text.claims import MIN_WORDS, content_words, short_claim, states_a_request
 from stance.text.languages import DEFAULT
-from stance.text.narrator import dateline_outlet, dateline_place, is_narrator
+from stance.text.narrator import dateline, is_narrator
 from stance.text.polarity import bare_denial, settle_stance
 from stance.text.reported import doubted_clause, report_of, reports_denial, spoken_spans
 from stance.text.sentences import Sentence, is_heading_question, unclosed_quotation
@@ -577,8 +577,8 @@ class OpenPlan:
         statements.sort(key=lambda s: s.sentence.n)
         statements = both_of_a_pair(statements, self.article.sentences)
         statements = follow_speakers(statements, self.article.sentences, self.article.text, self.continued)
-        outlet = dateline_outlet(self.article.text)  # "Berlin (CNN) — ...": the outlet narrates, it takes no side
-        place = dateline_place(self.article.text)  # ... and "LONDON (REUTERS) –" was filed from London, no speaker
+        # "Berlin (CNN) — ...": the outlet narrates, it takes no side; "LONDON (REUTERS) –" was filed from London
+        outlet, place = dateline(self.article.text)
         statements = [st for st in statements if names_someone(st.who, self.article.author, st.sentence.lang)
                       and not is_narrator(st.who, outlet) and not is_narrator(st.who, place)]
         statements = reports_continued(joined_subjects(second_speakers(statements), self.article.sentences), reported)

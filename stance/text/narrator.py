@@ -9,6 +9,7 @@ Times reported …") is a source like any other.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 # How far into the article a dateline may open a line: after a headline and a byline or two.
 DATELINE_CHARS = 600
@@ -35,16 +36,20 @@ def _datelines(text: str) -> list[re.Match[str]]:
     return [m for m in found if _is_dateline(m)]
 
 
-def dateline_outlet(text: str) -> str | None:
-    """The outlet a dateline near the top of ``text`` names ("Reuters" in "PARIS (Reuters) - …", "dpa" in
-    "BERLIN (dpa) - …"), or None."""
-    return next((m["outlet"].strip() for m in _datelines(text)), None)
+class Dateline(NamedTuple):
+    """What a dateline near the top of an article names: the outlet that tells the story ("Reuters" in "PARIS
+    (Reuters) - …", "dpa" in "BERLIN (dpa) - …") and the place it was filed from ("LONDON" in "LONDON (REUTERS) –
+    …", which says nothing: a small model names it as a sentence's speaker); None where it names none."""
+
+    outlet: str | None
+    place: str | None
 
 
-def dateline_place(text: str) -> str | None:
-    """The place a dateline near the top of ``text`` names ("LONDON" in "LONDON (REUTERS) – …"), or None: where the
-    story was filed from, which says nothing (a small model names it as a sentence's speaker)."""
-    return next((m["place"].strip(" \t,") for m in _datelines(text) if m["place"]), None)
+def dateline(text: str) -> Dateline:
+    """The outlet and the place of ``text``'s datelines, read in one scan of its top."""
+    found = _datelines(text)
+    return Dateline(next((m["outlet"].strip() for m in found), None),
+                    next((m["place"].strip(" \t,") for m in found if m["place"]), None))
 
 
 def is_narrator(who: str, outlet: str | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.text.narrator import dateline_outlet, dateline_place, is_narrator, strip_dateline
+from stance.text.narrator import dateline, is_narrator, strip_dateline
 
 
 @pytest.mark.parametrize(("text", "outlet"), [
@@ -25,7 +25,7 @@ from stance.text.narrator import dateline_outlet, dateline_place, is_narrator, s
     ("Headline\n\n" + "The council met. " * 50 + "\nPARIS (AFP) - Later news.", None),
 ])
 def test_a_dateline_names_the_outlet_that_tells_the_story(text: str, outlet: str | None) -> None:
-    assert dateline_outlet(text) == outlet
+    assert dateline(text).outlet == outlet
 
 
 def test_the_narrator_is_the_outlet_in_any_case() -> None:
@@ -41,9 +41,10 @@ def test_a_claim_does_not_open_with_its_dateline() -> None:
 
 
 def test_a_dateline_names_the_place_the_story_was_filed_from() -> None:
-    assert dateline_place("Headline\nLONDON (REUTERS) – Britain plunged Brexit trade talks into crisis.") == "LONDON"
-    assert dateline_place("Headline\nHONG KONG (Reuters) - Police entered the legislature.") == "HONG KONG"
-    assert dateline_place("Headline\nLondon (CNN) The UK is preparing legislation.") == "London"
-    assert dateline_place("Headline\n(AP) — Teachers rallied.") is None  # an outlet with no place
-    assert dateline_place("Headline\nTeachers rallied in London on Monday.") is None
-    assert is_narrator("London", dateline_place("Headline\nLONDON (REUTERS) – Britain plunged talks into crisis."))
+    assert dateline("Headline\nLONDON (REUTERS) – Britain plunged talks.") == ("REUTERS", "LONDON")  # one scan, both
+    assert dateline("Headline\nLONDON (REUTERS) – Britain plunged Brexit trade talks into crisis.").place == "LONDON"
+    assert dateline("Headline\nHONG KONG (Reuters) - Police entered the legislature.").place == "HONG KONG"
+    assert dateline("Headline\nLondon (CNN) The UK is preparing legislation.").place == "London"
+    assert dateline("Headline\n(AP) — Teachers rallied.").place is None  # an outlet with no place
+    assert dateline("Headline\nTeachers rallied in London on Monday.").place is None
+    assert is_narrator("London", dateline("Headline\nLONDON (REUTERS) – Britain plunged talks into crisis.").place)
