@@ -687,17 +687,16 @@ def speaker_for_agent(who: str, sentence: Sentence) -> str:
 
 
 @cache
-def _closing_source(lang: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str] | None] | None:
-    """The source cited after a comma (``reported.source_markers``), what reports speech before it (a speech verb
-    or the language's complementizer), and a record that is no source (``records``)."""
+def _closing_source(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """The source cited after a comma (``reported.source_markers``) and a record that is no source (``records``)."""
     spec, reported = rules(lang).attribution, rules(lang).reported
     if not reported.source_markers:
         return None
+    # the source stops at a fixed set of marks, not the language's (``quotes(lang).marks``): those hold the
+    # apostrophe ("according to Mr O’Brien"), and quotations are blanked before it is read
     source = re.compile(rf",\s+(?:{reported.source_markers})\s+(?P<source>[^,;:.!?“”\"«»„()]{{3,80}}?)\s*(?:[,;.!?]|$)",
                         re.IGNORECASE)
-    complementizer = f"|{reported.complementizers}" if reported.complementizers else ""
-    speech = re.compile(rf"\b(?:{alternation(spec.speech_verbs)})\b{complementizer}", re.IGNORECASE)
-    return source, speech, re.compile(spec.records, re.IGNORECASE) if spec.records else None
+    return source, re.compile(spec.records, re.IGNORECASE) if spec.records else None
 
 
 def speaker_for_source(who: str, sentence: Sentence) -> str:
@@ -709,10 +708,11 @@ def speaker_for_source(who: str, sentence: Sentence) -> str:
     patterns = _closing_source(sentence.lang)
     if patterns is None:
         return who
-    cited, speech, records = patterns
+    cited, records = patterns
     text = _blank_quotations(sentence.text, sentence.lang)
     found = cited.search(text)
-    if found is None or speech.search(text[:found.start()]):
+    # "Said …" opening the sentence counts: its capital is the sentence's, not a name's
+    if found is None or _clause_words(sentence.lang, ignore_case=True).search(text[:found.start()]):
         return who
     source = " ".join(without_leading_words(found.group("source").split(), sentence.lang))
     if not source or (records is not None and records.fullmatch(before_preposition(source, sentence.lang)[-1].strip(",."))):
@@ -1329,9 +1329,13 @@ def _phrase_openers(lang: str) -> frozenset[str]:
 
 
 @cache
-def _clause_words(lang: str) -> re.Pattern[str]:
+def _clause_words(lang: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """A speech verb or the language's complementizer: what reports someone speaking (``is_clause``,
+    ``speaker_for_source``)."""
     spec = rules(lang)
-    return re.compile(rf"(?:{spec.reported.complementizers})|\b(?:{alternation(spec.attribution.speech_verbs)})\b")
+    complementizer = f"|{spec.reported.complementizers}" if spec.reported.complementizers else ""
+    return re.compile(rf"\b(?:{alternation(spec.attribution.speech_verbs)})\b{complementizer}",
+                      re.IGNORECASE if ignore_case else 0)
 
 
 def is_clause(who: str, lang: str = DEFAULT) -> bool:
