@@ -19,7 +19,6 @@ bound-and-what-blocks-the-targets.md.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import statistics
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 from stance.config import load_settings
+from stance.evals import load_fixtures
 from stance.model.client import LLMClient, connect
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,20 +43,20 @@ def gold_pairs(rng: random.Random) -> tuple[list[Pair], list[Pair]]:
     related: list[Pair] = []
     unrelated: list[Pair] = []
     for folder in SETS:
-        for path in sorted(folder.glob("*.gold.json")):
-            claims = json.loads(path.read_text(encoding="utf-8"))["claims"]
+        for fixture in load_fixtures(folder):
+            claims = fixture.gold.claims
             for claim in claims:
-                sides = [s for s in claim["stances"] if s["stance"] in ("support", "oppose")]
+                sides = [s for s in claim.stances if s.stance in ("support", "oppose")]
                 if len(sides) < 2:
                     continue
-                holder = sides[0]["actor"]
-                on_claim = {s["actor"] for s in claim["stances"]}
-                related += [(claim["text"], s["actor"], " ".join(s["evidence"])[:400], s["stance"])
-                            for s in sides[1:] if s["actor"] != holder]
-                others = [(o, s) for o in claims if o is not claim for s in o["stances"] if s["actor"] not in on_claim]
+                holder = sides[0].actor
+                on_claim = {s.actor for s in claim.stances}
+                related += [(claim.text, s.actor, " ".join(s.evidence)[:400], s.stance)
+                            for s in sides[1:] if s.actor != holder]
+                others = [(o, s) for o in claims if o is not claim for s in o.stances if s.actor not in on_claim]
                 if others:
                     _, s = rng.choice(others)
-                    unrelated.append((claim["text"], s["actor"], " ".join(s["evidence"])[:400], "unrelated"))
+                    unrelated.append((claim.text, s.actor, " ".join(s.evidence)[:400], "unrelated"))
     return related, unrelated
 
 
